@@ -1,0 +1,29 @@
+# The two commands a newcomer needs: `make run` and `make test`. The rest are shortcuts.
+.PHONY: run test setup train validate evaluate lint bench clean
+
+run:        ## set up and chat with the assistant in the terminal (embedded default)
+	./scripts/run.sh
+
+test:       ## set up and run the whole test suite
+	./scripts/test.sh
+
+setup:      ## venv, install, migrate, load the demo catalogue, train when stale
+	./scripts/setup.sh
+
+train:      ## train the model when config, domain or data changed
+	./scripts/train.sh
+
+validate:   ## check the training data and the catalogue files
+	.venv/bin/rasa data validate --fail-on-warnings
+	.venv/bin/mpp catalogue check
+
+evaluate:   ## NLU figures on the regression set: our pipeline vs the stock rasa init pipeline
+	.venv/bin/python -m benchmarks.evaluate_nlu
+
+lint:       ## ruff and mypy
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+clean:
+	rm -rf models var results .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,65 @@
+"""Answers service questions (syarat, biaya, jadwal, lokasi, lama proses, daftar layanan)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import CatalogueSource, default_catalogue, latest_entity, send, today_for
+from mpp.faq import TOPICS, Question, answer
+from mpp.replies import Choice, Reply
+
+
+class ActionJawabPertanyaan(Action):
+    """One action for every question type: the intent names the topic, slots keep the context.
+
+    A follow-up without a service ("kalau biayanya?") uses the service asked about
+    before; a bare answer ("kalau paspor?", "yang di bogor") repeats the last topic.
+    """
+
+    def __init__(self, catalogue: CatalogueSource | None = None) -> None:
+        self._catalogue = catalogue
+
+    def name(self) -> str:
+        return "action_jawab_pertanyaan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        catalogue = (self._catalogue or default_catalogue()).get()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        new_service = latest_entity(tracker, "layanan")
+        service = new_service or tracker.get_slot("layanan")
+        jenis = latest_entity(tracker, "jenis")
+        if jenis is None and new_service is None:
+            jenis = tracker.get_slot("jenis")  # same service as before: keep its jenis
+        mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
+        topic = intent if intent in TOPICS else tracker.get_slot("topik")
+        events: List[Dict[str, Any]] = [SlotSet("jenis", jenis)]
+        if topic not in TOPICS:
+            known = catalogue.service(service)
+            send(dispatcher, _ask_topic(known.name if known else None, service, mpp))
+            return events
+        question = Question(topic=topic, service=service, jenis=jenis, mpp=mpp)
+        send(dispatcher, answer(catalogue, question, today_for(catalogue, mpp)))
+        events.append(SlotSet("topik", topic))
+        return events
+
+
+def _ask_topic(service_name: str | None, service: str | None, mpp: str | None) -> Reply:
+    entities = {k: v for k, v in {"layanan": service, "mpp": mpp}.items() if v}
+    about = f" tentang {service_name}" if service_name else ""
+    choices = tuple(
+        Choice(title, intent, entities)
+        for title, intent in (
+            ("Syarat", "tanya_syarat"),
+            ("Biaya", "tanya_biaya"),
+            ("Lama proses", "tanya_lama_proses"),
+            ("Jam buka", "tanya_jadwal"),
+            ("Lokasi", "tanya_lokasi"),
+        )
+    )
+    return Reply(f"Apa yang ingin Anda ketahui{about}?", choices)

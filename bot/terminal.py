@@ -1,0 +1,119 @@
+"""Terminal chat with the assistant, over Rasa's REST channel.
+
+Unlike ``rasa shell`` it keeps one sender id per user (``console:<name>``), so a
+conversation survives restarts, and it numbers buttons so that typing "2" presses
+the second one. Typed text is always sent as text: a leading "/" is dropped, so
+nobody can set intents by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import requests
+
+QUIT_WORDS = {"/keluar", "/quit", "/exit"}
+
+
+@dataclass
+class Session:
+    url: str
+    sender: str
+    http: requests.Session = field(default_factory=requests.Session)
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+    timeout: float = 30.0
+
+    def send(self, message: str) -> list[dict[str, Any]]:
+        response = self.http.post(self.url, json={"sender": self.sender, "message": message}, timeout=self.timeout)
+        response.raise_for_status()
+        return list(response.json())
+
+
+def to_message(typed: str, buttons: Sequence[dict[str, Any]]) -> str | None:
+    """What to send for what the user typed: a pressed button's payload, or plain text."""
+    text = typed.strip()
+    if not text:
+        return None
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return str(buttons[int(text) - 1]["payload"])
+    return text.lstrip("/").strip() or None
+
+
+def render(messages: Sequence[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """Bot messages as terminal text, and the buttons now on offer (numbered from 1)."""
+    lines: list[str] = []
+    buttons: list[dict[str, Any]] = []
+    for m in messages:
+        if m.get("text"):
+            lines.append(str(m["text"]))
+        if m.get("image"):
+            lines.append(f"[gambar] {m['image']}")
+        custom = m.get("custom") or {}
+        if custom.get("type") == "location":
+            lines.append(
+                f"[peta] {custom.get('title')}: https://www.openstreetmap.org/?mlat={custom['latitude']}"
+                f"&mlon={custom['longitude']}#map=18/{custom['latitude']}/{custom['longitude']}"
+            )
+        for b in m.get("buttons") or []:
+            buttons.append(b)
+            lines.append(f"  [{len(buttons)}] {b['title']}")
+    return "\n".join(lines), buttons
+
+
+def chat(session: Session, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> None:
+    write("Asisten MPP — ketik pertanyaan Anda. Angka memilih tombol. /keluar untuk berhenti.\n")
+    while True:
+        try:
+            typed = read("Anda: ")
+        except (EOFError, KeyboardInterrupt):
+            write("")
+            return
+        if typed.strip().lower() in QUIT_WORDS:
+            return
+        message = to_message(typed, session.buttons)
+        if message is None:
+            continue
+        try:
+            replies = session.send(message)
+        except requests.RequestException:
+            write("Asisten: Maaf, asisten sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi.\n")
+            continue
+        if not replies:
+            write("Asisten: Maaf, sedang ada gangguan. Silakan coba lagi sebentar lagi.\n")
+            continue
+        text, session.buttons = render(replies)
+        write(f"Asisten: {text}\n")
+
+
+def wait_until_ready(base_url: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            status = requests.get(f"{base_url}/status", timeout=2)
+            if status.ok and status.json().get("model_file"):
+                return True
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Chat with Asisten MPP in the terminal")
+    parser.add_argument("--url", default=os.environ.get("RASA_URL", "http://localhost:5005"))
+    parser.add_argument("--user", default=os.environ.get("MPP_CONSOLE_USER") or getpass.getuser())
+    args = parser.parse_args(argv)
+    base = args.url.rstrip("/")
+    session = Session(url=f"{base}/webhooks/rest/webhook", sender=f"console:{args.user}")
+    chat(session)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

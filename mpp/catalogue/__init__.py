@@ -1,0 +1,1 @@
+"""The service catalogue: what each MPP offers, with requirements, fees, hours and sources."""

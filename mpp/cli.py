@@ -1,0 +1,120 @@
+"""Operator commands: ``mpp db upgrade``, ``mpp catalogue check|load``.
+
+Errors go to stderr with a non-zero exit status; a catalogue with problems lists
+every problem (file, field, what is wrong) and leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
+from mpp.catalogue.store import save_catalogue
+from mpp.config import load_settings
+from mpp.db.engine import make_engine, make_session_factory
+from mpp.db.uow import UnitOfWork
+from mpp.wiring import upgrade_database
+
+EXIT_INVALID = 2
+EXIT_DB = 3
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    try:
+        upgrade_database(settings.database_url)
+    except SQLAlchemyError as exc:
+        print(
+            f"error: cannot migrate {_redact(settings.database_url)}: "
+            f"{exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
+            file=sys.stderr,
+        )
+        return EXIT_DB
+    print(f"database at {_redact(settings.database_url)} is up to date")
+    return 0
+
+
+def _read(directory: Path):  # type: ignore[no-untyped-def]
+    try:
+        return read_catalogue(directory)
+    except CatalogueInvalid as exc:
+        print(
+            f"error: the catalogue in {directory} has {len(exc.problems)} problem(s); nothing was loaded:",
+            file=sys.stderr,
+        )
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def cmd_catalogue_check(args: argparse.Namespace) -> int:
+    directory = Path(args.dir or load_settings().catalogue_dir)
+    loaded = _read(directory)
+    if loaded is None:
+        return EXIT_INVALID
+    cat = loaded.catalogue
+    print(f"ok: {len(cat.services)} services, {len(cat.mpps)} MPPs, {len(cat.offerings)} offerings in {directory}")
+    return 0
+
+
+def cmd_catalogue_load(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    directory = Path(args.dir or settings.catalogue_dir)
+    loaded = _read(directory)
+    if loaded is None:
+        return EXIT_INVALID
+    engine = make_engine(settings.database_url)
+    try:
+        with UnitOfWork(make_session_factory(engine)) as uow:
+            version = save_catalogue(uow.session, loaded)
+            uow.commit()
+    except SQLAlchemyError as exc:
+        print(
+            f"error: could not store the catalogue in {_redact(settings.database_url)} "
+            f"(nothing changed): {getattr(exc, 'orig', exc)}",
+            file=sys.stderr,
+        )
+        return EXIT_DB
+    finally:
+        engine.dispose()
+    cat = loaded.catalogue
+    print(
+        f"loaded catalogue version {version}: {len(cat.services)} services, "
+        f"{len(cat.mpps)} MPPs, {len(cat.offerings)} offerings"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mpp", description="Asisten MPP operator commands")
+    sub = parser.add_subparsers(dest="group", required=True)
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="apply all migrations").set_defaults(func=cmd_db_upgrade)
+    cat = sub.add_parser("catalogue", help="service catalogue").add_subparsers(dest="action", required=True)
+    check = cat.add_parser("check", help="validate the YAML files only")
+    check.add_argument("--dir", help="catalogue directory (default: MPP_CATALOGUE_DIR or data/catalogue)")
+    check.set_defaults(func=cmd_catalogue_check)
+    load = cat.add_parser("load", help="validate, then replace the stored catalogue atomically")
+    load.add_argument("--dir", help="catalogue directory (default: MPP_CATALOGUE_DIR or data/catalogue)")
+    load.set_defaults(func=cmd_catalogue_load)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""Settings read from the environment, once, in one place.
+
+Every setting has a default that gives the embedded local setup (SQLite file,
+in-memory stores, demo catalogue), so a fresh clone runs without configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    catalogue_dir: Path
+    catalogue_refresh_seconds: float
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'mpp.db'}"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (see the README's table)."""
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
+        catalogue_dir=Path(os.environ.get("MPP_CATALOGUE_DIR") or PROJECT_ROOT / "data" / "catalogue"),
+        catalogue_refresh_seconds=float(os.environ.get("MPP_CATALOGUE_REFRESH_SECONDS", "5")),
+    )

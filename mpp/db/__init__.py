@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 1.4 tables (2.0 style) and the engine factory."""

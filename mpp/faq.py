@@ -1,0 +1,345 @@
+"""Answers to service questions, composed from the catalogue.
+
+Each question type is a function of (catalogue, what we know of the question).
+Requirements, fees and processing times are national facts and need no MPP;
+hours, location and the service list depend on the MPP. Anything the catalogue
+marks as unverified is said to be unverified, with a contact to ask instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from mpp.catalogue.model import JENIS_LABELS, Catalogue, Contact, Mpp, Service
+from mpp.replies import Choice, Location, Reply
+from mpp.text import bullets, join_names, rupiah, tanggal, weekly_hours
+
+# Offered when we must ask which service: the most asked-about ones (WhatsApp lists hold 10 rows).
+POPULAR_SERVICES = (
+    "ktp_el",
+    "kk",
+    "akta_kelahiran",
+    "kia",
+    "skck",
+    "paspor",
+    "sim",
+    "pajak_kendaraan",
+    "bpjs_kesehatan",
+)
+TOPICS = (
+    "tanya_syarat",
+    "tanya_biaya",
+    "tanya_jadwal",
+    "tanya_lokasi",
+    "tanya_lama_proses",
+    "daftar_layanan",
+)
+NEEDS_MPP = ("tanya_jadwal", "tanya_lokasi", "daftar_layanan")
+NEEDS_SERVICE = ("tanya_syarat", "tanya_biaya", "tanya_lama_proses")
+UNVERIFIED = "belum terverifikasi"
+
+
+@dataclass(frozen=True)
+class Question:
+    topic: str  # one of TOPICS
+    service: str | None = None
+    jenis: str | None = None
+    mpp: str | None = None
+
+
+def answer(catalogue: Catalogue, question: Question, today: date) -> Reply:
+    """The reply to one question; asks back when the service or MPP is missing."""
+    service = catalogue.service(question.service)
+    if question.topic in NEEDS_SERVICE and service is None:
+        return ask_service(catalogue, question)
+    mpp_code = resolve_mpp(catalogue, question.mpp, service.code if service else None)
+    if question.topic in NEEDS_MPP and mpp_code is None:
+        return ask_mpp(catalogue, question)
+    mpp = catalogue.mpp(mpp_code)
+    reply = _answer(catalogue, question, service, mpp, today)
+    if mpp and service and question.mpp != mpp.code and len(catalogue.mpps) > 1 and question.topic in NEEDS_MPP:
+        # We chose the MPP because it is the only one offering the service: say so.
+        reply = Reply(
+            f"Layanan {service.name} hanya ada di {mpp.name}.\n\n{reply.text}",
+            reply.choices,
+            reply.image_path,
+            reply.location,
+        )
+    return reply
+
+
+def _answer(catalogue: Catalogue, question: Question, service: Service | None, mpp: Mpp | None, today: date) -> Reply:
+    if question.topic == "tanya_syarat":
+        assert service is not None
+        return requirements(catalogue, service, question.jenis, mpp)
+    if question.topic == "tanya_biaya":
+        assert service is not None
+        return fees(catalogue, service, question.jenis, mpp)
+    if question.topic == "tanya_lama_proses":
+        assert service is not None
+        return processing_time(catalogue, service, question.jenis, mpp)
+    assert mpp is not None
+    if question.topic == "tanya_jadwal":
+        return opening_hours(catalogue, mpp, service, today)
+    if question.topic == "tanya_lokasi":
+        return location(catalogue, mpp, service)
+    return service_list(catalogue, mpp)
+
+
+def resolve_mpp(catalogue: Catalogue, mpp_code: str | None, service_code: str | None) -> str | None:
+    """The user's MPP if known; else the only MPP configured, or the only one offering the service."""
+    if mpp_code and mpp_code in catalogue.mpps:
+        return mpp_code
+    if len(catalogue.mpps) == 1:
+        return next(iter(catalogue.mpps))
+    if service_code:
+        offering = catalogue.mpps_offering(service_code)
+        if len(offering) == 1:
+            return offering[0].code
+    return None
+
+
+def ask_service(catalogue: Catalogue, question: Question) -> Reply:
+    what = {
+        "tanya_syarat": "persyaratannya",
+        "tanya_biaya": "biayanya",
+        "tanya_lama_proses": "lama prosesnya",
+    }.get(question.topic, "informasinya")
+    choices = tuple(
+        Choice(catalogue.services[code].name, question.topic, _entities(code, question.jenis, question.mpp))
+        for code in POPULAR_SERVICES
+        if code in catalogue.services
+    )
+    return Reply(
+        f"Untuk layanan apa Anda ingin tahu {what}? Pilih di bawah ini atau ketik nama layanannya "
+        "(misalnya: KTP, akta kelahiran, NPWP, PBG, nikah).",
+        choices,
+    )
+
+
+def ask_mpp(catalogue: Catalogue, question: Question) -> Reply:
+    choices = tuple(
+        Choice(m.name, question.topic, _entities(question.service, question.jenis, m.code))
+        for m in sorted(catalogue.mpps.values(), key=lambda m: m.name)
+    )
+    return Reply("Di MPP mana? Pilih salah satu, nanti saya ingat untuk pertanyaan berikutnya.", choices)
+
+
+def _entities(service: str | None, jenis: str | None, mpp: str | None) -> dict[str, str]:
+    values = {"layanan": service, "jenis": jenis, "mpp": mpp}
+    return {k: v for k, v in values.items() if v}
+
+
+def _jenis_label(jenis: str) -> str:
+    return JENIS_LABELS.get(jenis, jenis)
+
+
+def _relevant_jenis(service: Service, jenis: str | None) -> str | None:
+    return jenis if jenis and jenis in service.jenis else None
+
+
+def contacts(catalogue: Catalogue, service: Service, mpp: Mpp | None) -> list[str]:
+    """Where to ask: the agency at the user's MPP, the service's official channels, the operator."""
+    lines: list[str] = []
+    offering = catalogue.offering(mpp.code if mpp else None, service.code)
+    if mpp and offering:
+        agency = mpp.agencies.get(offering.agency_code)
+        if agency:
+            operator = f" ({offering.operator})" if offering.operator and offering.operator != agency.name else ""
+            lines.append(f"Tanyakan langsung ke loket {agency.name} di {mpp.name}{operator}")
+            lines.extend(_contact_lines(agency.contact))
+        lines.extend(_contact_lines(offering.contact))
+    elif not mpp:
+        operators = [
+            f"{catalogue.mpps[o.mpp_code].city}: {o.operator}"
+            for o in catalogue.offerings.values()
+            if o.service_code == service.code and o.operator
+        ]
+        if operators:
+            lines.append("Penyelenggara per kota: " + "; ".join(operators))
+    lines.extend(_contact_lines(service.contact))
+    return lines
+
+
+def _contact_lines(items: tuple[Contact, ...]) -> list[str]:
+    return [f"{c.label}: {c.value}" + (f" ({c.note})" if c.note else "") for c in items]
+
+
+def _unverified(catalogue: Catalogue, service: Service, what: str, mpp: Mpp | None) -> str:
+    lines = [f"{what.capitalize()} {service.name} {UNVERIFIED} di katalog kami, jadi belum bisa saya sebutkan."]
+    if service.verification_note:
+        lines.append(service.verification_note)
+    where = contacts(catalogue, service, mpp)
+    if where:
+        lines.append("Silakan cek ke:\n" + bullets(where))
+    return "\n".join(lines)
+
+
+def _footer(service: Service) -> str:
+    basis = f"Dasar: {', '.join(service.legal_basis)}. " if service.legal_basis else ""
+    check = " (perlu dicek ulang)" if service.verification == "perlu_dicek" else ""
+    return f"{basis}Info per {tanggal(service.verified_on)}{check}."
+
+
+def _availability(catalogue: Catalogue, service: Service, mpp: Mpp | None) -> str | None:
+    """A note when the user's MPP does not offer the service, naming those that do."""
+    if mpp is None or catalogue.offering(mpp.code, service.code):
+        return None
+    others = [m.name for m in catalogue.mpps_offering(service.code)]
+    if not others:
+        return f"Catatan: layanan {service.name} tidak tersedia di {mpp.name}."
+    return f"Catatan: layanan {service.name} tidak tersedia di {mpp.name}, tetapi ada di {join_names(others)}."
+
+
+def _booking_hint(service: Service) -> str | None:
+    if service.booking_mode == "agency_system" and service.booking_note:
+        return service.booking_note + (f" ({service.booking_url})" if service.booking_url else "")
+    return None
+
+
+def requirements(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None) -> Reply:
+    jenis = _relevant_jenis(service, jenis)
+    if not service.requirements_verified or not service.requirements:
+        return Reply(_unverified(catalogue, service, "persyaratan", mpp))
+    parts: list[str] = []
+    if jenis:
+        parts.append(f"Persyaratan {service.name} ({_jenis_label(jenis)}):")
+        parts.append(bullets(service.requirements_for(jenis)))
+    else:
+        parts.append(f"Persyaratan {service.name}:")
+        general = service.requirements.get(None)
+        if general:
+            parts.append(bullets(general))
+        for j in service.jenis_with_own_requirements:
+            parts.append(f"\nJika {_jenis_label(j)}:")
+            parts.append(bullets(service.requirements[j]))
+    extras = [_booking_hint(service), _availability(catalogue, service, mpp), *service.notes[:2], _footer(service)]
+    parts.extend(["", *[e for e in extras if e]])
+    return Reply("\n".join(parts).strip(), _follow_ups(service, "tanya_syarat", mpp))
+
+
+def fees(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None) -> Reply:
+    jenis = _relevant_jenis(service, jenis)
+    if service.fee_free:
+        lines = [f"Layanan {service.name} GRATIS, tidak dipungut biaya."]
+        if service.fee_note:
+            lines.append(service.fee_note)
+    elif not service.fee_verified and not service.fees:
+        return Reply(_unverified(catalogue, service, "biaya", mpp))
+    else:
+        heading = f"Biaya {service.name}" + (f" ({_jenis_label(jenis)})" if jenis else "") + ":"
+        items = [
+            f"{f.label}: {rupiah(f.amount) if f.amount is not None else 'bervariasi'}"
+            + (f" — {f.note}" if f.note else "")
+            for f in service.fees_for(jenis)
+        ]
+        lines = [heading, bullets(items)] if items else [heading]
+        if service.fee_note:
+            lines.append(service.fee_note)
+        if not service.fee_verified:
+            lines.append(f"Sebagian biaya {UNVERIFIED}; pastikan ke petugas.")
+    offering = catalogue.offering(mpp.code if mpp else None, service.code)
+    if offering and offering.note:
+        lines.append(offering.note)
+    extras = [
+        _availability(catalogue, service, mpp),
+        "Bayar hanya lewat kanal resmi; laporkan pungutan liar ke SP4N-LAPOR (lapor.go.id).",
+        _footer(service),
+    ]
+    lines.extend(["", *[e for e in extras if e]])
+    return Reply("\n".join(lines).strip(), _follow_ups(service, "tanya_biaya", mpp))
+
+
+def processing_time(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None) -> Reply:
+    jenis = _relevant_jenis(service, jenis)
+    duration = service.processing_time_for(jenis)
+    if not duration:
+        return Reply(_unverified(catalogue, service, "lama proses", mpp))
+    label = f" ({_jenis_label(jenis)})" if jenis else ""
+    lines = [f"Lama proses {service.name}{label}: {duration}"]
+    if not jenis:
+        for j, text in service.processing_time_by_jenis.items():
+            lines.append(f"• Jika {_jenis_label(j)}: {text}")
+    extras = [_availability(catalogue, service, mpp), _footer(service)]
+    lines.extend(["", *[e for e in extras if e]])
+    return Reply("\n".join(lines).strip(), _follow_ups(service, "tanya_lama_proses", mpp))
+
+
+def opening_hours(catalogue: Catalogue, mpp: Mpp, service: Service | None, today: date) -> Reply:
+    lines = [f"Jam layanan {mpp.name}:", bullets(weekly_hours(mpp.hours)), "Hari libur nasional & cuti bersama: tutup."]
+    if not mpp.hours_verified:
+        lines.append(
+            f"⚠️ Jam ini {UNVERIFIED}"
+            + (f": {mpp.hours_note}" if mpp.hours_note else ". Mohon cek kanal resmi MPP sebelum datang.")
+        )
+    soon = [c for c in mpp.closures if today <= c.day <= today + timedelta(days=30)]
+    if soon:
+        lines.append("Tutup khusus:\n" + bullets(f"{tanggal(c.day)}: {c.reason}" for c in soon))
+    if service:
+        offering = catalogue.offering(mpp.code, service.code)
+        if offering is None:
+            lines.append(_availability(catalogue, service, mpp) or "")
+        elif offering.hours_note:
+            lines.append(f"Khusus {service.name}: {offering.hours_note}")
+    return Reply("\n".join(line for line in lines if line))
+
+
+def location(catalogue: Catalogue, mpp: Mpp, service: Service | None) -> Reply:
+    title = mpp.name + (f" ({mpp.brand})" if mpp.brand else "")
+    lines = [f"📍 {title}", mpp.address]
+    if mpp.address_note:
+        lines.append(mpp.address_note)
+    if service:
+        offering = catalogue.offering(mpp.code, service.code)
+        if offering is None:
+            lines.append(_availability(catalogue, service, mpp) or "")
+        else:
+            agency = mpp.agencies.get(offering.agency_code)
+            counters = [mpp.counters[c] for c in offering.counters if c in mpp.counters]
+            floors = sorted({c.floor for c in counters})
+            names = join_names([c.code for c in counters])
+            lines.append(
+                f"Layanan {service.name}: loket {names} ({', '.join(floors)})"
+                + (f", {agency.name}" if agency else "")
+                + "."
+            )
+    pin = None
+    if mpp.latitude is not None and mpp.longitude is not None:
+        pin = Location(mpp.latitude, mpp.longitude, title, mpp.address)
+        if mpp.coordinates_note:
+            lines.append(f"Titik peta: {mpp.coordinates_note}")
+    return Reply("\n".join(line for line in lines if line), location=pin)
+
+
+def service_list(catalogue: Catalogue, mpp: Mpp) -> Reply:
+    by_agency: dict[str, list[str]] = {}
+    for service in catalogue.services_at(mpp.code):
+        offering = catalogue.offering(mpp.code, service.code)
+        assert offering is not None
+        agency = mpp.agencies[offering.agency_code].name
+        by_agency.setdefault(agency, []).append(service.name)
+    lines = [f"Layanan di {mpp.name}:"]
+    lines.extend(f"• {agency}: {', '.join(names)}" for agency, names in by_agency.items())
+    elsewhere = [s for s in catalogue.services.values() if not catalogue.offering(mpp.code, s.code)]
+    if elsewhere:
+        lines.append("")
+        lines.append(
+            "Tidak tersedia di sini: "
+            + "; ".join(
+                f"{s.name} (ada di {join_names([m.name for m in catalogue.mpps_offering(s.code)])})" for s in elsewhere
+            )
+        )
+    lines.append("\nKetik nama layanan untuk melihat syarat, biaya, atau lokasinya.")
+    return Reply("\n".join(lines))
+
+
+def _follow_ups(service: Service, asked: str, mpp: Mpp | None) -> tuple[Choice, ...]:
+    options = (
+        ("Syarat", "tanya_syarat"),
+        ("Biaya", "tanya_biaya"),
+        ("Lama proses", "tanya_lama_proses"),
+        ("Lokasi loket", "tanya_lokasi"),
+    )
+    entities = _entities(service.code, None, mpp.code if mpp else None)
+    return tuple(Choice(title, intent, entities) for title, intent in options if intent != asked)

@@ -1,0 +1,35 @@
+"""Channel-neutral replies: text plus optional choices, image and location.
+
+The core composes these; adapters (Rasa actions, the gateway) render them per
+channel (Telegram inline keyboards, WhatsApp buttons or lists, terminal numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: the title shown, and the intent with entities it stands for."""
+
+    title: str
+    intent: str
+    entities: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    title: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    image_path: str | None = None
+    location: Location | None = None

@@ -1,0 +1,64 @@
+"""When the assistant is unsure: which services the user probably means."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from mpp.catalogue.model import Catalogue
+from mpp.faq import POPULAR_SERVICES, TOPICS
+from mpp.replies import Choice, Reply
+
+TOPIC_TITLES = {
+    "tanya_syarat": "Syarat",
+    "tanya_biaya": "Biaya",
+    "tanya_jadwal": "Jam buka",
+    "tanya_lokasi": "Lokasi",
+    "tanya_lama_proses": "Lama proses",
+    "daftar_layanan": "Daftar layanan",
+}
+
+
+def likely_services(catalogue: Catalogue, text: str, limit: int = 3, cutoff: float = 75.0) -> list[str]:
+    """Service codes whose name or alias resembles a part of the text, best first."""
+    names: dict[str, str] = {}
+    for service in catalogue.services.values():
+        for alias in (service.name, *service.aliases):
+            names[alias.lower()] = service.code
+    scored: dict[str, float] = {}
+    lowered = text.lower()
+    for alias, score, _ in process.extract(lowered, list(names), scorer=fuzz.partial_ratio, limit=12):
+        if score >= cutoff and len(alias) >= 3:
+            code = names[alias]
+            scored[code] = max(scored.get(code, 0.0), score)
+    return sorted(scored, key=lambda c: -scored[c])[:limit]
+
+
+def fallback_reply(
+    catalogue: Catalogue, text: str, service: str | None, ranked_intents: list[str], mpp: str | None
+) -> Reply:
+    """Ask back with buttons instead of guessing: likely services × the likely question."""
+    topic = next((i for i in ranked_intents if i in TOPICS), "tanya_syarat")
+    codes = [service] if service and service in catalogue.services else likely_services(catalogue, text)
+    extra = {"mpp": mpp} if mpp else {}
+    if len(codes) == 1:
+        name = catalogue.services[codes[0]].name
+        topics = [
+            topic,
+            *[t for t in ("tanya_syarat", "tanya_biaya", "tanya_lama_proses", "tanya_lokasi") if t != topic],
+        ]
+        choices = tuple(Choice(f"{TOPIC_TITLES[t]} {name}", t, {"layanan": codes[0], **extra}) for t in topics)
+        return Reply(f"Maaf, saya kurang yakin maksud Anda. Apakah tentang {name}? Pilih yang sesuai:", choices)
+    if not codes:
+        codes = list(POPULAR_SERVICES[:6])
+        text_out = (
+            "Maaf, saya belum paham maksud Anda. 🙏 Pilih layanan di bawah ini, atau tulis ulang pertanyaan "
+            'dengan kata lain (contoh: "syarat bikin KK apa?").'
+        )
+    else:
+        text_out = "Maaf, saya kurang yakin maksud Anda. Mungkin salah satu layanan ini?"
+    choices = tuple(
+        Choice(f"{TOPIC_TITLES[topic]} {catalogue.services[c].name}", topic, {"layanan": c, **extra})
+        for c in codes
+        if c in catalogue.services
+    )
+    return Reply(text_out, choices)

@@ -1,0 +1,62 @@
+"""Builds the core's collaborators from settings, lazily and once per process."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from mpp.catalogue.store import CatalogueProvider
+from mpp.config import PROJECT_ROOT, Settings, load_settings
+from mpp.db.engine import make_engine, make_session_factory
+from mpp.db.uow import UnitOfWork
+
+
+@dataclass
+class Core:
+    settings: Settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def session_factory(self) -> sessionmaker:
+        return make_session_factory(self.engine)
+
+    @cached_property
+    def catalogue(self) -> CatalogueProvider:
+        return CatalogueProvider(self.session_factory, self.settings.catalogue_refresh_seconds)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+
+_core: Core | None = None
+_lock = threading.Lock()
+
+
+def get_core() -> Core:
+    """The process-wide core, built on first use from the environment."""
+    global _core
+    with _lock:
+        if _core is None:
+            _core = Core(load_settings())
+        return _core
+
+
+def alembic_config(database_url: str) -> Config:
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.attributes["database_url"] = database_url
+    cfg.attributes["configure_logging"] = False
+    return cfg
+
+
+def upgrade_database(database_url: str) -> None:
+    command.upgrade(alembic_config(database_url), "head")

@@ -1,0 +1,163 @@
+"""Rasa component: extracts layanan, jenis, mpp, nik, kode_booking, tanggal and waktu.
+
+The alias tables are learnt at training time from the annotated examples and the
+synonyms in ``data/nlu`` and stored with the model; the rules live in
+``nlu.entity_matcher`` and dates/times in ``nlu.datetime_parser``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, defaultdict
+from datetime import datetime
+from typing import Any, Dict, List
+from zoneinfo import ZoneInfo
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from mpp.catalogue.model import JENIS_VALUES, SERVICE_CODES
+from nlu.entity_matcher import EntityMatcher
+
+logger = logging.getLogger(__name__)
+
+TABLE_ENTITIES = ("layanan", "mpp", "jenis")
+ALIAS_FILE = "aliases.json"
+
+
+def _valid(entity: str, value: str) -> bool:
+    if entity == "layanan":
+        return value in SERVICE_CODES
+    if entity == "jenis":
+        return value in JENIS_VALUES
+    return bool(value) and value.replace("_", "").isalnum()
+
+
+def collect_aliases(training_data: TrainingData) -> Dict[str, Dict[str, str]]:
+    """Surface form → value per entity, from annotations and synonyms (majority wins)."""
+    votes: Dict[str, Dict[str, Counter]] = {e: defaultdict(Counter) for e in TABLE_ENTITIES}
+    synonyms = {k.lower(): v for k, v in training_data.entity_synonyms.items()}
+    for example in training_data.nlu_examples:
+        text = example.get(TEXT) or ""
+        for ent in example.get(ENTITIES) or []:
+            if ent["entity"] not in votes:
+                continue
+            surface = text[ent["start"] : ent["end"]].lower()
+            value = str(ent.get("value") or surface)
+            value = synonyms.get(value.lower(), value)
+            if _valid(ent["entity"], value):
+                votes[ent["entity"]][surface][value] += 1
+    values_seen = {e: {v for c in votes[e].values() for v in c} for e in TABLE_ENTITIES}
+    for surface, value in synonyms.items():
+        for entity in TABLE_ENTITIES:
+            if value in values_seen[entity] or (entity != "mpp" and _valid(entity, value)):
+                votes[entity][surface][value] += 1
+                break
+    tables = {e: {s: c.most_common(1)[0][0] for s, c in votes[e].items()} for e in TABLE_ENTITIES}
+    for code in SERVICE_CODES:
+        tables["layanan"].setdefault(code.replace("_", " "), code)
+    for jenis in JENIS_VALUES:
+        tables["jenis"].setdefault(jenis, jenis)
+    return tables
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"timezone": "Asia/Jakarta", "dates": True}
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        tables: Dict[str, Dict[str, str]] | None = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+        self._tables = tables or {e: {} for e in TABLE_ENTITIES}
+        self._matcher = EntityMatcher(self._tables["layanan"], self._tables["mpp"], self._tables["jenis"])
+        self._tz = ZoneInfo(self._config["timezone"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MppEntityExtractor":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self._tables = collect_aliases(training_data)
+        self._matcher = EntityMatcher(self._tables["layanan"], self._tables["mpp"], self._tables["jenis"])
+        with self._storage.write_to(self._resource) as directory:
+            (directory / ALIAS_FILE).write_text(json.dumps(self._tables, ensure_ascii=False, sort_keys=True))
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "MppEntityExtractor":
+        try:
+            with model_storage.read_from(resource) as directory:
+                tables = json.loads((directory / ALIAS_FILE).read_text())
+        except (ValueError, FileNotFoundError):
+            logger.warning("MppEntityExtractor has no stored aliases; train the model again.")
+            tables = None
+        return cls(config, model_storage, resource, tables)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            found = self.extract(message.get(TEXT) or "")
+            entities = self.add_extractor_name(found)
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+    def extract(self, text: str, now: datetime | None = None) -> List[Dict[str, Any]]:
+        entities = [
+            {"entity": f.entity, "start": f.start, "end": f.end, "value": f.value, "confidence_entity": 1.0}
+            for f in self._matcher.find(text)
+        ]
+        if self._config["dates"]:
+            entities.extend(self._dates(text, entities, now or datetime.now(self._tz)))
+        return sorted(entities, key=lambda e: e["start"])
+
+    @staticmethod
+    def _dates(text: str, taken: List[Dict[str, Any]], now: datetime) -> List[Dict[str, Any]]:
+        try:
+            from nlu.datetime_parser import find_spans
+        except ImportError:  # pragma: no cover - the parser ships with the project
+            return []
+        out = []
+        for span in find_spans(text, now):
+            if any(e["start"] < span.end and span.start < e["end"] for e in taken):
+                continue
+            kinds = ("tanggal", "waktu") if span.kind == "tanggal_waktu" else (span.kind,)
+            for kind in kinds:
+                out.append(
+                    {
+                        "entity": kind,
+                        "start": span.start,
+                        "end": span.end,
+                        "value": span.text,
+                        "confidence_entity": 1.0,
+                        "additional_info": {"iso": span.value},
+                    }
+                )
+        return out

@@ -1,0 +1,79 @@
+"""Informal → formal Indonesian word normalisation (no Rasa here).
+
+The slang lists (IndoCollex and Kamus Alay, MIT; see nlu/lexicon/) map, e.g.,
+``brp`` → ``berapa`` and ``gmn`` → ``bagaimana``. Both also map ``kk`` → ``kakak``
+and one maps ``rt`` → ``retweet``, which would destroy the very words this
+assistant must understand, so the domain words of the contract are protected and
+never rewritten. A small project list (``domain_overrides.tsv``) adds and corrects
+entries for public-service talk (``antri`` → ``antre``, ``akte`` → ``akta``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+SLANG_FILE = LEXICON_DIR / "merged_slang_mit_only.tsv"
+OVERRIDES_FILE = LEXICON_DIR / "domain_overrides.tsv"
+
+# architecture.md §3: words a slang lexicon must not rewrite.
+PROTECTED_WORDS = frozenset(
+    "kk ktp sim skck kia nik npwp nib bpjs stnk bpkb rt rw kel kec pbg imb".split()
+) | frozenset(
+    # service and place words that some slang entries would also rewrite
+    "paspor akta kartu keluarga nikah kua pdam bpn oss samsat mpp loket antre antrean "
+    "bogor bekasi tangsel serpong jht jkn kis e-ktp ektp".split()
+)
+_REPEATS = re.compile(r"(\w)\1{2,}")  # "makasiiih" -> "makasih"
+_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
+
+
+def _read_tsv(path: Path) -> Iterable[tuple[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(reader, None)  # header
+        for row in reader:
+            if len(row) >= 2 and row[0] and row[1]:
+                yield row[0].strip().lower(), row[1].strip().lower()
+
+
+@cache
+def load_lexicon() -> Mapping[str, str]:
+    """Single-word entries only (offsets stay per token); IndoCollex wins ties, overrides win all."""
+    table: dict[str, str] = {}
+    for informal, formal in _read_tsv(SLANG_FILE):
+        if " " in informal or informal in PROTECTED_WORDS:
+            continue
+        table.setdefault(informal, formal)
+    for informal, formal in _read_tsv(OVERRIDES_FILE):
+        table[informal] = formal
+    # Resolve one level of chaining (udh -> udah -> sudah).
+    return {k: table.get(v, v) if " " not in v else v for k, v in table.items()}
+
+
+class Normalizer:
+    """Maps one token to its formal form; unknown and protected tokens stay as they are."""
+
+    def __init__(self, lexicon: Mapping[str, str] | None = None):
+        self._lexicon = lexicon if lexicon is not None else load_lexicon()
+
+    def normalize_token(self, token: str) -> str:
+        word = token.lower()
+        core = _EDGE_PUNCT.sub("", word)
+        if not core:
+            return word
+        if core in PROTECTED_WORDS or core.isdigit():
+            return core
+        if core in self._lexicon:
+            return self._lexicon[core]
+        squeezed = _REPEATS.sub(r"\1", core)
+        if squeezed != core:
+            return self._lexicon.get(squeezed, squeezed)
+        return core
+
+    def normalize_text(self, text: str) -> str:
+        return " ".join(self.normalize_token(t) for t in text.split())

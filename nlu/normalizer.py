@@ -1,0 +1,56 @@
+"""Rasa component: sets each token's lemma to its formal Indonesian form.
+
+It runs after the tokenizer and changes only ``token.lemma``: the text, the
+token offsets and therefore every entity span stay exactly as the user typed
+them, while the count-vector featurizers (which read lemmas) see "berapa"
+whether the user wrote "brp", "berapaan" or "brapa".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.lexicon import Normalizer
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SlangNormalizer(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {}
+
+    def __init__(self, normalizer: Normalizer) -> None:
+        self._normalizer = normalizer
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SlangNormalizer":
+        return cls(Normalizer())
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._normalize(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            self._normalize(message)
+        return training_data
+
+    def _normalize(self, message: Message) -> None:
+        for token in message.get(TOKENS_NAMES[TEXT]) or []:
+            token.lemma = self._normalizer.normalize_token(token.text)

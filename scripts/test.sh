@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up and runs the whole test suite: dependency check, lint, types, data validation,
+# training (when stale), pytest (unit, integration, NLU regression, end-to-end), test stories.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV=${VENV:-$ROOT/.venv}
+"$ROOT/scripts/setup.sh"
+
+echo "==> pip check (Rasa's pins intact)"
+"$VENV/bin/pip" check
+echo "==> ruff"
+"$VENV/bin/ruff" check .
+echo "==> mypy"
+"$VENV/bin/mypy"
+echo "==> rasa data validate"
+"$VENV/bin/rasa" data validate --fail-on-warnings --quiet
+echo "==> pytest"
+"$VENV/bin/python" -m pytest "$@"
+echo "==> test stories (rasa test core --fail-on-prediction-errors)"
+"$ROOT/scripts/test_stories.sh"
+echo "==> all tests passed"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the test stories against the trained model with the action server in the loop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-$PWD/.venv}
+PORT=${TEST_ACTION_PORT:-5155}
+mkdir -p var/log results
+DB="var/test_stories.db"
+rm -f "$DB"
+export DATABASE_URL="sqlite:///$PWD/$DB"
+"$VENV/bin/mpp" db upgrade >/dev/null
+"$VENV/bin/mpp" catalogue load >/dev/null
+cat > var/endpoints.test.yml <<YAML
+action_endpoint:
+  url: "http://127.0.0.1:${PORT}/webhook"
+YAML
+"$VENV/bin/rasa" run actions --port "$PORT" --actions actions >var/log/actions.test.log 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+"$VENV/bin/rasa" test core --stories tests/stories --model models/asisten.tar.gz \
+  --endpoints var/endpoints.test.yml --fail-on-prediction-errors --out results/stories --quiet

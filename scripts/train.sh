@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Trains the model when config, domain or training data changed since the last training.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-$PWD/.venv}
+MODEL=models/asisten.tar.gz
+digest=$(cat config.yml domain.yml $(find data/nlu data/rules data/stories -type f | sort) nlu/*.py nlu/lexicon/* | sha256sum | cut -c1-16)
+if [ -f "$MODEL" ] && [ "$(cat models/.digest 2>/dev/null)" = "$digest" ]; then
+  echo "==> model is up to date ($MODEL)"
+  exit 0
+fi
+echo "==> training the model (this takes a minute or two)"
+mkdir -p models
+start=$(date +%s)
+"$VENV/bin/rasa" train --fixed-model-name asisten --out models --quiet
+echo "$digest" > models/.digest
+echo "==> trained in $(( $(date +%s) - start )) s: $MODEL ($(du -h "$MODEL" | cut -f1))"

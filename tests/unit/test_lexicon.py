@@ -1,0 +1,23 @@
+from nlu.lexicon import PROTECTED_WORDS, Normalizer
+
+
+def test_domain_words_are_never_rewritten() -> None:
+    n = Normalizer()
+    # The MIT lexicons map kk -> kakak and rt -> retweet; the contract forbids both.
+    for word in ["kk", "rt", "rw", "sim", "ktp", "skck", "kia", "nik", "npwp", "nib", "bpjs", "stnk", "imb", "pbg"]:
+        assert n.normalize_token(word) == word
+        assert word in PROTECTED_WORDS
+
+
+def test_everyday_slang_becomes_formal() -> None:
+    n = Normalizer()
+    assert n.normalize_text("brp biaya bikin kk yg ilang gmn") == "berapa biaya buat kk yang hilang bagaimana"
+    assert n.normalize_text("udh blm tgl bsk") == "sudah belum tanggal besok"
+    assert n.normalize_token("gak") == "tidak"
+    assert n.normalize_token("makasiiih") == "terima kasih"
+
+
+def test_case_and_edge_punctuation_do_not_hide_a_word() -> None:
+    n = Normalizer()
+    assert n.normalize_token("Brp?") == "berapa"
+    assert n.normalize_token("KK,") == "kk"
