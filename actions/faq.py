@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -11,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import CatalogueSource, default_catalogue, latest_entity, send, today_for
 from mpp.faq import TOPICS, Question, answer
 from mpp.replies import Choice, Reply
+
+_LIST_WORDS = re.compile(r"\b(apa\s*(aja|saja|aj|ja)|semua|daftar|list|instansi|layanan apa|apa yang ada|apa yg ada)\b")
 
 
 class ActionJawabPertanyaan(Action):
@@ -32,11 +35,20 @@ class ActionJawabPertanyaan(Action):
         catalogue = (self._catalogue or default_catalogue()).get()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         new_service = latest_entity(tracker, "layanan")
+        new_mpp = latest_entity(tracker, "mpp")
         service = new_service or tracker.get_slot("layanan")
+        text = (tracker.latest_message.get("text") or "").lower()
+        if not new_service and (
+            (intent in ("tanya_jadwal", "tanya_lokasi") and new_mpp)
+            or (intent == "daftar_layanan" and _LIST_WORDS.search(text))
+        ):
+            # "mpp bogor buka jam brp" or "layanan apa aja di bekasi" ask about the MPP itself,
+            # not about the service discussed before ("di bekasi ada ga?" still means that service).
+            service = None
         jenis = latest_entity(tracker, "jenis")
         if jenis is None and new_service is None:
             jenis = tracker.get_slot("jenis")  # same service as before: keep its jenis
-        mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
+        mpp = new_mpp or tracker.get_slot("mpp")
         topic = intent if intent in TOPICS else tracker.get_slot("topik")
         events: List[Dict[str, Any]] = [SlotSet("jenis", jenis)]
         if topic not in TOPICS:

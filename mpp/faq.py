@@ -84,6 +84,8 @@ def _answer(catalogue: Catalogue, question: Question, service: Service | None, m
         return opening_hours(catalogue, mpp, service, today)
     if question.topic == "tanya_lokasi":
         return location(catalogue, mpp, service)
+    if service:
+        return availability(catalogue, mpp, service)
     return service_list(catalogue, mpp)
 
 
@@ -310,6 +312,21 @@ def location(catalogue: Catalogue, mpp: Mpp, service: Service | None) -> Reply:
         if mpp.coordinates_note:
             lines.append(f"Titik peta: {mpp.coordinates_note}")
     return Reply("\n".join(line for line in lines if line), location=pin)
+
+
+def availability(catalogue: Catalogue, mpp: Mpp, service: Service) -> Reply:
+    """'Is there X at MPP Y?': yes with the counter, or no with the MPPs that have it."""
+    offering = catalogue.offering(mpp.code, service.code)
+    more = (Choice(f"Semua layanan {mpp.name}", "daftar_layanan", {"mpp": mpp.code}),)
+    if offering is None:
+        return Reply(_availability(catalogue, service, mpp) or "", more)
+    agency = mpp.agencies.get(offering.agency_code)
+    counters = [mpp.counters[c] for c in offering.counters if c in mpp.counters]
+    where = join_names([f"loket {c.code} ({c.floor})" for c in counters])
+    text = f"Ya, layanan {service.name} ada di {mpp.name}: {where}" + (f", {agency.name}." if agency else ".")
+    if offering.note:
+        text += f"\n{offering.note}"
+    return Reply(text, _follow_ups(service, "daftar_layanan", mpp) + more)
 
 
 def service_list(catalogue: Catalogue, mpp: Mpp) -> Reply:

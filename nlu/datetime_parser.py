@@ -27,7 +27,8 @@ Decisions (public-service context, counters open about 08:00-16:00)
 - Hours 1-6 without pagi/siang/sore/malam mean afternoon ("jam 2" -> 14:00,
   as nobody books a counter at 2 a.m.); 7-12 stay as said. A leading zero or
   13-24 is already 24-hour ("jam 06.30" -> 06:30). "jam 2 malam" is 02:00;
-  "jam 12 malam"/"tengah malam" is 00:00 of the following day.
+  "jam 12 malam"/"tengah malam" is 00:00 of the following day
+  (``datetime_words.clock_hour``). Tokenised input ("jam 06 . 30") is fine.
 - "setengah 10" is 09:30 (Indonesian "half ten"); "kurang/lewat N" subtract or
   add minutes; "malam minggu" is Saturday evening (the eve of the day).
 - A bare weekday is the next such day, today excluded ("jumat" said on a
@@ -41,7 +42,8 @@ Decisions (public-service context, counters open about 08:00-16:00)
 - Day+month without a year that has passed resolves to next year; "tgl 5"
   alone to the next month that has a 5th. Numeric dates are day/month
   ("5/12" = 5 Dec) unless only month/day is valid ("12/26/2018").
-- "sekarang"/"saat ini" are now (date+time, to the minute).
+- "sekarang"/"saat ini" are now (date+time, to the minute); a bare year
+  ("dari 1995") is the interval of that year.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ __all__ = ["DateTimeSpan", "find_spans", "parse"]
 _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)?|[^\w\s]")
 _SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 _Hit = tuple[int, "_Expr"]  # (index after the match, meaning)
+_Day = date  # `_Expr.date` shadows the type inside the class
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,8 @@ class DateTimeSpan:
 class _Expr:
     """Partial meaning of a phrase; components are merged before resolving."""
 
-    date: date | None = None
-    date_end: date | None = None  # inclusive end of a date range
+    date: _Day | None = None
+    date_end: _Day | None = None  # inclusive end of a date range
     strength: int = 0  # 1 implied today, 2 weekday, 3 explicit date
     day_only: int | None = None  # "tgl 5": month still open for "tgl 5 - 7 des"
     hour: int | None = None  # hour as spoken, before am/pm resolution
@@ -116,19 +119,6 @@ def _two_digits(tok: str) -> bool:
     return tok.isdigit() and len(tok) == 2 and int(tok) < 60
 
 
-def _resolve_hour(hour: int, pod: str | None, fixed: bool) -> int:
-    """Spoken hour -> 24-hour clock; 24 means the midnight ending the day."""
-    if fixed or hour == 0 or hour >= 13:
-        return hour
-    if pod == "malam":
-        return 24 if hour == 12 else hour + 12 if hour >= 6 else hour
-    if pod == "sore":
-        return hour + 12 if hour < 12 else hour
-    if pod in ("siang", None):
-        return hour + 12 if hour <= 6 else hour
-    return hour  # pagi, subuh, dini hari
-
-
 def _iso_duration(unit: str, amount: float) -> str:
     if unit in ("second", "minute", "hour") or amount % 1:
         if unit in ("month", "year"):  # halves: "setengah tahun" = P6M
@@ -164,25 +154,7 @@ class _Parser:
         return max(ends, default=None)
 
     def number(self, i: int) -> tuple[int, int] | None:
-        """Digits or Indonesian number words up to 999 ("dua puluh satu")."""
-        tok = self.t(i)
-        if tok.isdigit():
-            return i + 1, int(tok)
-        j, val = i, 0
-        if tok == "seratus" or (tok in W.DIGIT_WORDS and self.t(i + 1) == "ratus"):
-            j, val = (i + 1, 100) if tok == "seratus" else (i + 2, W.DIGIT_WORDS[tok] * 100)
-        tok, nxt, d = self.t(j), self.t(j + 1), W.DIGIT_WORDS.get(self.t(j))
-        if tok in ("sepuluh", "sebelas"):
-            j, val = j + 1, val + W.SE_WORDS[tok]
-        elif d is not None and d and nxt == "puluh":
-            j, val = j + 2, val + 10 * d
-            if W.DIGIT_WORDS.get(self.t(j)):
-                j, val = j + 1, val + W.DIGIT_WORDS[self.t(j)]
-        elif d is not None and d and nxt == "belas":
-            j, val = j + 2, val + 10 + d
-        elif d is not None:
-            j, val = j + 1, val + d
-        return (j, val) if j > i else None
+        return W.read_number(self.t, i)  # digits or "dua puluh satu"
 
     def skip(self, i: int, words: Iterable[str]) -> int:
         return i + 1 if self.t(i) in words else i
@@ -223,8 +195,8 @@ class _Parser:
             if nxt is None or merged is None:
                 break
             j, e = nxt[0], merged
-        k = self.range_sep(j)
-        nxt = self.component(k) if k is not None and _plain_date(e) else None
+        sep = self.range_sep(j)
+        nxt = self.component(sep) if sep is not None and _plain_date(e) else None
         if nxt and _plain_date(nxt[1]) and e.date and nxt[1].date:  # "senin sampai rabu"
             start, end = e.date, nxt[1].date
             if e.day_only:
@@ -287,7 +259,8 @@ class _Parser:
         return (n[0], n[1], 0, None, n[1] >= 13 or n[1] == 0, False) if n and n[1] <= 24 else None
 
     def clock(self, i: int) -> _Hit | None:
-        j = self.marker(i, W.HOUR_MARKERS)
+        today = self.t(i) in W.TODAY_BEFORE_POD and self.t(i + 1) in W.HOUR_MARKERS  # "nanti jam 2"
+        j = self.marker(i + today, W.HOUR_MARKERS)
         marked = j > i
         if self.t(j) in W.HALF_WORDS:  # "setengah 10" = 09:30
             n = self.number(j + 1)
@@ -302,6 +275,7 @@ class _Parser:
             if delta := self.minute_delta(j):
                 j, e = delta[0], replace(e, minute=e.minute + delta[1])
         j = j + 2 if self.t(j) == "-" and self.t(j + 1) == "an" else self.skip(j, {"an"})  # "jam 9an"
+        e = replace(e, date=self.today, strength=1) if today else e
         j, e, qualified = self.qualifier(j, e)
         k = self.range_sep(j)
         end = self.hm(self.marker(k, W.HOUR_MARKERS)) if k is not None else None
@@ -538,13 +512,19 @@ def _plain_date(e: _Expr) -> bool:
     return bool(e.date) and not e.date_end and e.hour is None and not e.pod
 
 
-def _weekday_in_range(a: _Expr, b: _Expr) -> date | None:
-    """'minggu depan hari rabu': the weekday inside the week range."""
-    week, day = (a, b) if a.date_end else (b, a)
-    if not week.date or not week.date_end or not day.date or day.date_end or day.strength != 2:
+def _day_in_range(a: _Expr, b: _Expr) -> date | None:
+    """'minggu depan hari rabu', 'bulan depan tgl 3': the named day inside the period."""
+    period, day = (a, b) if a.date_end else (b, a)
+    if not period.date or not period.date_end or not day.date or day.date_end:
         return None
-    picked = week.date + timedelta(days=(day.date.weekday() - week.date.weekday()) % 7)
-    return picked if picked <= week.date_end else None
+    if day.day_only:  # the period may span two months ("minggu depan tgl 2")
+        found = [_safe_date(m.year, m.month, day.day_only) for m in (period.date, period.date_end)]
+        picked = next((d for d in found if d and period.date <= d <= period.date_end), None)
+    elif day.strength == 2:
+        picked = period.date + timedelta(days=(day.date.weekday() - period.date.weekday()) % 7)
+    else:
+        return None
+    return picked if picked and period.date <= picked <= period.date_end else None
 
 
 def _merge(a: _Expr, b: _Expr) -> _Expr | None:
@@ -555,8 +535,8 @@ def _merge(a: _Expr, b: _Expr) -> _Expr | None:
         return None
     src = a if a.date else b
     if a.date and b.date:
-        if picked := _weekday_in_range(a, b):
-            src = replace(a, date=picked, date_end=None, strength=3)
+        if picked := _day_in_range(a, b):
+            src = replace(a, date=picked, date_end=None, strength=3, day_only=None)
         elif a.date_end or b.date_end or (a.strength == b.strength and a.date != b.date):
             return None
         else:
@@ -582,12 +562,12 @@ def _resolve(e: _Expr) -> tuple[str, str]:
     if e.hour is None:
         bounds = list(W.PARTS_OF_DAY[e.pod or ""])
     else:
-        start = _resolve_hour(e.hour, e.pod, e.fixed) * 60 + e.minute
+        start = W.clock_hour(e.hour, e.pod, e.fixed) * 60 + e.minute
         bounds = [start]
         if e.end:
-            end_min = _resolve_hour(e.end[0], e.pod, e.end[2]) * 60 + e.end[1]
+            end_min = W.clock_hour(e.end[0], e.pod, e.end[2]) * 60 + e.end[1]
             if end_min <= start and e.pod:  # "jam 8 sampai 4 sore": sore is for the end only
-                start = _resolve_hour(e.hour, None, e.fixed) * 60 + e.minute
+                start = W.clock_hour(e.hour, None, e.fixed) * 60 + e.minute
             bounds = [start, end_min + (720 if end_min <= start and end_min < 720 else 0)]
     day = datetime.combine(e.date or date(2000, 1, 1), time())
     stamps = [day + timedelta(minutes=m, seconds=(e.second or 0) if k == 0 else 0) for k, m in enumerate(bounds)]

@@ -1,13 +1,18 @@
-"""Vocabulary tables for :mod:`nlu.datetime_parser`.
+"""Vocabulary and lexical conventions for :mod:`nlu.datetime_parser`.
 
-Kept apart from the grammar so that adding a spelling variant or a slang
-form (citizens type "bsk", "tngl", "jm") never touches parsing logic.
-Every key is lower-case and is compared with whole tokens, so a short
-abbreviation here cannot fire inside a longer word.
+Kept apart from the grammar so that adding a spelling variant or a slang form
+(citizens type "bsk", "tngl", "jm") never touches parsing logic. Besides the
+word tables it holds the two conventions that belong to the words themselves:
+reading Indonesian numerals, and what a spoken hour means next to pagi, siang,
+sore or malam. Every key is lower-case and compared with whole tokens, so a
+short abbreviation here cannot fire inside a longer word.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+# fmt: off
 # Month names and abbreviations, Indonesian and English. Abbreviations are
 # only accepted right after a day number ("5 des"), full names also alone.
 MONTHS_FULL: dict[str, int] = {
@@ -42,6 +47,33 @@ DIGIT_WORDS: dict[str, int] = {
 }
 SE_WORDS: dict[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
 
+
+# fmt: on
+
+
+def read_number(tok: Callable[[int], str], i: int) -> tuple[int, int] | None:
+    """Digits or number words up to 999 at token i ("dua puluh satu") -> (next index, value)."""
+    first = tok(i)
+    if first.isdigit():
+        return i + 1, int(first)
+    j, val = i, 0
+    if first == "seratus" or (first in DIGIT_WORDS and tok(i + 1) == "ratus"):
+        j, val = (i + 1, 100) if first == "seratus" else (i + 2, DIGIT_WORDS[first] * 100)
+    word, nxt, d = tok(j), tok(j + 1), DIGIT_WORDS.get(tok(j))
+    if word in ("sepuluh", "sebelas"):
+        j, val = j + 1, val + SE_WORDS[word]
+    elif d and nxt == "puluh":
+        j, val = j + 2, val + 10 * d
+        if DIGIT_WORDS.get(tok(j)):
+            j, val = j + 1, val + DIGIT_WORDS[tok(j)]
+    elif d and nxt == "belas":
+        j, val = j + 2, val + 10 + d
+    elif d is not None:
+        j, val = j + 1, val + d
+    return (j, val) if j > i else None
+
+
+# fmt: off
 # Duration units -> (canonical unit, fused "se-" form meaning one unit).
 UNITS: dict[str, str] = {
     "detik": "second", "dtk": "second", "menit": "minute", "mnt": "minute",
@@ -95,6 +127,28 @@ POD_WORDS: dict[str, str] = {
     "petang": "sore", "malam": "malam", "malem": "malam", "mlm": "malam",
     "subuh": "subuh", "shubuh": "subuh",
 }
+
+# fmt: on
+
+
+def clock_hour(hour: int, pod: str | None, fixed: bool) -> int:
+    """Spoken hour + part of day -> 24-hour clock; 24 is the midnight ending the day.
+
+    Without a part of day, 1-6 mean afternoon: a counter is not booked at 2 a.m.
+    "jam 2 malam" is 02:00 and "jam 12 malam" 24:00.
+    """
+    if fixed or hour == 0 or hour >= 13:
+        return hour
+    if pod == "malam":
+        return 24 if hour == 12 else hour + 12 if hour >= 6 else hour
+    if pod == "sore":
+        return hour + 12 if hour < 12 else hour
+    if pod in ("siang", None):
+        return hour + 12 if hour <= 6 else hour
+    return hour  # pagi, subuh, dini hari
+
+
+# fmt: off
 # Words before a part of day that make it "today" ("nanti sore").
 TODAY_BEFORE_POD = {"nanti", "ntar", "nnti", "nti", "tar", "tadi", "td"}
 # "selamat pagi" is a greeting, not a time.
@@ -132,3 +186,4 @@ RANGE_SEPS = {"-", "–", "sampai", "sampe", "smp", "hingga",
 WEEK_MODS = {"ini": 0, "depan": 1, "dpn": 1, "dpan": 1, "lalu": -1,
              "kemarin": -1, "kemaren": -1}
 TIMEZONE_WORDS = {"wib", "wita", "wit"}
+# fmt: on

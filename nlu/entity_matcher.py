@@ -116,11 +116,13 @@ class EntityMatcher:
         found: list[Found] = []
         taken: set[int] = set()
         found.extend(self._patterns(text, toks, taken))
+        pattern_tokens = set(taken)
         mpp_hits = [h for h in self.mpp.match(toks, taken) if not self._regency(toks, h)]
         found.extend(self._make("mpp", text, toks, h) for h in mpp_hits)
         service_hits = [h for h in self.layanan.match(toks, taken) if self._is_service(toks, h)]
         found.extend(self._make("layanan", text, toks, h) for h in service_hits)
-        for hit in self.jenis.match(toks, set(taken)):
+        # jenis words may sit inside a service phrase ("perpanjang stnk"): only patterns block them.
+        for hit in self.jenis.match(toks, set(pattern_tokens)):
             if self._jenis_counts(toks, hit, service_hits):
                 found.append(self._make("jenis", text, toks, hit))
         return sorted(found, key=lambda f: f.start)

@@ -71,8 +71,10 @@ def main() -> int:
         rows = load_gold(GOLD_DIR / name)
         parse_misses, span_misses = evaluate(rows)
         n = len(rows)
-        print(f"{name}: parse {n - len(parse_misses)}/{n} = {1 - len(parse_misses) / n:.3f}; "
-              f"find_spans {n - len(span_misses)}/{n} = {1 - len(span_misses) / n:.3f}")
+        print(
+            f"{name}: parse {n - len(parse_misses)}/{n} = {1 - len(parse_misses) / n:.3f}; "
+            f"find_spans {n - len(span_misses)}/{n} = {1 - len(span_misses) / n:.3f}"
+        )
         if not args.quiet:
             for miss in parse_misses:
                 print("  parse miss:", miss)

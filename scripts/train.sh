@@ -12,6 +12,9 @@ fi
 echo "==> training the model (this takes a minute or two)"
 mkdir -p models
 start=$(date +%s)
+# Rasa 3.6's training cache can hand a LogisticRegressionClassifier file to a node of
+# another name after a config change (FileNotFoundError at load); training takes ~30 s anyway.
+export RASA_MAX_CACHE_SIZE=0
 "$VENV/bin/rasa" train --fixed-model-name asisten --out models --quiet
 echo "$digest" > models/.digest
 echo "==> trained in $(( $(date +%s) - start )) s: $MODEL ($(du -h "$MODEL" | cut -f1))"

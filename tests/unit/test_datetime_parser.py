@@ -258,6 +258,15 @@ def test_explicit_dates(text: str, value: str) -> None:
     assert _v(text) == value
 
 
+def test_day_and_period_combinations() -> None:
+    assert _v("nanti jam 2") == "2026-11-27T14:00"
+    assert _v("bulan depan tgl 3") == "2026-12-03"
+    assert _v("minggu depan tgl 2") == "2026-12-02"  # the week spans November and December
+    assert _v("senin, 7 desember jam 9") == "2026-12-07T09:00"
+    monday = datetime(2027, 2, 1, 9, 0, tzinfo=WIB)
+    assert _v("senin - jumat", monday) == "2027-02-08/2027-02-12"
+
+
 def test_year_rollover() -> None:
     assert _v("5 januari") == "2027-01-05"
     assert _v("27 november") == "2026-11-27"  # today has not passed

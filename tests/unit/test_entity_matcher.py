@@ -1,10 +1,19 @@
 from nlu.entity_matcher import EntityMatcher
 
 LAYANAN = {
-    "ktp": "ktp_el", "e-ktp": "ktp_el", "kk": "kk", "kartu keluarga": "kk", "paspor": "paspor",
-    "akte kelahiran": "akta_kelahiran", "akta kelahiran": "akta_kelahiran", "sim": "sim",
-    "bpjs": "bpjs_kesehatan", "bpjs ketenagakerjaan": "bpjs_ketenagakerjaan", "pindah": "pindah",
-    "surat pindah": "pindah", "pajak motor": "pajak_kendaraan",
+    "ktp": "ktp_el",
+    "e-ktp": "ktp_el",
+    "kk": "kk",
+    "kartu keluarga": "kk",
+    "paspor": "paspor",
+    "akte kelahiran": "akta_kelahiran",
+    "akta kelahiran": "akta_kelahiran",
+    "sim": "sim",
+    "bpjs": "bpjs_kesehatan",
+    "bpjs ketenagakerjaan": "bpjs_ketenagakerjaan",
+    "pindah": "pindah",
+    "surat pindah": "pindah",
+    "pajak motor": "pajak_kendaraan",
 }
 MPP = {"bogor": "kota_bogor", "mpp bogor": "kota_bogor", "tangsel": "kota_tangerang_selatan"}
 JENIS = {"hilang": "hilang", "ilang": "hilang", "rusak": "rusak", "perpanjang": "perpanjangan", "baru": "baru"}
