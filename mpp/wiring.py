@@ -11,10 +11,12 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from mpp.booking.service import BookingService
 from mpp.catalogue.store import CatalogueProvider
 from mpp.config import PROJECT_ROOT, Settings, load_settings
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
+from mpp.privacy import Crypto, load_keys
 
 
 @dataclass
@@ -33,8 +35,16 @@ class Core:
     def catalogue(self) -> CatalogueProvider:
         return CatalogueProvider(self.session_factory, self.settings.catalogue_refresh_seconds)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+    @cached_property
+    def crypto(self) -> Crypto:
+        return Crypto(load_keys())
+
+    @cached_property
+    def bookings(self) -> BookingService:
+        return BookingService(self.session_factory, self.catalogue.get, self.crypto)
+
+    def uow(self, write: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, write=write)
 
 
 _core: Core | None = None

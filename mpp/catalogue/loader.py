@@ -25,16 +25,18 @@ from mpp.catalogue.model import (
     Counter,
     DayHours,
     Fee,
+    Holiday,
     Mpp,
     Offering,
     Service,
     Source,
 )
-from mpp.catalogue.schema import MppFile, ServicesFile, parse_clock
+from mpp.catalogue.schema import HolidayFile, MppFile, ServicesFile, parse_clock
 from mpp.catalogue.yaml_io import read_yaml
 
 SERVICES_FILE = "layanan.yaml"
 MPP_DIR = "mpp"
+HOLIDAY_DIR = "libur"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,19 @@ def read_catalogue(directory: Path) -> LoadedCatalogue:
             mpps[mpp.code] = mpp
             offerings.update(mpp_offerings)
 
+    holiday_paths = sorted((directory / HOLIDAY_DIR).glob("*.y*ml"))
+    holidays: dict = {}
+    holiday_years: dict[int, tuple[Source, ...]] = {}
+    for path in holiday_paths:
+        parsed_days = _parse(path, HolidayFile, problems)
+        if parsed_days is None:
+            continue
+        if parsed_days.year in holiday_years:
+            problems.append(Problem(str(path), "year", f"{parsed_days.year} is already defined in another file"))
+            continue
+        holiday_years[parsed_days.year] = _sources(parsed_days.sources)
+        holidays.update({d.date: Holiday(d.date, d.kind, d.name) for d in parsed_days.days})
+
     if problems:
         raise CatalogueInvalid(problems)
     offered = {s for (_, s) in offerings}
@@ -97,10 +112,12 @@ def read_catalogue(directory: Path) -> LoadedCatalogue:
         raise CatalogueInvalid(
             [Problem(str(services_path), f"services ({c})", "no MPP offers this service") for c in missing]
         )
-    paths = [services_path, *mpp_paths]
+    paths = [services_path, *mpp_paths, *holiday_paths]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
     return LoadedCatalogue(
-        catalogue=Catalogue(services=services, mpps=mpps, offerings=offerings),
+        catalogue=Catalogue(
+            services=services, mpps=mpps, offerings=offerings, holidays=holidays, holiday_years=holiday_years
+        ),
         files=tuple(str(p.relative_to(directory)) for p in paths),
         digest=digest,
     )

@@ -207,6 +207,18 @@ class Offering:
     operator: str | None = None
 
 
+HOLIDAY_KINDS: tuple[str, ...] = ("libur_nasional", "cuti_bersama")
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A national day off: a libur nasional or a cuti bersama, as decreed (SKB)."""
+
+    day: date
+    kind: str  # one of HOLIDAY_KINDS
+    name: str
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """An immutable snapshot of the whole catalogue, cheap to query in memory."""
@@ -215,6 +227,9 @@ class Catalogue:
     mpps: Mapping[str, Mpp]
     offerings: Mapping[tuple[str, str], Offering]
     version: int = 0
+    # Decreed national days off, and for which years the decree is in the catalogue.
+    holidays: Mapping[date, Holiday] = field(default_factory=dict)
+    holiday_years: Mapping[int, tuple[Source, ...]] = field(default_factory=dict)
 
     def service(self, code: str | None) -> Service | None:
         return self.services.get(code) if code else None

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, root_validator, validator
 
 from mpp.catalogue.model import (
     BOOKING_MODES,
+    HOLIDAY_KINDS,
     JENIS_VALUES,
     SERVICE_CODES,
     VERIFICATION_LEVELS,
@@ -290,3 +291,32 @@ class MppFile(_Strict):
     agencies: List[AgencyIn] = Field(..., min_items=1)
     counters: List[CounterIn] = Field(..., min_items=1)
     services: List[OfferingIn] = Field(..., min_items=1)
+
+
+class HolidayIn(_Strict):
+    date: date
+    kind: str
+    name: str
+
+    @validator("kind")
+    def _known_kind(cls, value: str) -> str:
+        if value not in HOLIDAY_KINDS:
+            raise ValueError(f"unknown kind '{value}' (allowed: {', '.join(HOLIDAY_KINDS)})")
+        return value
+
+
+class HolidayFile(_Strict):
+    year: int = Field(..., ge=2000, le=2100)
+    sources: List[SourceIn] = Field(..., min_items=1)
+    days: List[HolidayIn] = Field(..., min_items=1)
+
+    @root_validator(skip_on_failure=True)
+    def _same_year_no_repeats(cls, values: dict) -> dict:
+        seen: set = set()
+        for day in values["days"]:
+            if day.date.year != values["year"]:
+                raise ValueError(f"{day.date} is not in {values['year']}")
+            if day.date in seen:
+                raise ValueError(f"{day.date} is listed twice")
+            seen.add(day.date)
+        return values

@@ -27,6 +27,7 @@ from mpp.catalogue.model import (
     Counter,
     DayHours,
     Fee,
+    Holiday,
     Mpp,
     Offering,
     Service,
@@ -36,10 +37,12 @@ from mpp.db.catalogue_tables import (
     AgencyRow,
     CatalogueVersionRow,
     CounterRow,
+    HolidayYearRow,
     MppClosureRow,
     MppHoursRow,
     MppRow,
     MppServiceRow,
+    NationalHolidayRow,
     ServiceFeeRow,
     ServiceRequirementRow,
     ServiceRow,
@@ -62,7 +65,7 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
     """Replace the stored catalogue with ``loaded``; returns the new version number."""
     cat = loaded.catalogue
     # Children first, so that parents can be removed or updated freely.
-    for table in (MppHoursRow, MppClosureRow, ServiceRequirementRow, ServiceFeeRow):
+    for table in (MppHoursRow, MppClosureRow, ServiceRequirementRow, ServiceFeeRow, NationalHolidayRow, HolidayYearRow):
         session.execute(delete(table))
     _delete_missing(session, MppServiceRow, (MppServiceRow.mpp_code, MppServiceRow.service_code), set(cat.offerings))
     _delete_missing(
@@ -194,6 +197,10 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
                 operator=o.operator,
             )
         )
+    for year, sources in cat.holiday_years.items():
+        session.add(HolidayYearRow(year=year, sources=_dicts(sources)))
+    for holiday in cat.holidays.values():
+        session.add(NationalHolidayRow(date=holiday.day, kind=holiday.kind, name=holiday.name))
     version = CatalogueVersionRow(loaded_at=datetime.now(timezone.utc), digest=loaded.digest, files=list(loaded.files))
     session.add(version)
     session.flush()
@@ -313,7 +320,18 @@ def load_from_db(session: Session) -> Catalogue:
             contact=tuple(Contact(**d) for d in o.contact),
             operator=o.operator,
         )
-    return Catalogue(services=services, mpps=mpps, offerings=offerings, version=version)
+    holidays = {h.date: Holiday(h.date, h.kind, h.name) for h in session.execute(select(NationalHolidayRow)).scalars()}
+    holiday_years = {
+        y.year: tuple(Source(**d) for d in y.sources) for y in session.execute(select(HolidayYearRow)).scalars()
+    }
+    return Catalogue(
+        services=services,
+        mpps=mpps,
+        offerings=offerings,
+        version=version,
+        holidays=holidays,
+        holiday_years=holiday_years,
+    )
 
 
 class CatalogueProvider:

@@ -178,3 +178,20 @@ class CatalogueVersionRow(Base):
     loaded_at = Column(DateTime(timezone=True), nullable=False)
     digest = Column(String(64), nullable=False)
     files = Column(JSON, nullable=False, default=list)
+
+
+class HolidayYearRow(Base):
+    """A year whose national holidays and cuti bersama come from a decree in the catalogue."""
+
+    __tablename__ = "holiday_year"
+
+    year = Column(Integer, primary_key=True, autoincrement=False)
+    sources = Column(JSON, nullable=False, default=list)
+
+
+class NationalHolidayRow(Base):
+    __tablename__ = "national_holiday"
+
+    date = Column(Date, primary_key=True)
+    kind = Column(String(32), nullable=False)
+    name = Column(Text, nullable=False)

@@ -35,7 +35,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    mode = connection.info.get("sqlite_begin", "BEGIN")
+    # A write unit of work asks for BEGIN IMMEDIATE (see UnitOfWork): it takes the write lock
+    # up front, so that its reads and its writes see one state and it waits (busy timeout)
+    # instead of failing when another writer commits in between.
+    mode = "BEGIN IMMEDIATE" if connection.get_execution_options().get("sqlite_immediate") else "BEGIN"
     connection.exec_driver_sql(mode)
 
 

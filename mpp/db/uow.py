@@ -9,12 +9,17 @@ from sqlalchemy.orm import Session
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: Callable[[], Session]):
+    """``write=True`` takes SQLite's write lock at BEGIN; other databases ignore the flag."""
+
+    def __init__(self, session_factory: Callable[[], Session], write: bool = False):
         self._session_factory = session_factory
+        self._write = write
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
+        if self._write:
+            self.session.connection(execution_options={"sqlite_immediate": True})
         return self
 
     def __exit__(

@@ -1,0 +1,1 @@
+"""Queue-slot booking: calendar, slots, NIK checks, and the booking service."""

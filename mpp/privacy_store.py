@@ -1,0 +1,38 @@
+"""The token vault: NIK and phone tokens seen by Rasa, and the encrypted values behind them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from mpp.db.booking_tables import PiiTokenRow
+from mpp.privacy import Crypto, new_token
+
+RETENTION_DAYS = 30  # personal data is erased this many days after the visit (README: Privacy)
+
+
+def store_token(session: Session, crypto: Crypto, sender: str, kind: str, value: str, now: datetime) -> str:
+    token = new_token(kind)
+    session.add(
+        PiiTokenRow(token=token, kind=kind, sender=sender, value_encrypted=crypto.encrypt(value), created_at=now)
+    )
+    return token
+
+
+def resolve_token(session: Session, crypto: Crypto, sender: str, token: str) -> str | None:
+    """The value behind a token, only for the conversation that sent it."""
+    row = session.execute(select(PiiTokenRow).where(PiiTokenRow.token == token)).scalar_one_or_none()
+    if row is None or row.sender != sender:
+        return None
+    return crypto.decrypt(row.value_encrypted)
+
+
+def erase_tokens(session: Session, sender: str) -> None:
+    session.execute(delete(PiiTokenRow).where(PiiTokenRow.sender == sender))
+
+
+def purge_tokens(session: Session, now: datetime) -> int:
+    result = session.execute(delete(PiiTokenRow).where(PiiTokenRow.created_at < now - timedelta(days=RETENTION_DAYS)))
+    return int(result.rowcount or 0)

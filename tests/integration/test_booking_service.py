@@ -1,0 +1,243 @@
+"""Booking rules against real databases (SQLite file and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select, text
+
+from mpp.booking import model as m
+from mpp.booking.model import Booking, BookingRequest, Refusal
+from mpp.booking.service import BookingService
+from mpp.booking.slots import Policy, day_slots
+from mpp.catalogue.model import Catalogue
+from mpp.db.booking_tables import BookingRow, SlotUsageRow
+from mpp.db.engine import make_engine, make_session_factory
+from mpp.privacy import Crypto, Keys
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)  # Friday
+DAY = date(2026, 12, 1)  # Tuesday, open
+KEYS = Keys.generate()
+
+
+def nik(i: int) -> str:
+    """A valid NIK per i: Kota Bogor (3271), a real birth date, serial i."""
+    return f"327104{(i % 28) + 1:02d}0890{i + 1:04d}"
+
+
+@pytest.fixture()
+def catalogue(demo) -> Catalogue:  # type: ignore[no-untyped-def]
+    return demo.catalogue
+
+
+def service_for(url: str, catalogue: Catalogue, now: datetime = NOW, policy: Policy | None = None) -> BookingService:
+    engine = make_engine(url)
+    return BookingService(make_session_factory(engine), lambda: catalogue, Crypto(KEYS), policy, now=lambda: now)
+
+
+def first_slot(catalogue: Catalogue, mpp: str = "kota_bogor", service: str = "kk", day: date = DAY) -> time:
+    offering = catalogue.offering(mpp, service)
+    assert offering is not None
+    return day_slots(catalogue.mpps[mpp], offering, day)[0].start
+
+
+def request(
+    i: int,
+    start: time,
+    *,
+    service: str = "kk",
+    day: date = DAY,
+    chat: str | None = None,
+    request_id: str | None = None,
+    mpp: str = "kota_bogor",
+) -> BookingRequest:
+    return BookingRequest(
+        request_id=request_id or f"req-{i}",
+        chat_id=chat or f"console:user{i}",
+        mpp_code=mpp,
+        service_code=service,
+        day=day,
+        start=start,
+        name=f"Warga {i}",
+        nik=nik(i),
+    )
+
+
+def count(url: str, query) -> int:  # type: ignore[no-untyped-def]
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        value = int(conn.execute(query).scalar_one())
+    engine.dispose()
+    return value
+
+
+def with_quota(catalogue: Catalogue, quota: int, service: str = "kk") -> Catalogue:
+    key = ("kota_bogor", service)
+    return replace(
+        catalogue, offerings={**catalogue.offerings, key: replace(catalogue.offerings[key], quota_per_slot=quota)}
+    )
+
+
+def test_booking_gets_code_queue_number_and_stores_no_readable_nik(db_url: str, catalogue: Catalogue) -> None:
+    svc = service_for(db_url, catalogue)
+    start = first_slot(catalogue)
+    booked = svc.book(request(1, start))
+    assert isinstance(booked, Booking)
+    assert len(booked.code) == 8 and booked.queue_number == "A-001"
+    again = svc.book(request(2, start))
+    assert isinstance(again, Booking) and again.queue_number == "A-002"
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        dump = " ".join(str(v) for row in conn.execute(text("SELECT * FROM booking")) for v in row)
+    engine.dispose()
+    assert nik(1) not in dump and "Warga 1" not in dump
+    assert svc.personal_details(booked)["nik"] == nik(1)
+
+
+def test_full_slot_offers_nearest_slots_and_other_mpps(db_url: str, catalogue: Catalogue) -> None:
+    cat = with_quota(catalogue, 1)
+    svc = service_for(db_url, cat)
+    start = first_slot(cat)
+    assert isinstance(svc.book(request(1, start)), Booking)
+    refused = svc.book(request(2, start))
+    assert isinstance(refused, Refusal) and refused.reason == m.FULL
+    assert refused.alternatives and all(o.slot.start != start or o.slot.day != DAY for o in refused.alternatives)
+    assert {o.mpp_code for o in refused.other_mpps} == {"kota_bekasi", "kota_tangerang_selatan"}
+
+
+def test_holiday_is_refused_with_alternatives(db_url: str, catalogue: Catalogue) -> None:
+    svc = service_for(db_url, catalogue, now=datetime(2026, 12, 14, 10, 0, tzinfo=WIB))
+    refused = svc.book(request(1, time(8, 0), day=date(2026, 12, 24)))
+    assert isinstance(refused, Refusal) and refused.reason == m.CLOSED and "cuti bersama" in refused.message
+    assert refused.alternatives
+
+
+def test_agency_system_services_are_not_booked_as_mpp_slots(db_url: str, catalogue: Catalogue) -> None:
+    svc = service_for(db_url, catalogue)
+    refused = svc.book(request(1, time(8, 0), service="paspor"))
+    assert isinstance(refused, Refusal) and refused.reason == m.NOT_BOOKABLE
+
+
+def test_one_active_booking_per_nik_service_day(db_url: str, catalogue: Catalogue) -> None:
+    svc = service_for(db_url, catalogue)
+    start = first_slot(catalogue)
+    assert isinstance(svc.book(request(1, start)), Booking)
+    duplicate = svc.book(replace(request(1, start), request_id="other", chat_id="console:someone-else"))
+    assert isinstance(duplicate, Refusal) and duplicate.reason == m.DUPLICATE
+
+
+def test_weekly_caps_per_chat_and_per_nik(db_url: str, catalogue: Catalogue) -> None:
+    svc = service_for(db_url, catalogue, policy=Policy(max_per_chat_week=2, max_per_nik_week=2))
+    start = first_slot(catalogue)
+    for i, service in enumerate(["kk", "ktp_el"]):
+        assert isinstance(svc.book(request(i, start, service=service, chat="console:calo")), Booking)
+    capped = svc.book(request(5, start, service="akta_kelahiran", chat="console:calo"))
+    assert isinstance(capped, Refusal) and capped.reason == m.CHAT_LIMIT
+    for i, service in enumerate(["kk", "ktp_el"]):
+        r = replace(request(9, start, service=service, day=date(2026, 12, 2), chat=f"console:c{i}"), request_id=f"n{i}")
+        assert isinstance(svc.book(r), Booking)
+    capped = svc.book(
+        replace(request(9, start, service="kia", day=date(2026, 12, 3), chat="console:c9"), request_id="n9")
+    )
+    assert isinstance(capped, Refusal) and capped.reason == m.NIK_LIMIT
+
+
+def test_cancel_frees_the_place_at_once(db_url: str, catalogue: Catalogue) -> None:
+    cat = with_quota(catalogue, 1)
+    svc = service_for(db_url, cat)
+    start = first_slot(cat)
+    booked = svc.book(request(1, start))
+    assert isinstance(booked, Booking)
+    assert isinstance(svc.book(request(2, start)), Refusal)
+    assert isinstance(svc.cancel(booked.id, "console:someone-else"), Refusal)  # not their booking
+    cancelled = svc.cancel(booked.id, booked.chat_id)
+    assert isinstance(cancelled, Booking) and cancelled.status == "cancelled"
+    assert isinstance(svc.cancel(booked.id, booked.chat_id), Booking)  # pressed twice: no error
+    assert isinstance(svc.book(request(2, start)), Booking)
+
+
+def test_move_once_and_only_until_the_day_before(db_url: str, catalogue: Catalogue) -> None:
+    svc = service_for(db_url, catalogue)
+    start = first_slot(catalogue)
+    booked = svc.book(request(1, start))
+    assert isinstance(booked, Booking)
+    later = first_slot(catalogue, day=date(2026, 12, 3))
+    moved = svc.move(booked.id, booked.chat_id, date(2026, 12, 3), later)
+    assert isinstance(moved, Booking) and moved.day == date(2026, 12, 3) and moved.moved_count == 1
+    assert count(db_url, select(SlotUsageRow.booked).where(SlotUsageRow.day == DAY)) == 0
+    again = svc.move(booked.id, booked.chat_id, date(2026, 12, 4), later)
+    assert isinstance(again, Refusal) and again.reason == m.MOVED_ALREADY
+    tomorrow = date(2026, 11, 30)  # Monday; "now" is Friday, so a booking for Monday can still change
+    other = svc.book(request(2, first_slot(catalogue, day=tomorrow), day=tomorrow))
+    assert isinstance(other, Booking)
+    late = service_for(db_url, catalogue, now=datetime(2026, 11, 30, 7, 0, tzinfo=WIB))
+    refused = late.cancel(other.id, other.chat_id)
+    assert isinstance(refused, Refusal) and refused.reason == m.TOO_LATE
+
+
+def test_look_up_by_code_from_another_chat_needs_nik_digits_and_is_rate_limited(
+    db_url: str, catalogue: Catalogue
+) -> None:
+    svc = service_for(db_url, catalogue, policy=Policy(lookups_per_hour=3))
+    booked = svc.book(request(1, first_slot(catalogue)))
+    assert isinstance(booked, Booking)
+    assert isinstance(svc.find(booked.code, booked.chat_id), Booking)
+    assert isinstance(svc.find(booked.code.lower(), "console:stranger"), Refusal)
+    assert isinstance(svc.find(booked.code, "console:stranger", last4="9999"), Refusal)
+    assert isinstance(svc.find(booked.code, "console:stranger", last4=nik(1)[-4:]), Booking)
+    assert isinstance(svc.find(booked.code, "console:stranger", last4="1234"), Refusal)
+    limited = svc.find(booked.code, "console:stranger", last4=nik(1)[-4:])
+    assert isinstance(limited, Refusal) and limited.reason == m.RATE_LIMITED
+
+
+def test_erase_my_data_cancels_and_blanks_personal_fields(db_url: str, catalogue: Catalogue) -> None:
+    svc = service_for(db_url, catalogue)
+    booked = svc.book(request(1, first_slot(catalogue)))
+    assert isinstance(booked, Booking)
+    assert svc.erase_chat(booked.chat_id) == 1
+    assert svc.personal_details(booked) == {"name": None, "nik": None, "phone": None}
+    assert svc.upcoming(booked.chat_id) == []
+    assert count(db_url, select(SlotUsageRow.booked)) == 0
+
+
+def _race(
+    url: str, catalogue: Catalogue, make_request: Callable[[int], BookingRequest], attempts: int, threads: int
+) -> list[Booking | Refusal]:
+    barrier = threading.Barrier(threads)
+    per_thread = attempts // threads
+
+    def worker(t: int) -> list[Booking | Refusal]:
+        svc = service_for(url, catalogue)  # its own engine, hence its own connection
+        barrier.wait()
+        return [svc.book(make_request(t * per_thread + k)) for k in range(per_thread)]
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return [o for chunk in pool.map(worker, range(threads)) for o in chunk]
+
+
+def test_two_hundred_attempts_at_ten_places_book_exactly_ten(db_url: str, catalogue: Catalogue) -> None:
+    cat = with_quota(catalogue, 10)
+    start = first_slot(cat)
+    outcomes = _race(db_url, cat, lambda i: request(i, start), attempts=200, threads=25)
+    booked = [o for o in outcomes if isinstance(o, Booking)]
+    refused = [o for o in outcomes if isinstance(o, Refusal)]
+    assert len(booked) == 10
+    assert len(refused) == 190 and all(r.reason == m.FULL and r.alternatives for r in refused)
+    assert count(db_url, select(func.count()).select_from(BookingRow)) == 10
+    assert count(db_url, select(SlotUsageRow.booked)) == 10
+    assert len({b.queue_number for b in booked}) == 10
+
+
+def test_double_tapped_confirmation_books_once(db_url: str, catalogue: Catalogue) -> None:
+    start = first_slot(catalogue)
+    outcomes = _race(db_url, catalogue, lambda i: request(1, start, request_id="same-tap"), attempts=20, threads=20)
+    assert all(isinstance(o, Booking) for o in outcomes)
+    assert len({o.code for o in outcomes if isinstance(o, Booking)}) == 1
+    assert count(db_url, select(func.count()).select_from(BookingRow)) == 1
