@@ -67,3 +67,31 @@ def latest_entities(tracker: Tracker, entity: str) -> list[str]:
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
     values = latest_entities(tracker, entity)
     return values[0] if values else None
+
+
+def default_bookings():  # type: ignore[no-untyped-def]
+    from mpp.wiring import get_core
+
+    return get_core().bookings
+
+
+def resolve_personal(sender: str, text: str | None) -> str | None:
+    """The NIK or phone number behind a token in ``text`` (tokens belong to one conversation).
+
+    Raw digits (a message that did not pass through bot.rasa_channel) are returned as they are.
+    """
+    import re
+
+    from mpp.privacy import TOKEN_PATTERN
+    from mpp.privacy_store import resolve_token
+    from mpp.wiring import get_core
+
+    if not text:
+        return None
+    match = TOKEN_PATTERN.search(text)
+    if match is None:
+        digits = re.sub(r"[^\d+]", "", text)
+        return digits or None
+    core = get_core()
+    with core.uow() as uow:
+        return resolve_token(uow.session, core.crypto, sender, match.group(0))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,7 @@ class Settings:
     database_url: str
     catalogue_dir: Path
     catalogue_refresh_seconds: float
+    fixed_now: datetime | None = None  # tests only: a frozen clock for the booking rules
 
 
 def _default_database_url() -> str:
@@ -30,4 +32,5 @@ def load_settings() -> Settings:
         database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
         catalogue_dir=Path(os.environ.get("MPP_CATALOGUE_DIR") or PROJECT_ROOT / "data" / "catalogue"),
         catalogue_refresh_seconds=float(os.environ.get("MPP_CATALOGUE_REFRESH_SECONDS", "5")),
+        fixed_now=datetime.fromisoformat(os.environ["MPP_NOW"]) if os.environ.get("MPP_NOW") else None,
     )

@@ -26,7 +26,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from mpp.booking.codes import ALPHABET
 from mpp.config import PROJECT_ROOT
 
-NIK_PATTERN = re.compile(r"(?<!\d)(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})(?!\d)")
+LONG_NUMBER = re.compile(r"(?<![\d])\d(?:[ .-]?\d){11,19}(?![\d])")
 # Indonesian phone numbers: 08xx… or +62/62 8xx…, 10–13 digits after the prefix, separators allowed.
 PHONE_PATTERN = re.compile(r"(?<![\d+])(?:\+62|62|0)\s?8\d(?:[ .-]?\d){7,11}(?!\d)")
 TOKEN_PATTERN = re.compile(r"\b(NIKREF|TELREF)([A-Z2-9]{10})\b")
@@ -101,12 +101,15 @@ def new_token(kind: str) -> str:
 
 
 def find_personal_data(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, kind, value) for every NIK and phone number in a message."""
-    found = [(m.start(), m.end(), "nik", "".join(m.groups())) for m in NIK_PATTERN.finditer(text)]
-    taken = [(s, e) for s, e, _, _ in found]
-    for m in PHONE_PATTERN.finditer(text):
-        if not any(m.start() < e and s < m.end() for s, e in taken):
-            found.append((m.start(), m.end(), "telepon", normalize_phone(m.group())))
+    """(start, end, kind, value) for every NIK and phone number in a message.
+
+    Any run of 12-20 digits that is not a phone number counts as a (possibly mistyped) NIK,
+    so that a NIK with a digit too many or too few does not reach Rasa either.
+    """
+    found = [(m.start(), m.end(), "telepon", normalize_phone(m.group())) for m in PHONE_PATTERN.finditer(text)]
+    for m in LONG_NUMBER.finditer(text):
+        if not any(m.start() < e and s < m.end() for s, e, _, _ in found):
+            found.append((m.start(), m.end(), "nik", re.sub(r"\D", "", m.group())))
     return sorted(found)
 
 

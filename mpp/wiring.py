@@ -41,6 +41,9 @@ class Core:
 
     @cached_property
     def bookings(self) -> BookingService:
+        fixed = self.settings.fixed_now
+        if fixed is not None:
+            return BookingService(self.session_factory, self.catalogue.get, self.crypto, now=lambda: fixed)
         return BookingService(self.session_factory, self.catalogue.get, self.crypto)
 
     def uow(self, write: bool = False) -> UnitOfWork:

@@ -20,6 +20,7 @@ TOKEN = re.compile(r"\w+", re.UNICODE)
 NIK = re.compile(r"(?<![\d])(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})(?![\d])")
 BOOKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 KODE = re.compile(r"(?<![\w-])([A-Za-z2-9]{4})-?([A-Za-z2-9]{4})(?![\w-])")
+PII_TOKEN = re.compile(r"\b(NIKREF|TELREF)[A-Z2-9]{10}\b")
 MAX_ALIAS_TOKENS = 5
 FUZZY_MIN_LENGTH = 5
 FUZZY_CUTOFF = 86.0
@@ -157,6 +158,9 @@ class EntityMatcher:
     @staticmethod
     def _patterns(text: str, toks: list[_Tok], taken: set[int]) -> list[Found]:
         found: list[Found] = []
+        for m in PII_TOKEN.finditer(text):  # NIK or phone already swapped for a token by the channel
+            entity = "nik" if m.group(1) == "NIKREF" else "telepon"
+            found.append(Found(entity, m.start(), m.end(), m.group(), m.group()))
         for m in NIK.finditer(text):
             found.append(Found("nik", m.start(), m.end(), "".join(m.groups()), m.group()))
         for m in KODE.finditer(text):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any, Dict, List
@@ -24,11 +25,36 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from mpp.catalogue.model import JENIS_VALUES, SERVICE_CODES
+from nlu.datetime_parser import DateTimeSpan, find_spans, parse
 from nlu.entity_matcher import EntityMatcher
 
 logger = logging.getLogger(__name__)
 
 TABLE_ENTITIES = ("layanan", "mpp", "jenis")
+_TIME_WORD = re.compile(r"\b(jam|jm|pukul|pkl|pagi|siang|sore|malam|setengah)\b|\b\d{1,2}[.:]\d{2}\b", re.I)
+
+
+def split_date_time(span: DateTimeSpan, now: datetime) -> List[tuple[str, int, int]]:
+    """A combined phrase ("besok jam 9") as a tanggal part and a waktu part, as people annotate them.
+
+    Falls back to both entities over the whole phrase when it cannot be cut cleanly.
+    """
+    if span.kind != "tanggal_waktu":
+        return [(span.kind, span.start, span.end)]
+    match = _TIME_WORD.search(span.text)
+    if match and match.start() > 0:  # date first: "besok jam 9"
+        first, second = span.text[: match.start()].rstrip(), span.text[match.start() :]
+        if parse(first, now) and parse(second, now):
+            return [("tanggal", span.start, span.start + len(first)), ("waktu", span.start + match.start(), span.end)]
+    elif match:  # time first: "jam 9 besok"
+        for word in reversed(list(re.finditer(r"\S+", span.text))[1:]):  # longest time first
+            head, tail = span.text[: word.start()].rstrip(), span.text[word.start() :]
+            head_value, tail_value = parse(head, now) or "", parse(tail, now) or ""
+            if ":" in head_value and "-" not in head_value and "-" in tail_value:
+                return [("waktu", span.start, span.start + len(head)), ("tanggal", span.start + word.start(), span.end)]
+    return [("tanggal", span.start, span.end), ("waktu", span.start, span.end)]
+
+
 ALIAS_FILE = "aliases.json"
 
 
@@ -140,24 +166,20 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def _dates(text: str, taken: List[Dict[str, Any]], now: datetime) -> List[Dict[str, Any]]:
-        try:
-            from nlu.datetime_parser import find_spans
-        except ImportError:  # pragma: no cover - the parser ships with the project
-            return []
         out = []
         for span in find_spans(text, now):
             if any(e["start"] < span.end and span.start < e["end"] for e in taken):
                 continue
-            kinds = ("tanggal", "waktu") if span.kind == "tanggal_waktu" else (span.kind,)
-            for kind in kinds:
+            for kind, start, end in split_date_time(span, now):
+                surface = text[start:end]
                 out.append(
                     {
                         "entity": kind,
-                        "start": span.start,
-                        "end": span.end,
-                        "value": span.text,
+                        "start": start,
+                        "end": end,
+                        "value": surface,
                         "confidence_entity": 1.0,
-                        "additional_info": {"iso": span.value},
+                        "additional_info": {"iso": parse(surface, now) or span.value},
                     }
                 )
         return out

@@ -28,6 +28,7 @@ PROTECTED_WORDS = frozenset(
     "paspor akta kartu keluarga nikah kua pdam bpn oss samsat mpp loket antre antrean "
     "bogor bekasi tangsel serpong jht jkn kis e-ktp ektp".split()
 )
+PERSONAL_TOKEN = re.compile(r"NIKREF[A-Z2-9]{10}|TELREF[A-Z2-9]{10}|\d{16}|(\+?62|0)8\d{7,11}")
 _REPEATS = re.compile(r"(\w)\1{2,}")  # "makasiiih" -> "makasih"
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 
@@ -62,6 +63,11 @@ class Normalizer:
         self._lexicon = lexicon if lexicon is not None else load_lexicon()
 
     def normalize_token(self, token: str) -> str:
+        if PERSONAL_TOKEN.fullmatch(token.strip(".,!?;:")):
+            # a NIK or phone number (or the token standing for it): one placeholder word, so
+            # that training (raw numbers) and serving (tokens) look the same to the classifier
+            core = token.strip(".,!?;:")
+            return "nomornik" if core.startswith("NIKREF") or (core.isdigit() and len(core) == 16) else "nomortelepon"
         word = token.lower()
         core = _EDGE_PUNCT.sub("", word)
         if not core:

@@ -8,6 +8,7 @@ mkdir -p var/log results
 DB="var/test_stories.db"
 rm -f "$DB"
 export DATABASE_URL="sqlite:///$PWD/$DB"
+export MPP_NOW="2026-11-27T10:00:00+07:00"  # booking stories run against a fixed clock (a Friday)
 "$VENV/bin/mpp" db upgrade >/dev/null
 "$VENV/bin/mpp" catalogue load >/dev/null
 cat > var/endpoints.test.yml <<YAML

@@ -47,6 +47,9 @@ class BookingService:
         self.policy = policy or Policy()
         self._now = now
 
+    def now(self) -> datetime:
+        return self._now()
+
     def _uow(self, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self._session_factory, write=write)
 
@@ -75,8 +78,22 @@ class BookingService:
         if mpp is None:
             return []
         options = self._free(mpp_code, service_code, window(mpp, self._now(), self.policy))
-        options.sort(key=lambda o: abs((datetime.combine(o.slot.day, o.slot.start) - near).total_seconds()))
+
+        def distance(o: SlotOption) -> tuple[int, float]:
+            # the nearest open day first, then the time closest to the one asked for
+            minutes = abs((datetime.combine(near.date(), o.slot.start) - near).total_seconds()) / 60
+            return abs((o.slot.day - near.date()).days), minutes
+
+        options.sort(key=distance)
         return sorted(options[:limit], key=lambda o: (o.slot.day, o.slot.start))
+
+    def free_days(self, mpp_code: str, service_code: str, limit: int = 6) -> list[date]:
+        """The next days with at least one free slot."""
+        mpp = self._catalogue().mpp(mpp_code)
+        if mpp is None:
+            return []
+        days = sorted({o.slot.day for o in self._free(mpp_code, service_code, window(mpp, self._now(), self.policy))})
+        return days[:limit]
 
     def other_mpps(self, mpp_code: str, service_code: str, day: date) -> list[SlotOption]:
         """For each other MPP offering the service, its first free slot on ``day`` (or the nearest)."""
@@ -123,7 +140,7 @@ class BookingService:
         if start is None:
             if free:
                 return None
-            return self._full(mpp_code, service_code, day, None, near)
+            return self.full(mpp_code, service_code, day, None, near)
         slots = bookable_slots(cat, mpp, offering, day, self._now(), self.policy)
         if not any(s.start == start for s in slots):
             return Refusal(
@@ -132,10 +149,10 @@ class BookingService:
                 tuple(self.nearest_free(mpp_code, service_code, near)),
             )
         if not any(o.slot.start == start for o in free):
-            return self._full(mpp_code, service_code, day, start, near)
+            return self.full(mpp_code, service_code, day, start, near)
         return None
 
-    def _full(self, mpp_code: str, service_code: str, day: date, start: time | None, near: datetime) -> Refusal:
+    def full(self, mpp_code: str, service_code: str, day: date, start: time | None, near: datetime) -> Refusal:
         when = f"pukul {clock(start)} " if start else ""
         return Refusal(
             m.FULL,
@@ -186,7 +203,7 @@ class BookingService:
                     s, req.mpp_code, req.service_code, req.day, req.start, offering.quota_per_slot
                 ):
                     uow.session.rollback()
-                    return self._full(
+                    return self.full(
                         req.mpp_code, req.service_code, req.day, req.start, datetime.combine(req.day, req.start)
                     )
                 number = repo.next_queue_number(s, req.mpp_code, offering.queue_prefix, req.day)
@@ -271,6 +288,14 @@ class BookingService:
             )
         return None
 
+    def change_problem(self, booking: Booking) -> Refusal | None:
+        """Why this booking can no longer be cancelled or moved (checked again when it is done)."""
+        with self._uow() as uow:
+            row = repo.by_id(uow.session, booking.id)
+            if row is None:
+                return Refusal(m.NOT_FOUND, "Antrean tidak ditemukan.")
+            return self._changeable(row)
+
     def cancel(self, booking_id: int, chat_id: str) -> Outcome:
         with self._uow(write=True) as uow:
             row = repo.by_id(uow.session, booking_id, lock=True)
@@ -323,7 +348,7 @@ class BookingService:
                 return Refusal(m.DUPLICATE, "NIK ini sudah punya antrean layanan yang sama pada hari itu.")
             if not repo.reserve_place(s, row.mpp_code, row.service_code, day, start, offering.quota_per_slot):
                 s.rollback()
-                return self._full(row.mpp_code, row.service_code, day, start, datetime.combine(day, start))
+                return self.full(row.mpp_code, row.service_code, day, start, datetime.combine(day, start))
             repo.release_place(s, row.mpp_code, row.service_code, row.day, row.start)
             if row.day != day:
                 number = repo.next_queue_number(s, row.mpp_code, offering.queue_prefix, day)

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import ActionInfoAntrean
+from actions.booking import ActionRingkasPesan
 from actions.faq import ActionJawabPertanyaan
 from actions.support import ActionFallbackLayanan, ActionJawabPengaduan
 from mpp.catalogue.model import Catalogue
@@ -128,9 +128,11 @@ async def test_fallback_with_nothing_recognisable_offers_popular_services(fake: 
     assert len(messages[0]["buttons"]) >= 3
 
 
-async def test_booking_points_passports_to_m_paspor(fake: FakeCatalogue) -> None:
-    messages, _ = await run(ActionInfoAntrean(fake), tracker("pesan_antrean", [ent("layanan", "paspor")]))
-    assert "M-Paspor" in messages[0]["text"]
+async def test_booking_a_passport_points_to_m_paspor_instead_of_an_mpp_slot(fake: FakeCatalogue) -> None:
+    t = tracker("pesan_antrean", [ent("layanan", "paspor")], pesan_layanan="paspor", pesan_mpp="kota_bogor")
+    messages, events = await run(ActionRingkasPesan(fake), t)
+    assert "M-Paspor" in messages[0]["text"] and "imigrasi.go.id" in messages[0]["text"]
+    assert {"event": "slot", "name": "pesan_layanan", "value": None, "timestamp": None} in events
 
 
 async def test_naming_an_mpp_asks_about_the_mpp_not_the_previous_service(fake: FakeCatalogue) -> None:

@@ -1,0 +1,61 @@
+"""Rasa's REST channel, with personal data swapped for tokens before Rasa sees it.
+
+Rasa keeps the text of every message in its tracker and prints it in debug logs.
+This channel (registered in credentials.yml, same URL as the stock one:
+``/webhooks/rest/webhook``) replaces each NIK and phone number with a token
+(``NIKREF…``/``TELREF…``) and stores the real value encrypted in the core
+database, bound to the sender. Actions resolve the token when they need the
+value; Rasa's trackers and logs only ever hold the token.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa.core.channels.rest import RestInput
+from sanic.request import Request
+
+from mpp.privacy import find_personal_data
+from mpp.privacy_store import store_token
+
+logger = logging.getLogger(__name__)
+
+
+def redact(text: str, sender: str) -> str:
+    """The message with every NIK and phone number replaced by a stored token."""
+    found = find_personal_data(text)
+    if not found:
+        return text
+    from mpp.wiring import get_core
+
+    core = get_core()
+    now = datetime.now(timezone.utc)
+    pieces, last = [], 0
+    with core.uow(write=True) as uow:
+        for start, end, kind, value in found:
+            pieces.append(text[last:start])
+            pieces.append(store_token(uow.session, core.crypto, sender, kind, value, now))
+            last = end
+        uow.commit()
+    pieces.append(text[last:])
+    logger.debug("personal data replaced by %d token(s)", len(found))
+    return "".join(pieces)
+
+
+class PrivateRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    async def _extract_sender(self, req: Request) -> Any:
+        sender = await super()._extract_sender(req)
+        req.ctx.mpp_sender = sender
+        return sender
+
+    def _extract_message(self, req: Request) -> Any:
+        text = super()._extract_message(req)
+        if not isinstance(text, str):
+            return text
+        return redact(text, str(getattr(req.ctx, "mpp_sender", "") or ""))

@@ -1,0 +1,16 @@
+"""The action server can load the actions package, and every action the domain names exists."""
+
+from __future__ import annotations
+
+import yaml
+from rasa_sdk.executor import ActionExecutor
+
+from mpp.config import PROJECT_ROOT
+
+
+def test_every_domain_action_is_registered() -> None:
+    executor = ActionExecutor()
+    executor.register_package("actions")  # fails if a base class is registered without a name
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    missing = [a for a in domain["actions"] if a not in executor.actions]
+    assert missing == []
