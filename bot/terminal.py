@@ -9,6 +9,8 @@ nobody can set intents by hand.
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import getpass
 import os
 import sys
@@ -16,9 +18,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+import qrcode
 import requests
 
+from mpp.config import PROJECT_ROOT
+
 QUIT_WORDS = {"/keluar", "/quit", "/exit"}
+QR_DIR = PROJECT_ROOT / "var" / "qr"
 
 
 @dataclass
@@ -55,6 +61,8 @@ def render(messages: Sequence[dict[str, Any]]) -> tuple[str, list[dict[str, Any]
         if m.get("image"):
             lines.append(f"[gambar] {m['image']}")
         custom = m.get("custom") or {}
+        if custom.get("type") == "booking_qr":
+            lines.append(qr_text(str(custom["code"]), custom.get("png_base64")))
         if custom.get("type") == "location":
             lines.append(
                 f"[peta] {custom.get('title')}: https://www.openstreetmap.org/?mlat={custom['latitude']}"
@@ -64,6 +72,21 @@ def render(messages: Sequence[dict[str, Any]]) -> tuple[str, list[dict[str, Any]
             buttons.append(b)
             lines.append(f"  [{len(buttons)}] {b['title']}")
     return "\n".join(lines), buttons
+
+
+def qr_text(code: str, png_base64: str | None) -> str:
+    """The booking QR code drawn in the terminal, and saved as a PNG under var/qr/."""
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(code)
+    buffer = io.StringIO()
+    qr.print_ascii(out=buffer, invert=True)
+    saved = ""
+    if png_base64:
+        path = QR_DIR / f"{code}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(png_base64))
+        saved = f"\n[QR] disimpan di {path}"
+    return f"[QR check-in {code}]\n{buffer.getvalue()}{saved}"
 
 
 def chat(session: Session, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> None:

@@ -96,6 +96,30 @@ def cmd_catalogue_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_privacy_purge(args: argparse.Namespace) -> int:
+    """Retention: erase personal data of visits older than RETENTION_DAYS, and old tokens."""
+    from datetime import datetime, timedelta, timezone
+
+    from mpp.booking.repository import purge_personal_data
+    from mpp.privacy_store import RETENTION_DAYS, purge_tokens
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    now = datetime.now(timezone.utc)
+    try:
+        with UnitOfWork(make_session_factory(engine), write=True) as uow:
+            bookings = purge_personal_data(uow.session, (now - timedelta(days=RETENTION_DAYS)).date(), now)
+            tokens = purge_tokens(uow.session, now)
+            uow.commit()
+    except SQLAlchemyError as exc:
+        print(f"error: purge failed, nothing changed: {getattr(exc, 'orig', exc)}", file=sys.stderr)
+        return EXIT_DB
+    finally:
+        engine.dispose()
+    print(f"erased personal data of {bookings} booking(s) and {tokens} token(s) older than {RETENTION_DAYS} days")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mpp", description="Asisten MPP operator commands")
     sub = parser.add_subparsers(dest="group", required=True)
@@ -108,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     load = cat.add_parser("load", help="validate, then replace the stored catalogue atomically")
     load.add_argument("--dir", help="catalogue directory (default: MPP_CATALOGUE_DIR or data/catalogue)")
     load.set_defaults(func=cmd_catalogue_load)
+    privacy = sub.add_parser("privacy", help="personal data").add_subparsers(dest="action", required=True)
+    privacy.add_parser("purge", help="erase personal data past the retention period (run daily)").set_defaults(
+        func=cmd_privacy_purge
+    )
     return parser
 
 

@@ -55,10 +55,17 @@ def load_keys(secrets_file: Path | None = None) -> Keys:
         return Keys(data["pii_key"].encode(), data["pii_hash_key"].encode())
     keys = Keys.generate()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_suffix(f".{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         json.dump({"pii_key": keys.encryption.decode(), "pii_hash_key": keys.hashing.decode()}, handle)
-    return keys
+    try:
+        os.link(tmp, path)  # atomic: if another process (Rasa or the action server) won, use its keys
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return load_keys(path)
 
 
 class Crypto:

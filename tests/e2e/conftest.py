@@ -20,10 +20,12 @@ from mpp.catalogue.store import save_catalogue
 from mpp.config import PROJECT_ROOT
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
+from mpp.privacy import Keys
 from mpp.wiring import upgrade_database
 from tests.conftest import CATALOGUE_DIR, CI
 
 MODEL = PROJECT_ROOT / "models" / "asisten.tar.gz"
+FIXED_NOW = "2026-11-27T10:00:00+07:00"  # a Friday; booking rules run against this clock
 BIN = Path(sys.executable).parent
 
 
@@ -50,6 +52,8 @@ def wait_for(check, seconds: float, what: str, logs: list[Path]) -> None:  # typ
 class Assistant:
     url: str
     http: requests.Session
+    work: Path  # logs (rasa.log, actions.log) and the tracker store (trackers.db)
+    db_url: str
 
     def say(self, sender: str, text: str) -> list[dict[str, Any]]:
         response = self.http.post(
@@ -84,12 +88,20 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
 
     action_port, rasa_port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    env = {**os.environ, "DATABASE_URL": db_url}
+    # A SQL tracker store (a file we can search) and debug logs: the privacy test reads both.
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{work / "trackers.db"}"\n'
+    )
+    keys = Keys.generate()
+    env = {
+        **os.environ, "DATABASE_URL": db_url, "MPP_NOW": FIXED_NOW,
+        "MPP_PII_KEY": keys.encryption.decode(), "MPP_PII_HASH_KEY": keys.hashing.decode(),
+    }
     logs = [work / "actions.log", work / "rasa.log"]
     procs = [
         subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
+            [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions", "--debug"],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=logs[0].open("w"),
@@ -109,6 +121,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
                 str(endpoints),
                 "--credentials",
                 "credentials.yml",
+                "--debug",
             ],
             cwd=PROJECT_ROOT,
             env=env,
@@ -122,7 +135,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         )
         url = f"http://127.0.0.1:{rasa_port}"
         wait_for(lambda: requests.get(url, timeout=2).ok, 180, "Rasa server", logs)
-        yield Assistant(url, requests.Session())
+        yield Assistant(url, requests.Session(), work, db_url)
     finally:
         for proc in procs:
             proc.terminate()

@@ -241,3 +241,25 @@ def test_double_tapped_confirmation_books_once(db_url: str, catalogue: Catalogue
     assert all(isinstance(o, Booking) for o in outcomes)
     assert len({o.code for o in outcomes if isinstance(o, Booking)}) == 1
     assert count(db_url, select(func.count()).select_from(BookingRow)) == 1
+
+
+def test_retention_purge_erases_old_visits_only(db_url: str, catalogue: Catalogue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mpp.booking.repository import purge_personal_data
+    from mpp.cli import main as cli
+    from mpp.db.uow import UnitOfWork
+
+    svc = service_for(db_url, catalogue)
+    old = svc.book(request(1, first_slot(catalogue)))
+    later_day = date(2026, 12, 3)
+    recent = svc.book(request(2, first_slot(catalogue, day=later_day), day=later_day))
+    assert isinstance(old, Booking) and isinstance(recent, Booking)
+    engine = make_engine(db_url)
+    with UnitOfWork(make_session_factory(engine), write=True) as uow:
+        # as if today were 31 days after 1 December: only that visit is past retention
+        assert purge_personal_data(uow.session, date(2026, 12, 2), NOW) == 1
+        uow.commit()
+    engine.dispose()
+    assert svc.personal_details(old) == {"name": None, "nik": None, "phone": None}
+    assert svc.personal_details(recent)["nik"] == nik(2)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert cli(["privacy", "purge"]) == 0  # the daily command runs against the real clock
