@@ -18,6 +18,20 @@ def _insert_ignore(session: Session, table, values: dict, keys: list[str]) -> No
     session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
+def serialize(session: Session, *keys: str) -> None:
+    """Serialise transactions that touch the same request, NIK or chat (PostgreSQL advisory locks).
+
+    Without it, two concurrent taps of one confirmation, or one NIK booking from two chats at
+    once, would both pass the checks under READ COMMITTED. SQLite needs nothing: write units
+    of work start with BEGIN IMMEDIATE and so already run one at a time. Keys are locked in a
+    fixed order, so two transactions cannot wait on each other.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
 def reserve_place(session: Session, mpp: str, service: str, day: date, start: time, quota: int) -> bool:
     """Take one place in the slot if one is left. The WHERE clause is the capacity guard."""
     _insert_ignore(

@@ -178,6 +178,7 @@ class BookingService:
         try:
             with self._uow(write=True) as uow:
                 s = uow.session
+                repo.serialize(s, f"request:{req.request_id}", f"nik:{nik_hash}", f"chat:{req.chat_id}")
                 existing = repo.by_request(s, req.request_id)
                 if existing is not None:  # the same confirmation pressed twice
                     return repo.to_booking(existing)

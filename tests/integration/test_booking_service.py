@@ -263,3 +263,16 @@ def test_retention_purge_erases_old_visits_only(db_url: str, catalogue: Catalogu
     assert svc.personal_details(recent)["nik"] == nik(2)
     monkeypatch.setenv("DATABASE_URL", db_url)
     assert cli(["privacy", "purge"]) == 0  # the daily command runs against the real clock
+
+
+def test_one_nik_from_many_chats_at_once_books_once(db_url: str, catalogue: Catalogue) -> None:
+    offering = catalogue.offering("kota_bogor", "kk")
+    assert offering is not None
+    slots = day_slots(catalogue.mpps["kota_bogor"], offering, DAY)
+
+    def same_nik(i: int) -> BookingRequest:
+        return replace(request(1, slots[i % len(slots)].start, chat=f"console:calo{i}"), request_id=f"calo-{i}")
+
+    outcomes = _race(db_url, catalogue, same_nik, attempts=20, threads=20)
+    assert sum(isinstance(o, Booking) for o in outcomes) == 1
+    assert all(o.reason == m.DUPLICATE for o in outcomes if isinstance(o, Refusal))
