@@ -77,7 +77,7 @@ def read_number(tok: Callable[[int], str], i: int) -> tuple[int, int] | None:
 # Duration units -> (canonical unit, fused "se-" form meaning one unit).
 UNITS: dict[str, str] = {
     "detik": "second", "dtk": "second", "menit": "minute", "mnt": "minute",
-    "mnit": "minute", "jam": "hour", "jm": "hour", "hari": "day", "hr": "day",
+    "mnit": "minute", "jam": "hour", "jm": "hour", "hari": "day", "hr": "day", "hri": "day",
     "minggu": "week", "mingu": "week", "mggu": "week", "mgg": "week", "pekan": "week",
     "bulan": "month", "bln": "month", "tahun": "year", "thn": "year",
 }
@@ -105,6 +105,7 @@ RELATIVE_DAYS: dict[tuple[str, ...], int] = {
     ("besok",): 1, ("bsk",): 1, ("besuk",): 1, ("bsok",): 1, ("besog",): 1,
     ("esok",): 1, ("esok", "hari"): 1, ("hari", "esok"): 1, ("bezok",): 1,
     ("besoknya",): 1, ("tomorrow",): 1,
+    ("sesok",): 1, ("isukan",): 1, ("mbenjang",): 1, ("benjang",): 1,  # Javanese, Sundanese
     ("lusa",): 2, ("besok", "lusa"): 2, ("bsk", "lusa"): 2,
     ("besuk", "lusa"): 2, ("tulat",): 3,
     ("kemarin",): -1, ("kemaren",): -1, ("kmrn",): -1, ("kmarin",): -1,

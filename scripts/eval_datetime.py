@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from nlu.datetime_parser import find_spans, parse  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "data" / "datetime"
-GOLD_FILES = ("xsid_gold.tsv", "citizen_gold.tsv")
+GOLD_FILES = ("xsid_gold.tsv", "citizen_gold.tsv", "heldout_gold.tsv")
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=timezone(timedelta(hours=7)))
 
 
