@@ -66,7 +66,9 @@ def run(url: str, attempts: int, threads: int, quota: int, slots_used: int) -> t
         for k in range(per_thread):
             i = t * per_thread + k
             day, start = starts[i % len(starts)]
-            req = BookingRequest(f"{run_id}-{i}", f"bench:{run_id}:{i}", "kota_bogor", "kk", day, start, "Warga", nik(i))
+            req = BookingRequest(
+                f"{run_id}-{i}", f"bench:{run_id}:{i}", "kota_bogor", "kk", day, start, "Warga", nik(i)
+            )
             booked += isinstance(svc.book(req), Booking)
         return booked
 
@@ -100,7 +102,7 @@ def main() -> None:
     for name, url in databases.items():
         try:
             upgrade_database(url)
-        except Exception as exc:  # noqa: BLE001 - a missing server is reported, not fatal
+        except Exception as exc:
             print(f"{name:<11}skipped: {exc.__class__.__name__}")
             continue
         fresh(url)
@@ -112,10 +114,14 @@ def main() -> None:
         fresh(url)
         runs = (("baseline", base_s, base_n), ("hot rows", hot_s, hot_n), ("sold out", full_s, full_n))
         for label, seconds, booked in runs:
-            print(f"{name:<11}{label:<11}{seconds:>9.2f}{booked:>8}{booked / seconds:>10.1f}{args.attempts / seconds:>12.1f}")
+            print(
+                f"{name:<11}{label:<11}{seconds:>9.2f}{booked:>8}{booked / seconds:>10.1f}{args.attempts / seconds:>12.1f}"
+            )
         for label, seconds, booked in runs[1:]:
-            print(f"{name:<11}{label + '/base':<11}{'':>9}{'':>8}{(booked / seconds) / (base_n / base_s):>10.2f}"
-                  f"{base_s / seconds:>12.2f}")
+            print(
+                f"{name:<11}{label + '/base':<11}{'':>9}{'':>8}{(booked / seconds) / (base_n / base_s):>10.2f}"
+                f"{base_s / seconds:>12.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 import base64
-import io
 import getpass
+import io
 import os
 import sys
 import time

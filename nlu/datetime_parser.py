@@ -491,7 +491,9 @@ class _Parser:
             return (j, _Expr(date=d, strength=3)) if d else None
         fraction = self.t(j) in W.UNITS and not self.t(j + 1).isdigit()  # "1/2 jam", not "5/12 jam 10"
         padded = a.startswith("0") or b.startswith("0")  # "05-12" is a date, "9-11" a range of hours
-        if (c and len(c) not in (2, 4)) or (not c and (sep == "." or (sep == "-" and i2 == i and not padded) or fraction)):
+        if (c and len(c) not in (2, 4)) or (
+            not c and (sep == "." or (sep == "-" and i2 == i and not padded) or fraction)
+        ):
             return None  # "14.30" is a time, "9-11" a range
         day, month = int(a), int(b)
         if month > 12 and day <= 12:

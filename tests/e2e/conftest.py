@@ -95,8 +95,11 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     )
     keys = Keys.generate()
     env = {
-        **os.environ, "DATABASE_URL": db_url, "MPP_NOW": FIXED_NOW,
-        "MPP_PII_KEY": keys.encryption.decode(), "MPP_PII_HASH_KEY": keys.hashing.decode(),
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "MPP_NOW": FIXED_NOW,
+        "MPP_PII_KEY": keys.encryption.decode(),
+        "MPP_PII_HASH_KEY": keys.hashing.decode(),
     }
     logs = [work / "actions.log", work / "rasa.log"]
     procs = [

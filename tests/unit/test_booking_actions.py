@@ -44,11 +44,25 @@ def deps(sqlite_url: str, demo):  # type: ignore[no-untyped-def]
     return FakeCatalogue(demo.catalogue), service
 
 
-def tracker(slots: dict[str, Any], intent: str = "informasi", entities: list | None = None, text: str = "",
-            sender: str = "console:tester", events: list | None = None) -> Tracker:
+def tracker(
+    slots: dict[str, Any],
+    intent: str = "informasi",
+    entities: list | None = None,
+    text: str = "",
+    sender: str = "console:tester",
+    events: list | None = None,
+) -> Tracker:
     base = {"layanan": None, "jenis": None, "mpp": None, "konfirmasi": None, "requested_slot": None}
-    return Tracker(sender, {**base, **slots}, {"intent": {"name": intent}, "entities": entities or [], "text": text},
-                   events or [], False, None, {"name": "form_pesan_antrean"}, None)
+    return Tracker(
+        sender,
+        {**base, **slots},
+        {"intent": {"name": intent}, "entities": entities or [], "text": text},
+        events or [],
+        False,
+        None,
+        {"name": "form_pesan_antrean"},
+        None,
+    )
 
 
 def slot_events(slots_set: dict[str, Any]) -> list[dict[str, Any]]:
@@ -61,22 +75,44 @@ async def validate(deps, filled: dict[str, Any], new: dict[str, Any], **kw: Any)
     action = ValidateFormPesanAntrean(catalogue, service)
     dispatcher = CollectingDispatcher()
     t = tracker({**filled, **new}, events=slot_events(new), **kw)
-    events = await action.run(dispatcher, t, {"forms": {"form_pesan_antrean": {"required_slots": [
-        "pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu", "pesan_nama", "pesan_nik", "pesan_telepon"]}}})
+    events = await action.run(
+        dispatcher,
+        t,
+        {
+            "forms": {
+                "form_pesan_antrean": {
+                    "required_slots": [
+                        "pesan_layanan",
+                        "pesan_mpp",
+                        "pesan_tanggal",
+                        "pesan_waktu",
+                        "pesan_nama",
+                        "pesan_nik",
+                        "pesan_telepon",
+                    ]
+                }
+            }
+        },
+    )
     result = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     return result, [m.get("text") or "" for m in dispatcher.messages]
 
 
 async def test_colloquial_date_and_time_become_a_free_slot(deps) -> None:  # type: ignore[no-untyped-def]
-    slots, _ = await validate(deps, {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor"},
-                              {"pesan_tanggal": "senin depan", "pesan_waktu": "jam 9"})
+    slots, _ = await validate(
+        deps,
+        {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor"},
+        {"pesan_tanggal": "senin depan", "pesan_waktu": "jam 9"},
+    )
     assert slots["pesan_tanggal"] == "2026-11-30" and slots["pesan_waktu"] == "09:00"
 
 
 async def test_holiday_is_refused_with_the_reason_and_alternatives(deps) -> None:  # type: ignore[no-untyped-def]
-    catalogue, service = deps
+    _catalogue, service = deps
     service._now = lambda: datetime(2026, 12, 14, 9, 0, tzinfo=WIB)
-    slots, texts = await validate(deps, {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor"}, {"pesan_tanggal": "24 desember"})
+    slots, texts = await validate(
+        deps, {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor"}, {"pesan_tanggal": "24 desember"}
+    )
     assert slots["pesan_tanggal"] is None
     assert "cuti bersama" in texts[0]
 
@@ -86,11 +122,14 @@ async def test_service_missing_at_the_mpp_offers_the_mpps_that_have_it(deps) -> 
     assert slots["pesan_mpp"] is None and "tidak tersedia di MPP Kota Bogor" in texts[0]
 
 
-@pytest.mark.parametrize(("typed", "problem"), [
-    ("327104570890001", "16 angka"),
-    ("9971045708900001", "kode provinsi"),
-    ("3271047202900001", "tanggal lahir"),
-])
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("327104570890001", "16 angka"),
+        ("9971045708900001", "kode provinsi"),
+        ("3271047202900001", "tanggal lahir"),
+    ],
+)
 async def test_invalid_nik_gets_its_specific_message(deps, typed: str, problem: str) -> None:  # type: ignore[no-untyped-def]
     slots, texts = await validate(deps, {"pesan_layanan": "kk"}, {"pesan_nik": typed})
     assert slots["pesan_nik"] is None and problem in texts[0]
@@ -106,14 +145,27 @@ async def test_phone_is_optional(deps) -> None:  # type: ignore[no-untyped-def]
 async def test_full_slot_offers_nearest_and_other_mpps(deps, demo) -> None:  # type: ignore[no-untyped-def]
     from mpp.booking.model import BookingRequest
 
-    catalogue, service = deps
+    _catalogue, service = deps
     quota = demo.catalogue.offering("kota_bogor", "kk").quota_per_slot
     for i in range(quota):
         nik = f"32710{i + 1}5708900001"
-        service.book(BookingRequest(f"r{i}", f"console:c{i}", "kota_bogor", "kk",
-                                    datetime(2026, 11, 30).date(), datetime(2026, 1, 1, 9, 0).time(), "Warga", nik))
-    slots, texts = await validate(deps, {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor", "pesan_tanggal": "2026-11-30"},
-                                  {"pesan_waktu": "jam 9"})
+        service.book(
+            BookingRequest(
+                f"r{i}",
+                f"console:c{i}",
+                "kota_bogor",
+                "kk",
+                datetime(2026, 11, 30).date(),
+                datetime(2026, 1, 1, 9, 0).time(),
+                "Warga",
+                nik,
+            )
+        )
+    slots, texts = await validate(
+        deps,
+        {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor", "pesan_tanggal": "2026-11-30"},
+        {"pesan_waktu": "jam 9"},
+    )
     assert slots["pesan_waktu"] is None
     assert "penuh" in texts[0] and "MPP Kota Bekasi" in texts[0]
 
@@ -129,8 +181,15 @@ async def test_time_buttons_show_free_places(deps) -> None:  # type: ignore[no-u
 
 async def _book(deps, sender: str = "console:tester") -> dict[str, Any]:  # type: ignore[no-untyped-def]
     catalogue, service = deps
-    filled = {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor", "pesan_tanggal": "2026-11-30", "pesan_waktu": "09:00",
-              "pesan_nama": "Budi Santoso", "pesan_nik": NIK, "pesan_telepon": "-"}
+    filled = {
+        "pesan_layanan": "kk",
+        "pesan_mpp": "kota_bogor",
+        "pesan_tanggal": "2026-11-30",
+        "pesan_waktu": "09:00",
+        "pesan_nama": "Budi Santoso",
+        "pesan_nik": NIK,
+        "pesan_telepon": "-",
+    }
     dispatcher = CollectingDispatcher()
     events = await ActionRingkasPesan(catalogue, service).run(dispatcher, tracker(filled, sender=sender), {})
     assert "3271********0001" in dispatcher.messages[0]["text"]
@@ -149,7 +208,7 @@ async def test_confirmed_booking_gets_code_number_requirements_and_qr(deps) -> N
     assert "Kode booking:" in text and "Nomor antrean: A-001" in text and "Bawa persyaratan" in text
     qr = next(m["custom"] for m in result["messages"] if m.get("custom"))
     assert qr["type"] == "booking_qr" and len(qr["code"]) == 8 and qr["png_base64"]
-    catalogue, service = deps
+    _catalogue, service = deps
     assert len(service.upcoming("console:tester")) == 1
 
 

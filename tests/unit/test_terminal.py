@@ -9,23 +9,28 @@ import requests
 from bot.terminal import Session, chat, render, to_message
 from mpp.booking.replies import qr_png_base64
 
-BUTTONS = [{"title": "Syarat", "payload": '/tanya_syarat{"layanan": "kk"}'}, {"title": "Biaya", "payload": "/tanya_biaya"}]
+BUTTONS = [
+    {"title": "Syarat", "payload": '/tanya_syarat{"layanan": "kk"}'},
+    {"title": "Biaya", "payload": "/tanya_biaya"},
+]
 
 
 def test_a_number_presses_a_button_and_other_text_is_sent_as_text() -> None:
     assert to_message("2", BUTTONS) == "/tanya_biaya"
     assert to_message("3", BUTTONS) == "3"  # no third button: just text
-    assert to_message("/tanya_biaya{\"layanan\": \"paspor\"}", BUTTONS) == 'tanya_biaya{"layanan": "paspor"}'
+    assert to_message('/tanya_biaya{"layanan": "paspor"}', BUTTONS) == 'tanya_biaya{"layanan": "paspor"}'
     assert to_message("   ", BUTTONS) is None
 
 
 def test_render_numbers_buttons_and_draws_the_booking_qr(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("bot.terminal.QR_DIR", tmp_path)
-    text, buttons = render([
-        {"text": "Pilih:", "buttons": BUTTONS},
-        {"custom": {"type": "booking_qr", "code": "K7X4QH9R", "png_base64": qr_png_base64("K7X4QH9R")}},
-        {"custom": {"type": "location", "latitude": -6.6, "longitude": 106.8, "title": "MPP Kota Bogor"}},
-    ])
+    text, buttons = render(
+        [
+            {"text": "Pilih:", "buttons": BUTTONS},
+            {"custom": {"type": "booking_qr", "code": "K7X4QH9R", "png_base64": qr_png_base64("K7X4QH9R")}},
+            {"custom": {"type": "location", "latitude": -6.6, "longitude": 106.8, "title": "MPP Kota Bogor"}},
+        ]
+    )
     assert "[1] Syarat" in text and "[2] Biaya" in text and buttons == BUTTONS
     assert "K7X4QH9R" in text and (tmp_path / "K7X4QH9R.png").exists()
     assert "openstreetmap.org/?mlat=-6.6" in text
