@@ -1,0 +1,143 @@
+"""Starts the assistant as separate processes (action server + Rasa server) on free ports.
+
+Used by the end-to-end tests (one shared stack) and by the benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from mpp.catalogue.loader import read_catalogue
+from mpp.catalogue.store import save_catalogue
+from mpp.config import PROJECT_ROOT
+from mpp.db.engine import make_engine, make_session_factory
+from mpp.db.uow import UnitOfWork
+from mpp.privacy import Keys
+from mpp.wiring import upgrade_database
+
+MODEL = PROJECT_ROOT / "models" / "asisten.tar.gz"
+CATALOGUE_DIR = PROJECT_ROOT / "data" / "catalogue"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(check, seconds: float, what: str, logs: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    tails = "\n".join(f"--- {p}:\n{p.read_text()[-3000:]}" for p in logs if p.exists())
+    raise RuntimeError(f"{what} did not become ready in {seconds:.0f} s\n{tails}")
+
+
+@dataclass
+class Stack:
+    url: str
+    work: Path  # logs (rasa.log, actions.log) and, with sql_tracker, the tracker store (trackers.db)
+    db_url: str
+    keys: Keys
+    procs: list[subprocess.Popen] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def start_stack(
+    work: Path,
+    *,
+    model: Path = MODEL,
+    debug: bool = False,
+    sql_tracker: bool = False,
+    fixed_now: str | None = None,
+) -> Stack:
+    """A fresh SQLite core database with the demo catalogue, then both servers; waits until they answer."""
+    work.mkdir(parents=True, exist_ok=True)
+    db_url = f"sqlite:///{work / 'mpp.db'}"
+    upgrade_database(db_url)
+    engine = make_engine(db_url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        save_catalogue(uow.session, read_catalogue(CATALOGUE_DIR))
+        uow.commit()
+    engine.dispose()
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = work / "endpoints.yml"
+    text = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+    if sql_tracker:
+        text += f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{work / "trackers.db"}"\n'
+    endpoints.write_text(text)
+    keys = Keys.generate()
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "MPP_PII_KEY": keys.encryption.decode(),
+        "MPP_PII_HASH_KEY": keys.hashing.decode(),
+    }
+    if fixed_now:
+        env["MPP_NOW"] = fixed_now
+    flags = ["--debug"] if debug else []
+    logs = [work / "actions.log", work / "rasa.log"]
+    stack = Stack(f"http://127.0.0.1:{rasa_port}", work, db_url, keys)
+    stack.procs.append(
+        subprocess.Popen(
+            [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions", *flags],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs[0].open("w"),
+            stderr=subprocess.STDOUT,
+        )
+    )
+    stack.procs.append(
+        subprocess.Popen(
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--port",
+                str(rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                "credentials.yml",
+                *flags,
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs[1].open("w"),
+            stderr=subprocess.STDOUT,
+        )
+    )
+    try:
+        wait_for(
+            lambda: requests.get(f"http://127.0.0.1:{action_port}/health", timeout=2).ok, 120, "action server", logs
+        )
+        wait_for(lambda: requests.get(stack.url, timeout=2).ok, 180, "Rasa server", logs)
+    except Exception:
+        stack.stop()
+        raise
+    return stack

@@ -1,0 +1,208 @@
+"""WhatsApp Cloud API: webhook verification and parsing, and a Graph API client for replies.
+
+Every POST is checked against X-Hub-Signature-256 (HMAC-SHA256 of the raw body with
+the app secret). Replies go as text, reply buttons (up to 3, titles up to 20
+characters) or a list (up to 10 rows, titles up to 24), depending on the options;
+images are uploaded; places are location messages. Outside the 24-hour customer
+service window only approved templates may be sent (see ``send_template``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bot.ratelimit import Limiter
+from bot.render import Image, Piece, Place, Text, shorten, split_text
+from bot.telegram_channel import PermanentDeliveryError
+
+logger = logging.getLogger(__name__)
+TEXT_LIMIT = 4096
+INTERACTIVE_BODY_LIMIT = 1024
+MAX_REPLY_BUTTONS, BUTTON_TITLE = 3, 20
+MAX_LIST_ROWS, ROW_TITLE, ROW_DESCRIPTION = 10, 24, 72
+RETRYABLE_CODES = {4, 80007, 130429, 131056, 131000, 2}  # rate limits and transient server errors
+UNSUPPORTED = {"audio", "voice", "image", "video", "sticker", "document", "contacts", "reaction", "unsupported"}
+
+
+@dataclass(frozen=True)
+class WaIncoming:
+    external_id: str
+    wa_id: str
+    kind: str  # text | button | payload | unsupported
+    body: str
+
+
+def signature_ok(app_secret: str, raw_body: bytes, header: str | None) -> bool:
+    if not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+
+
+def parse_webhook(payload: dict[str, Any]) -> tuple[list[WaIncoming], list[dict[str, Any]]]:
+    """Messages (in order) and delivery statuses from one webhook body."""
+    messages: list[WaIncoming] = []
+    statuses: list[dict[str, Any]] = []
+    for entry in payload.get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            statuses.extend(value.get("statuses") or [])
+            for m in value.get("messages") or []:
+                parsed = _message(m)
+                if parsed:
+                    messages.append(parsed)
+    return messages, statuses
+
+
+def _message(m: dict[str, Any]) -> WaIncoming | None:
+    wa_id, mid, kind = str(m.get("from", "")), str(m.get("id", "")), m.get("type")
+    if not wa_id or not mid:
+        return None
+    if kind == "text":
+        return WaIncoming(mid, wa_id, "text", str((m.get("text") or {}).get("body", "")))
+    if kind == "interactive":
+        interactive = m.get("interactive") or {}
+        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+        return WaIncoming(mid, wa_id, "button", str(reply.get("id", "")).removeprefix("b:"))
+    if kind == "button":  # a quick-reply button of a template message
+        return WaIncoming(mid, wa_id, "text", str((m.get("button") or {}).get("text", "")))
+    if kind == "location":
+        return WaIncoming(mid, wa_id, "payload", "/tanya_lokasi")
+    if kind in UNSUPPORTED:
+        return WaIncoming(mid, wa_id, "unsupported", "")
+    return None
+
+
+class GraphError(Exception):
+    def __init__(self, status: int, body: dict[str, Any]):
+        error = body.get("error") or {}
+        self.status, self.code, self.message = status, int(error.get("code") or 0), str(error.get("message", ""))
+        super().__init__(f"Graph API {status}: ({self.code}) {self.message}")
+
+
+class WhatsAppSender:
+    """The one WhatsApp sender, shared by replies and notifications."""
+
+    def __init__(
+        self,
+        phone_number_id: str,
+        token: str,
+        base_url: str,
+        version: str,
+        client: httpx.AsyncClient | None = None,
+        limiter: Limiter | None = None,
+        max_retries: int = 5,
+    ):
+        self._url = f"{base_url}/{version}/{phone_number_id}"
+        self._client = client or httpx.AsyncClient(
+            timeout=15, headers={"Authorization": f"Bearer {token}"}, limits=httpx.Limits(max_connections=50)
+        )
+        self.limiter = limiter or Limiter(global_rate=80, global_burst=80, chat_rate=1, chat_burst=5)
+        self.max_retries = max_retries
+
+    async def _post(self, wa_id: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        delay = 1.0
+        for attempt in range(self.max_retries):
+            await self.limiter.acquire(wa_id)
+            response = await self._client.post(f"{self._url}/{path}", **kwargs)
+            body = response.json() if response.content else {}
+            if response.status_code < 400:
+                return dict(body)
+            error = GraphError(response.status_code, body)
+            if response.status_code == 429 or response.status_code >= 500 or error.code in RETRYABLE_CODES:
+                logger.warning("whatsapp %s (attempt %d): retrying in %.0f s", error, attempt + 1, delay)
+                self.limiter.chat(wa_id).pause(delay)
+                await asyncio.sleep(delay)
+                delay *= 2
+                continue
+            if error.code in (131026, 131047, 131051, 131008):  # undeliverable, window closed, unsupported
+                raise PermanentDeliveryError(str(error))
+            raise error
+        raise GraphError(429, {"error": {"message": "still rate-limited", "code": 130429}})
+
+    async def _message(self, wa_id: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": wa_id,
+            "type": kind,
+            kind: content,
+        }
+        return await self._post(wa_id, "messages", json=body)
+
+    async def send_text(self, wa_id: str, text: str) -> None:
+        for chunk in split_text(text, TEXT_LIMIT):
+            await self._message(wa_id, "text", {"preview_url": False, "body": chunk})
+
+    async def send(self, wa_id: str, pieces: list[Piece], button_ids: dict[str, str]) -> None:
+        for piece in pieces:
+            if isinstance(piece, Text):
+                await self._send_text_piece(wa_id, piece, button_ids)
+            elif isinstance(piece, Image):
+                await self._send_image(wa_id, piece)
+            elif isinstance(piece, Place):
+                await self._message(
+                    wa_id,
+                    "location",
+                    {
+                        "latitude": piece.latitude,
+                        "longitude": piece.longitude,
+                        "name": piece.title,
+                        "address": piece.address,
+                    },
+                )
+
+    async def _send_text_piece(self, wa_id: str, piece: Text, button_ids: dict[str, str]) -> None:
+        if not piece.buttons:
+            await self.send_text(wa_id, piece.text)
+            return
+        body = piece.text
+        if len(body) > INTERACTIVE_BODY_LIMIT:  # long text first, then a short prompt with the options
+            await self.send_text(wa_id, body)
+            body = "Silakan pilih:"
+        options = [(title, f"b:{button_ids[payload]}") for title, payload in piece.buttons]
+        if len(options) <= MAX_REPLY_BUTTONS and all(len(t) <= BUTTON_TITLE for t, _ in options):
+            buttons = [{"type": "reply", "reply": {"id": i, "title": t}} for t, i in options]
+            await self._message(
+                wa_id, "interactive", {"type": "button", "body": {"text": body}, "action": {"buttons": buttons}}
+            )
+            return
+        for start in range(0, len(options), MAX_LIST_ROWS):
+            rows = [
+                {
+                    "id": i,
+                    "title": shorten(t, ROW_TITLE),
+                    **({"description": shorten(t, ROW_DESCRIPTION)} if len(t) > ROW_TITLE else {}),
+                }
+                for t, i in options[start : start + MAX_LIST_ROWS]
+            ]
+            action = {"button": "Pilih", "sections": [{"title": "Pilihan", "rows": rows}]}
+            await self._message(wa_id, "interactive", {"type": "list", "body": {"text": body}, "action": action})
+            body = "Pilihan lainnya:"
+
+    async def _send_image(self, wa_id: str, piece: Image) -> None:
+        if piece.png is not None:
+            files = {"file": ("qr.png", piece.png, "image/png")}
+            uploaded = await self._post(
+                wa_id, "media", data={"messaging_product": "whatsapp", "type": "image/png"}, files=files
+            )
+            await self._message(wa_id, "image", {"id": uploaded["id"], "caption": piece.caption})
+        elif piece.url:
+            await self._message(wa_id, "image", {"link": piece.url, "caption": piece.caption})
+
+    async def send_template(self, wa_id: str, name: str, language: str, parameters: list[str]) -> None:
+        """A pre-approved template: the only kind of message allowed outside the 24-hour window."""
+        components = (
+            [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}] if parameters else []
+        )
+        await self._message(wa_id, "template", {"name": name, "language": {"code": language}, "components": components})
+
+    async def close(self) -> None:
+        await self._client.aclose()
