@@ -28,6 +28,8 @@ class GatewaySettings:
     whatsapp_api_version: str
     whatsapp_hash_ids: bool
     max_message_chars: int
+    whatsapp_template: str = "mpp_pemberitahuan"
+    whatsapp_template_language: str = "id"
 
     @property
     def telegram_enabled(self) -> bool:
@@ -57,4 +59,6 @@ def load_gateway_settings() -> GatewaySettings:
         whatsapp_api_version=env("WHATSAPP_API_VERSION", "v21.0"),
         whatsapp_hash_ids=_bool("WHATSAPP_HASH_IDS", True),
         max_message_chars=int(env("GATEWAY_MAX_MESSAGE_CHARS", "2000")),
+        whatsapp_template=env("WHATSAPP_TEMPLATE_NOTIFICATION", "mpp_pemberitahuan"),
+        whatsapp_template_language=env("WHATSAPP_TEMPLATE_LANGUAGE", "id"),
     )

@@ -19,7 +19,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp import web
@@ -37,6 +37,7 @@ from mpp.privacy import Crypto
 logger = logging.getLogger("bot.gateway")
 
 MAX_ATTEMPTS = 6
+WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window
 RETRY_DELAYS = (5, 15, 30, 60, 120, 300)
 BUSY = "Maaf, asisten sedang sibuk. Pesan Anda sudah kami terima dan akan dijawab sebentar lagi. 🙏"
 GAVE_UP = "Maaf, pesan Anda belum bisa diproses. Silakan coba kirim lagi beberapa saat lagi."
@@ -274,6 +275,39 @@ class Gateway:
         for task in self._workers:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
+
+    # ---- messages the assistant starts (notifications) ----------------------------------
+    async def notify(self, sender: str, text: str) -> str:
+        """Send a message nobody asked for, the way the channel allows; returns how it went out.
+
+        WhatsApp allows free text only within 24 hours of the citizen's last message;
+        after that only an approved template (WHATSAPP_TEMPLATE_NOTIFICATION, one body
+        parameter carrying the text).
+        """
+        channel = sender.split(":", 1)[0]
+        if channel == "whatsapp" and self.whatsapp:
+            wa_id, last = await asyncio.to_thread(self._contact, sender)
+            if wa_id is None:
+                raise PermanentDeliveryError("unknown WhatsApp contact")
+            if last is not None and self._now() - last < WINDOW:
+                await self.whatsapp.send_text(wa_id, text)
+                return "text"
+            await self.whatsapp.send_template(
+                wa_id, self.settings.whatsapp_template, self.settings.whatsapp_template_language, [text]
+            )
+            return "template"
+        await self._deliver(sender, [Text(text)], {})
+        return "text"
+
+    def _contact(self, sender: str) -> tuple[str | None, datetime | None]:
+        with UnitOfWork(self._sessions) as uow:
+            row = uow.session.get(WhatsAppContactRow, sender)
+            if row is None:
+                return (None if self.settings.whatsapp_hash_ids else sender.removeprefix("whatsapp:")), None
+            last = row.last_inbound_at
+            if last is not None and last.tzinfo is None:  # SQLite keeps no time zone
+                last = last.replace(tzinfo=timezone.utc)
+            return self._crypto.decrypt(row.wa_id_encrypted), last
 
     # ---- development: Telegram polling ------------------------------------------------
     async def poll_telegram(self) -> None:

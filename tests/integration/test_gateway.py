@@ -281,3 +281,39 @@ async def test_garbage_bodies_get_400_not_500(gw: Harness) -> None:
     )
     assert bad.status_code == 400
     assert (await gw.whatsapp_post({"entry": "nonsense"})).status_code in (200, 400)
+
+
+async def test_whatsapp_notifications_use_a_template_outside_the_24_hour_window(gw: Harness) -> None:
+    from datetime import timedelta
+
+    wa = "6283333333333"
+    await gw.whatsapp_post(webhook_body(wa, {"id": "wamid.n1", "type": "text", "text": {"body": "halo"}}))
+    await until(lambda: gw.graph.to(wa), what="reply")
+    sender = gw.gateway.whatsapp_sender_id(wa)
+    assert await gw.gateway.notify(sender, "Nomor antrean A-012 tinggal 3 nomor lagi") == "text"
+    real_now = gw.gateway._now
+    gw.gateway._now = lambda: real_now() + timedelta(hours=25)
+    assert await gw.gateway.notify(sender, "Pengingat: besok pukul 09.00") == "template"
+    template = gw.graph.to(wa)[-1]["template"]
+    assert template["name"] == "mpp_pemberitahuan" and template["components"][0]["parameters"][0]["text"].startswith(
+        "Pengingat"
+    )
+
+
+async def test_two_gateway_processes_keep_one_senders_order(postgres_gateways) -> None:  # type: ignore[no-untyped-def]
+    first, second, rasa = postgres_gateways
+    for i in range(10):
+        target = first if i % 2 == 0 else second
+        await target.telegram_update(text_update(500 + i, 77, f"pesan {i}"))
+    await until(lambda: len(rasa.received) == 10, what="ten turns")
+    assert [m for _, m in rasa.received] == [f"pesan {i}" for i in range(10)]
+
+
+@pytest.fixture()
+async def postgres_gateways(pg_url: str):  # type: ignore[no-untyped-def]
+    rasa = RasaStub()
+    first = await start(pg_url, rasa_app=rasa.app())
+    second = await start(pg_url, rasa_url=first.gateway.settings.rasa_url)
+    yield first, second, rasa
+    await second.close()
+    await first.close()
