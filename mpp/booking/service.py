@@ -23,6 +23,7 @@ from mpp.catalogue.model import Catalogue
 from mpp.db.booking_tables import BookingRow
 from mpp.db.uow import UnitOfWork
 from mpp.privacy import Crypto
+from mpp.queue import outbox
 from mpp.text import clock, join_names, tanggal
 
 Outcome = Booking | Refusal
@@ -231,6 +232,7 @@ class BookingService:
                 s.add(row)
                 s.flush()
                 booking = repo.to_booking(row)
+                outbox.schedule_reminders(s, cat, booking, now)
                 uow.commit()
                 return booking
         except IntegrityError:
@@ -309,6 +311,7 @@ class BookingService:
                 return refusal
             repo.release_place(uow.session, row.mpp_code, row.service_code, row.day, row.start)
             row.status, row.cancelled_at, row.updated_at = "cancelled", self._now(), self._now()
+            outbox.cancel_reminders(uow.session, row.id)
             booking = repo.to_booking(row)
             uow.commit()
             return booking
@@ -358,6 +361,8 @@ class BookingService:
             row.moved_count += 1
             row.updated_at = self._now()
             booking = repo.to_booking(row)
+            outbox.cancel_reminders(s, row.id)
+            outbox.schedule_reminders(s, cat, booking, self._now())
             uow.commit()
             return booking
 
@@ -371,6 +376,7 @@ class BookingService:
             for row in rows:
                 repo.release_place(uow.session, row.mpp_code, row.service_code, row.day, row.start)
                 row.status, row.cancelled_at = "cancelled", now
+                outbox.cancel_reminders(uow.session, row.id)
             erased = repo.erase_personal_data(uow.session, chat_id, now)
             erase_tokens(uow.session, chat_id)
             uow.commit()

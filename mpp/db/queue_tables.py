@@ -1,0 +1,119 @@
+"""Today's queue at the counters, the notification outbox, staff accounts and the console's records."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Text, Time
+
+from mpp.db.base import Base
+
+
+class TicketRow(Base):
+    """A place in today's queue: a checked-in booking or a walk-in ticket."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (Index("ix_ticket_queue", "mpp_code", "agency_code", "day", "status"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    mpp_code = Column(String(64), nullable=False)
+    agency_code = Column(String(64), nullable=False)
+    service_code = Column(String(64), nullable=False)
+    day = Column(Date, nullable=False)
+    number = Column(String(16), nullable=False)
+    kind = Column(String(16), nullable=False)  # booking | walk_in
+    booking_id = Column(Integer, unique=True)
+    priority = Column(Boolean, nullable=False, default=False)
+    status = Column(String(16), nullable=False)  # waiting | called | served | no_show | cancelled
+    slot_start = Column(Time)  # bookings: the booked time
+    issued_at = Column(DateTime(timezone=True), nullable=False)  # check-in or walk-in issue time
+    called_at = Column(DateTime(timezone=True))
+    counter_code = Column(String(16))  # where it was called
+    target_counter = Column(String(16))  # after a transfer: only this counter calls it
+    recall_count = Column(Integer, nullable=False, default=0)
+    finished_at = Column(DateTime(timezone=True))
+    chat_id = Column(String(128))
+    away_notified = Column(Boolean, nullable=False, default=False)
+
+
+class NotificationRow(Base):
+    """The outbox: written in the same transaction as the change it reports, sent by the notifier."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_due", "status", "due_at"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    chat_id = Column(String(128), nullable=False)
+    kind = Column(String(32), nullable=False)
+    text = Column(Text, nullable=False)
+    dedupe_key = Column(String(128), nullable=False, unique=True)
+    booking_id = Column(Integer, index=True)
+    due_at = Column(DateTime(timezone=True), nullable=False)
+    status = Column(String(16), nullable=False, default="pending")  # pending | relayed | sent | dead | cancelled
+    attempts = Column(Integer, nullable=False, default=0)
+    lease_until = Column(DateTime(timezone=True))
+    last_error = Column(Text)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    sent_at = Column(DateTime(timezone=True))
+
+
+class ConsoleMessageRow(Base):
+    """Messages pushed to terminal-chat users (console:<name>), read by bot/terminal.py."""
+
+    __tablename__ = "console_message"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    chat_id = Column(String(128), nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    delivered = Column(Boolean, nullable=False, default=False)
+
+
+class OutageRow(Base):
+    """A closure decided after bookings exist: a day (or one service on a day) at an MPP."""
+
+    __tablename__ = "outage"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    mpp_code = Column(String(64), nullable=False)
+    service_code = Column(String(64))  # NULL: the whole MPP
+    day = Column(Date, nullable=False)
+    reason = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(64), nullable=False, unique=True)
+    password_hash = Column(String(256), nullable=False)
+    display_name = Column(String(120), nullable=False)
+    mpp_code = Column(String(64), nullable=False)
+    agency_code = Column(String(64), nullable=False)
+    counter_code = Column(String(16))
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class StaffSessionRow(Base):
+    """A server-side session; the cookie carries a random token, stored here only as a hash."""
+
+    __tablename__ = "staff_session"
+
+    token_hash = Column(String(64), primary_key=True)
+    staff_id = Column(Integer, nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    counter_code = Column(String(16))
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    staff_id = Column(Integer)
+    mpp_code = Column(String(64))
+    action = Column(String(32), nullable=False)
+    ticket_id = Column(Integer)
+    detail = Column(Text)
+    at = Column(DateTime(timezone=True), nullable=False)
