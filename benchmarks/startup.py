@@ -1,6 +1,6 @@
 """Time from starting `rasa run` to the first answered turn, and model load time in-process.
 
-    .venv/bin/python -m benchmarks.startup [--model models/asisten.tar.gz] [--runs 3]
+.venv/bin/python -m benchmarks.startup [--model models/asisten.tar.gz] [--runs 3]
 """
 
 from __future__ import annotations
@@ -26,15 +26,32 @@ def process_ready_seconds(model: Path) -> float:
         endpoints.write_text("")  # no action server: the greeting is a response, not an action
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--port", str(port), "--interface", "127.0.0.1", "--model", str(model),
-             "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
-            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--port",
+                str(port),
+                "--interface",
+                "127.0.0.1",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                "credentials.yml",
+            ],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             while True:
                 try:
-                    answer = requests.post(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                                           json={"sender": "startup", "message": "halo"}, timeout=5).json()
+                    answer = requests.post(
+                        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                        json={"sender": "startup", "message": "halo"},
+                        timeout=5,
+                    ).json()
                     if answer:
                         return time.perf_counter() - start
                 except (requests.RequestException, ValueError):
@@ -66,8 +83,11 @@ def main() -> None:
     args = parser.parse_args()
     ready = [process_ready_seconds(args.model) for _ in range(args.runs)]
     print(f"model: {args.model} ({args.model.stat().st_size / 1e6:.1f} MB)")
-    print(f"rasa run -> first answered turn: median {statistics.median(ready):.1f} s (runs: "
-          + ", ".join(f"{r:.1f}" for r in ready) + ")")
+    print(
+        f"rasa run -> first answered turn: median {statistics.median(ready):.1f} s (runs: "
+        + ", ".join(f"{r:.1f}" for r in ready)
+        + ")"
+    )
     print(f"Agent.load + first parse, in-process (after imports): {agent_load_seconds(args.model):.2f} s")
 
 

@@ -46,7 +46,11 @@ class BookingService:
         self._catalogue = catalogue
         self._crypto = crypto
         self.policy = policy or Policy()
-        self._now = now
+        self._clock = now
+
+    def _now(self) -> datetime:
+        # Stored times are UTC: SQLite keeps no time zone, so mixing zones would shift them.
+        return self._clock().astimezone(timezone.utc)
 
     def now(self) -> datetime:
         return self._now()

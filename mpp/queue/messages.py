@@ -8,6 +8,9 @@ from mpp.text import clock, tanggal
 
 
 def away(number: str, ahead: int, minutes: float) -> str:
+    """'tinggal 3 nomor lagi': three numbers are still to be called before this one."""
+    if ahead == 0:
+        return f"Nomor antrean Anda {number} dipanggil berikutnya. Mohon bersiap di dekat loket."
     estimate = "sebentar lagi" if minutes < 1 else f"perkiraan {round(minutes)} menit"
     return f"Nomor antrean Anda {number} tinggal {ahead} nomor lagi, {estimate}. Mohon bersiap di dekat loket."
 

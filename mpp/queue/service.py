@@ -95,12 +95,12 @@ class QueueService:
         now: Callable[[], datetime] = utc_now,
         away_threshold: int = AWAY_DEFAULT,
     ):
-        self._sessions, self._catalogue, self._now, self.away_threshold = (
-            session_factory,
-            catalogue,
-            now,
-            away_threshold,
-        )
+        self._sessions, self._catalogue, self.away_threshold = session_factory, catalogue, away_threshold
+        self._clock = now
+
+    def _now(self) -> datetime:
+        # Stored times are UTC: SQLite keeps no time zone, so mixing zones would shift them.
+        return self._clock().astimezone(timezone.utc)
 
     def _uow(self, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self._sessions, write=write)
@@ -449,7 +449,7 @@ class QueueService:
             for w in in_order([self._waiting(r) for r in waiting], self._local(row.mpp_code, now), row.target_counter)
         ]
         ahead = order.index(row.id) if row.id in order else len(order)
-        return ahead, estimate_wait(ahead + 1, self._service_minutes(s, row), self._open_counters(s, row, now))
+        return ahead, estimate_wait(ahead, self._service_minutes(s, row), self._open_counters(s, row, now))
 
     def _notify_away(self, s: Session, mpp_code: str, agency_code: str, now: datetime) -> None:
         """Tell everyone who is now N or fewer places from their turn (once per ticket)."""
@@ -458,7 +458,7 @@ class QueueService:
         by_id = {r.id: r for r in waiting}
         for ahead, ticket_id in enumerate(order):
             row = by_id[ticket_id]
-            if ahead + 1 > self.away_threshold:
+            if ahead > self.away_threshold:
                 break
             if row.chat_id and not row.away_notified:
                 _, minutes = self._ahead(s, row, now)
@@ -468,7 +468,7 @@ class QueueService:
                     kind="away",
                     now=now,
                     dedupe_key=f"ticket:{row.id}:away",
-                    text=messages.away(row.number, ahead + 1, minutes),
+                    text=messages.away(row.number, ahead, minutes),
                 )
                 row.away_notified = True
 

@@ -109,7 +109,7 @@ async def test_colloquial_date_and_time_become_a_free_slot(deps) -> None:  # typ
 
 async def test_holiday_is_refused_with_the_reason_and_alternatives(deps) -> None:  # type: ignore[no-untyped-def]
     _catalogue, service = deps
-    service._now = lambda: datetime(2026, 12, 14, 9, 0, tzinfo=WIB)
+    service._clock = lambda: datetime(2026, 12, 14, 9, 0, tzinfo=WIB)
     slots, texts = await validate(
         deps, {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor"}, {"pesan_tanggal": "24 desember"}
     )

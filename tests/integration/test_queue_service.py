@@ -1,0 +1,201 @@
+"""The counter queue on real databases: check-in, calls, no-shows, transfers, estimates, notifications."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from mpp.booking.model import Booking, BookingRequest
+from mpp.booking.service import BookingService
+from mpp.db.engine import make_engine, make_session_factory
+from mpp.db.queue_tables import NotificationRow
+from mpp.privacy import Crypto, Keys
+from mpp.queue.service import QueueError, QueueService, Staff
+
+WIB = ZoneInfo("Asia/Jakarta")
+DAY = date(2026, 12, 1)  # Tuesday
+
+
+class Clock:
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **kw: float) -> None:
+        self.at += timedelta(**kw)
+
+
+@pytest.fixture()
+def env(db_url: str, demo):  # type: ignore[no-untyped-def]
+    clock = Clock(datetime(2026, 11, 27, 10, 0, tzinfo=WIB))
+    factory = make_session_factory(make_engine(db_url))
+    bookings = BookingService(factory, lambda: demo.catalogue, Crypto(Keys.generate()), now=clock)
+    queue = QueueService(factory, lambda: demo.catalogue, now=clock)
+    return clock, bookings, queue, factory
+
+
+def book(bookings: BookingService, i: int, start: time, service: str = "kk") -> Booking:
+    nik = f"327104{(i % 28) + 1:02d}0890{i + 1:04d}"
+    outcome = bookings.book(
+        BookingRequest(f"q{i}", f"console:citizen{i}", "kota_bogor", service, DAY, start, "Warga", nik)
+    )
+    assert isinstance(outcome, Booking), outcome
+    return outcome
+
+
+def notes(factory, chat: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with factory() as s:
+        return [
+            (n.kind, n.text)
+            for n in s.execute(
+                select(NotificationRow).where(NotificationRow.chat_id == chat).order_by(NotificationRow.id)
+            ).scalars()
+        ]
+
+
+STAFF = Staff(1, "kota_bogor", "disdukcapil", "1")
+STAFF2 = Staff(2, "kota_bogor", "disdukcapil", "2")
+
+
+def test_booking_schedules_reminders_and_cancelling_withdraws_them(env) -> None:  # type: ignore[no-untyped-def]
+    clock, bookings, queue, factory = env
+    b = book(bookings, 1, time(9, 0))
+    kinds = [k for k, _ in notes(factory, b.chat_id)]
+    assert kinds == ["reminder_day", "reminder_hour"]
+    assert "besok" in notes(factory, b.chat_id)[0][1] and b.code in notes(factory, b.chat_id)[1][1]
+    bookings.cancel(b.id, b.chat_id)
+    with factory() as s:
+        statuses = {
+            n.status for n in s.execute(select(NotificationRow).where(NotificationRow.booking_id == b.id)).scalars()
+        }
+    assert statuses == {"cancelled"}
+
+
+def test_check_in_call_and_serve_a_booking_with_notifications(env) -> None:  # type: ignore[no-untyped-def]
+    clock, bookings, queue, factory = env
+    b = book(bookings, 1, time(9, 0))
+    clock.at = datetime(2026, 12, 1, 8, 45, tzinfo=WIB)
+    with pytest.raises(QueueError):
+        queue.check_in("kota_bekasi", b.code)  # another MPP
+    ticket = queue.check_in("kota_bogor", b.code)
+    assert queue.check_in("kota_bogor", b.code.lower()).id == ticket.id  # scanned twice
+    assert ticket.number == b.queue_number and ticket.status == "waiting"
+    called = queue.call_next(STAFF)
+    assert called is not None and called.id == ticket.id
+    messages = [t for k, t in notes(factory, b.chat_id) if k == "called"]
+    assert messages == [f"Nomor antrean {b.queue_number}: silakan menuju loket 1 (Lantai Dasar) sekarang."]
+    clock.advance(minutes=7)
+    assert queue.served(STAFF, ticket.id).status == "served"
+    assert queue.call_next(STAFF) is None
+
+
+def test_walk_ins_and_bookings_mix_fairly_and_the_priority_lane_first(env) -> None:  # type: ignore[no-untyped-def]
+    clock, bookings, queue, factory = env
+    b = book(bookings, 1, time(10, 0))
+    clock.at = datetime(2026, 12, 1, 9, 0, tzinfo=WIB)
+    walk1 = queue.issue_walk_in("kota_bogor", "ktp_el")
+    queue.check_in("kota_bogor", b.code)  # early for 10.00
+    walk2 = queue.issue_walk_in("kota_bogor", "kk")
+    elderly = queue.issue_walk_in("kota_bogor", "akta_kelahiran", priority=True)
+    assert walk1.number.startswith("A-") and walk1.number != b.queue_number
+    first = queue.call_next(STAFF)
+    assert first is not None and first.id == elderly.id
+    clock.at = datetime(2026, 12, 1, 9, 55, tzinfo=WIB)  # the booking is due now
+    second = queue.call_next(STAFF2)
+    assert second is not None and second.number == b.queue_number
+    third = queue.call_next(STAFF2)
+    assert third is not None and third.id == walk1.id
+    assert queue.call_next(STAFF) is not None and queue.call_next(STAFF) is None  # walk2, then nobody
+    assert walk2.id not in {t.id for t in queue.queue("kota_bogor", "disdukcapil")["waiting"]}
+
+
+def test_recall_once_then_no_show_after_grace(env) -> None:  # type: ignore[no-untyped-def]
+    clock, bookings, queue, factory = env
+    b = book(bookings, 1, time(9, 0))
+    clock.at = datetime(2026, 12, 1, 8, 50, tzinfo=WIB)
+    ticket = queue.check_in("kota_bogor", b.code)
+    queue.call_next(STAFF)
+    with pytest.raises(QueueError, match="Panggil ulang"):
+        queue.no_show(STAFF, ticket.id)
+    queue.recall(STAFF, ticket.id)
+    with pytest.raises(QueueError, match="sudah dipanggil ulang"):
+        queue.recall(STAFF, ticket.id)
+    with pytest.raises(QueueError, match="Tunggu"):
+        queue.no_show(STAFF, ticket.id)
+    clock.advance(minutes=4)
+    assert queue.no_show(STAFF, ticket.id).status == "no_show"
+    kinds = [k for k, _ in notes(factory, b.chat_id)]
+    assert kinds.count("called") == 2 and kinds[-1] == "no_show"
+
+
+def test_transfer_to_another_counter(env) -> None:  # type: ignore[no-untyped-def]
+    clock, bookings, queue, factory = env
+    clock.at = datetime(2026, 12, 1, 9, 0, tzinfo=WIB)
+    moved = queue.issue_walk_in("kota_bogor", "kk")
+    queue.issue_walk_in("kota_bogor", "kk")
+    queue.call_next(STAFF)
+    queue.transfer(STAFF, moved.id, "3")
+    assert queue.call_next(STAFF2) is not None and queue.call_next(STAFF2) is None  # counter 2 never gets it
+    at_three = queue.call_next(Staff(3, "kota_bogor", "disdukcapil", "3"))
+    assert at_three is not None and at_three.id == moved.id
+
+
+def test_staff_of_another_agency_cannot_touch_a_ticket(env) -> None:  # type: ignore[no-untyped-def]
+    clock, bookings, queue, factory = env
+    clock.at = datetime(2026, 12, 1, 9, 0, tzinfo=WIB)
+    ticket = queue.issue_walk_in("kota_bogor", "kk")
+    queue.call_next(STAFF)
+    samsat = Staff(9, "kota_bogor", "samsat", "9")
+    with pytest.raises(QueueError, match="bukan antrean instansi Anda"):
+        queue.served(samsat, ticket.id)
+    with pytest.raises(QueueError):
+        queue.served(Staff(10, "kota_bekasi", "disdukcapil", "1"), ticket.id)
+
+
+def test_away_notice_and_estimate_from_measured_service_times(env) -> None:  # type: ignore[no-untyped-def]
+    clock, bookings, queue, factory = env
+    starts = [time(8, 0), time(8, 15), time(8, 30), time(8, 45), time(9, 0), time(9, 15)]
+    booked = [book(bookings, i, start) for i, start in enumerate(starts)]
+    clock.at = datetime(2026, 12, 1, 7, 40, tzinfo=WIB)
+    for b in booked:
+        queue.check_in("kota_bogor", b.code)
+    for _ in range(2):  # two served in 8 minutes each: the estimate follows them, not the 15-minute slot
+        clock.advance(minutes=1)
+        called = queue.call_next(STAFF)
+        assert called is not None
+        clock.advance(minutes=8)
+        queue.served(STAFF, called.id)
+    last = booked[-1]
+    ((ticket, ahead, minutes),) = queue.position(last.chat_id)
+    assert ahead == 3 and minutes == pytest.approx(3 * 8, abs=0.5)
+    away = [t for k, t in notes(factory, last.chat_id) if k == "away"]
+    assert len(away) == 1 and "tinggal 3 nomor lagi" in away[0]
+
+
+def test_two_counters_calling_at_once_never_get_the_same_ticket(env) -> None:  # type: ignore[no-untyped-def]
+    clock, bookings, queue, factory = env
+    clock.at = datetime(2026, 12, 1, 9, 0, tzinfo=WIB)
+    for _ in range(12):
+        queue.issue_walk_in("kota_bogor", "kk")
+    barrier = threading.Barrier(6)
+
+    def counter(n: int) -> list[int]:
+        staff = Staff(n, "kota_bogor", "disdukcapil", str(n))
+        barrier.wait()
+        got = []
+        for _ in range(3):
+            ticket = queue.call_next(staff)
+            if ticket:
+                got.append(ticket.id)
+        return got
+
+    with ThreadPoolExecutor(6) as pool:
+        calls = [i for chunk in pool.map(counter, range(1, 7)) for i in chunk]
+    assert len(calls) == 12 and len(set(calls)) == 12
