@@ -23,6 +23,7 @@ from mpp.booking import model as m
 from mpp.booking.model import Booking, BookingRequest, Refusal
 from mpp.booking.replies import booked_reply, booking_line, qr_png_base64, refusal_reply, summary
 from mpp.catalogue.model import Catalogue
+from mpp.queue.service import Ticket
 from mpp.replies import Choice, Reply
 from mpp.text import clock, tanggal
 
@@ -45,8 +46,8 @@ def _yes_no(yes: str = "Ya", no: str = "Tidak") -> tuple[Choice, ...]:
 class _BookingAction(SlotChoosing):
     """A mixin (not an Action itself: rasa_sdk registers every Action subclass)."""
 
-    def __init__(self, catalogue=None, bookings=None) -> None:  # type: ignore[no-untyped-def]
-        self.catalogue_source, self.bookings = catalogue, bookings
+    def __init__(self, catalogue=None, bookings=None, queue=None) -> None:  # type: ignore[no-untyped-def]
+        self.catalogue_source, self.bookings, self.queue_service = catalogue, bookings, queue
 
 
 class ActionMulaiPesan(_BookingAction, Action):
@@ -242,6 +243,16 @@ def _choose_booking(
     return None
 
 
+def live_line(ticket: Ticket, ahead: int, minutes: float) -> str:
+    """A ticket in today's queue, as the citizen wants to know it: where am I, how long."""
+    if ticket.status == "called":
+        return f"{ticket.number}: sedang dipanggil ke loket {ticket.counter_code}. Silakan menuju loket sekarang."
+    if ahead == 0:
+        return f"{ticket.number}: Anda dipanggil berikutnya."
+    wait = "sebentar lagi" if minutes < 1 else f"perkiraan {round(minutes)} menit"
+    return f"{ticket.number}: tinggal {ahead} nomor lagi, {wait}."
+
+
 class ActionCekAntrean(_BookingAction, Action):
     def name(self) -> str:
         return "action_cek_antrean"
@@ -258,15 +269,19 @@ class ActionCekAntrean(_BookingAction, Action):
                 return [SlotSet("cek_kode", code.upper()), SlotSet("nik_empat", None)]
             dispatcher.utter_message(text=found.message)
             return [SlotSet("cek_kode", None)]
+        live = [live_line(t, ahead, minutes) for t, ahead, minutes in self._queue().position(tracker.sender_id)]
         bookings = self._svc().upcoming(tracker.sender_id)
-        if not bookings:
-            send(
-                dispatcher,
-                Reply("Belum ada antrean aktif dari chat ini. Mau pesan?", (Choice("Pesan antrean", "pesan_antrean"),)),
-            )
+        if not bookings and not live:
+            offer = (Choice("Pesan antrean", "pesan_antrean"),)
+            send(dispatcher, Reply("Belum ada antrean aktif dari chat ini. Mau pesan?", offer))
             return [SlotSet("cek_kode", None)]
-        lines = "\n".join(f"• {booking_line(cat, b)}" for b in bookings)
-        send(dispatcher, Reply(f"Antrean aktif Anda:\n{lines}\n\nTunjukkan kode booking saat tiba di MPP."))
+        parts = []
+        if live:
+            parts.append("Antrean Anda hari ini:\n" + "\n".join(f"• {line}" for line in live))
+        if bookings:
+            lines = "\n".join(f"• {booking_line(cat, b)}" for b in bookings)
+            parts.append(f"Jadwal antrean Anda:\n{lines}\n\nTunjukkan kode booking saat tiba di MPP.")
+        send(dispatcher, Reply("\n\n".join(parts)))
         return [SlotSet("cek_kode", None)]
 
 

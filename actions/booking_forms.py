@@ -25,6 +25,7 @@ from mpp.booking.replies import day_choices, refusal_reply, time_choices
 from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
 from mpp.privacy import TOKEN_PATTERN, normalize_phone
+from mpp.queue.service import QueueService
 from mpp.replies import Choice, Reply
 from nlu.datetime_parser import parse
 
@@ -81,6 +82,11 @@ class SlotChoosing:
 
     def _svc(self) -> BookingService:
         return self.bookings or default_bookings()
+
+    def _queue(self) -> QueueService:
+        from mpp.wiring import get_core
+
+        return getattr(self, "queue_service", None) or get_core().queue
 
     def _now(self, catalogue: Catalogue, mpp_code: str | None) -> datetime:
         service = self._svc()

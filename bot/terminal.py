@@ -12,8 +12,10 @@ import argparse
 import base64
 import getpass
 import io
+import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -114,6 +116,50 @@ def chat(session: Session, read: Callable[[str], str] = input, write: Callable[[
         write(f"Asisten: {text}\n")
 
 
+class Notifications:
+    """Shows what the notifier pushes to this chat (turn notices, calls, reminders) as it arrives."""
+
+    def __init__(self, chat_id: str, write: Callable[[str], None], interval: float = 1.0):
+        self.chat_id, self.write, self.interval = chat_id, write, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> "Notifications":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def poll_once(self) -> int:
+        from sqlalchemy import select
+
+        from mpp.db.queue_tables import ConsoleMessageRow
+        from mpp.wiring import get_core
+
+        core = get_core()
+        with core.uow(write=True) as uow:
+            rows = list(
+                uow.session.execute(
+                    select(ConsoleMessageRow)
+                    .where(ConsoleMessageRow.chat_id == self.chat_id, ConsoleMessageRow.delivered.is_(False))
+                    .order_by(ConsoleMessageRow.id)
+                ).scalars()
+            )
+            for row in rows:
+                self.write(f"\n🔔 {row.text}\n")
+                row.delivered = True
+            uow.commit()
+        return len(rows)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.poll_once()
+            except Exception as exc:  # the database is busy or not there yet: try again next time
+                logging.getLogger(__name__).debug("notifications not read: %s", exc)
+
+
 def wait_until_ready(base_url: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -134,7 +180,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     base = args.url.rstrip("/")
     session = Session(url=f"{base}/webhooks/rest/webhook", sender=f"console:{args.user}")
-    chat(session)
+    if sys.stdin.isatty():
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.patch_stdout import patch_stdout
+
+        prompt: PromptSession[str] = PromptSession()
+        with patch_stdout():  # notifications print above the prompt instead of through it
+            notes = Notifications(session.sender, print).start()
+            try:
+                chat(session, read=prompt.prompt)
+            finally:
+                notes.stop()
+    else:
+        notes = Notifications(session.sender, print).start()
+        chat(session)
+        notes.stop()
     return 0
 
 

@@ -17,6 +17,7 @@ from mpp.config import PROJECT_ROOT, Settings, load_settings
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
 from mpp.privacy import Crypto, load_keys
+from mpp.queue.service import QueueService
 
 
 @dataclass
@@ -45,6 +46,13 @@ class Core:
         if fixed is not None:
             return BookingService(self.session_factory, self.catalogue.get, self.crypto, now=lambda: fixed)
         return BookingService(self.session_factory, self.catalogue.get, self.crypto)
+
+    @cached_property
+    def queue(self) -> QueueService:
+        fixed = self.settings.fixed_now
+        if fixed is not None:
+            return QueueService(self.session_factory, self.catalogue.get, now=lambda: fixed)
+        return QueueService(self.session_factory, self.catalogue.get)
 
     def uow(self, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.session_factory, write=write)

@@ -22,6 +22,7 @@ from actions.booking_forms import ActionAskPesanWaktu, ValidateFormPesanAntrean
 from mpp.booking.service import BookingService
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.privacy import Crypto, Keys
+from mpp.queue.service import QueueService
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)  # Friday morning
@@ -38,10 +39,9 @@ class FakeCatalogue:
 
 @pytest.fixture()
 def deps(sqlite_url: str, demo):  # type: ignore[no-untyped-def]
-    service = BookingService(
-        make_session_factory(make_engine(sqlite_url)), lambda: demo.catalogue, Crypto(Keys.generate()), now=lambda: NOW
-    )
-    return FakeCatalogue(demo.catalogue), service
+    factory = make_session_factory(make_engine(sqlite_url))
+    service = BookingService(factory, lambda: demo.catalogue, Crypto(Keys.generate()), now=lambda: NOW)
+    return FakeCatalogue(demo.catalogue), service, QueueService(factory, lambda: demo.catalogue, now=lambda: NOW)
 
 
 def tracker(
@@ -71,7 +71,7 @@ def slot_events(slots_set: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def validate(deps, filled: dict[str, Any], new: dict[str, Any], **kw: Any) -> tuple[dict[str, Any], list[str]]:  # type: ignore[no-untyped-def]
-    catalogue, service = deps
+    catalogue, service, _queue = deps
     action = ValidateFormPesanAntrean(catalogue, service)
     dispatcher = CollectingDispatcher()
     t = tracker({**filled, **new}, events=slot_events(new), **kw)
@@ -108,7 +108,7 @@ async def test_colloquial_date_and_time_become_a_free_slot(deps) -> None:  # typ
 
 
 async def test_holiday_is_refused_with_the_reason_and_alternatives(deps) -> None:  # type: ignore[no-untyped-def]
-    _catalogue, service = deps
+    _catalogue, service, _queue = deps
     service._clock = lambda: datetime(2026, 12, 14, 9, 0, tzinfo=WIB)
     slots, texts = await validate(
         deps, {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor"}, {"pesan_tanggal": "24 desember"}
@@ -145,7 +145,7 @@ async def test_phone_is_optional(deps) -> None:  # type: ignore[no-untyped-def]
 async def test_full_slot_offers_nearest_and_other_mpps(deps, demo) -> None:  # type: ignore[no-untyped-def]
     from mpp.booking.model import BookingRequest
 
-    _catalogue, service = deps
+    _catalogue, service, _queue = deps
     quota = demo.catalogue.offering("kota_bogor", "kk").quota_per_slot
     for i in range(quota):
         nik = f"32710{i + 1}5708900001"
@@ -171,7 +171,7 @@ async def test_full_slot_offers_nearest_and_other_mpps(deps, demo) -> None:  # t
 
 
 async def test_time_buttons_show_free_places(deps) -> None:  # type: ignore[no-untyped-def]
-    catalogue, service = deps
+    catalogue, service, _queue = deps
     dispatcher = CollectingDispatcher()
     t = tracker({"pesan_layanan": "kk", "pesan_mpp": "kota_bogor", "pesan_tanggal": "2026-11-30"})
     await ActionAskPesanWaktu(catalogue, service).run(dispatcher, t, {})
@@ -180,7 +180,7 @@ async def test_time_buttons_show_free_places(deps) -> None:  # type: ignore[no-u
 
 
 async def _book(deps, sender: str = "console:tester") -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    catalogue, service = deps
+    catalogue, service, _queue = deps
     filled = {
         "pesan_layanan": "kk",
         "pesan_mpp": "kota_bogor",
@@ -208,15 +208,15 @@ async def test_confirmed_booking_gets_code_number_requirements_and_qr(deps) -> N
     assert "Kode booking:" in text and "Nomor antrean: A-001" in text and "Bawa persyaratan" in text
     qr = next(m["custom"] for m in result["messages"] if m.get("custom"))
     assert qr["type"] == "booking_qr" and len(qr["code"]) == 8 and qr["png_base64"]
-    _catalogue, service = deps
+    _catalogue, service, _queue = deps
     assert len(service.upcoming("console:tester")) == 1
 
 
 async def test_check_cancel_and_move_by_chat(deps) -> None:  # type: ignore[no-untyped-def]
-    catalogue, service = deps
+    catalogue, service, _queue = deps
     await _book(deps)
     dispatcher = CollectingDispatcher()
-    await ActionCekAntrean(catalogue, service).run(dispatcher, tracker({}, intent="cek_antrean"), {})
+    await ActionCekAntrean(catalogue, service, _queue).run(dispatcher, tracker({}, intent="cek_antrean"), {})
     assert "A-001" in dispatcher.messages[0]["text"]
 
     dispatcher = CollectingDispatcher()
@@ -236,8 +236,26 @@ async def test_check_cancel_and_move_by_chat(deps) -> None:  # type: ignore[no-u
 
 
 async def test_no_declines_and_a_stale_yes_confirms_nothing(deps) -> None:  # type: ignore[no-untyped-def]
-    catalogue, service = deps
+    catalogue, service, _queue = deps
     old = json.dumps({"op": "hapus", "asked": "2026-11-27T08:00:00+07:00"})  # two hours ago
     dispatcher = CollectingDispatcher()
     await ActionJawabKonfirmasi(catalogue, service).run(dispatcher, tracker({"konfirmasi": old}, intent="afirmasi"), {})
     assert dispatcher.messages[0]["response"] == "utter_afirmasi"
+
+
+async def test_check_answers_the_live_position_on_the_day(sqlite_url: str, demo) -> None:  # type: ignore[no-untyped-def]
+    clock = {"now": NOW}
+    factory = make_session_factory(make_engine(sqlite_url))
+    service = BookingService(factory, lambda: demo.catalogue, Crypto(Keys.generate()), now=lambda: clock["now"])
+    queue = QueueService(factory, lambda: demo.catalogue, now=lambda: clock["now"])
+    deps = (FakeCatalogue(demo.catalogue), service, queue)
+    await _book(deps)  # Monday 30 November, 09.00
+    booking = service.upcoming("console:tester")[0]
+    clock["now"] = datetime(2026, 11, 30, 8, 30, tzinfo=WIB)
+    for _ in range(2):
+        queue.issue_walk_in("kota_bogor", "ktp_el")
+    queue.check_in("kota_bogor", booking.code)
+    dispatcher = CollectingDispatcher()
+    await ActionCekAntrean(*deps).run(dispatcher, tracker({}, intent="cek_antrean", text="antrean saya nomor berapa, masih berapa lama?"), {})
+    text = dispatcher.messages[0]["text"]
+    assert f"{booking.queue_number}: tinggal 2 nomor lagi, perkiraan 30 menit" in text  # 2 x 15-minute slots, 1 counter

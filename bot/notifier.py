@@ -1,0 +1,285 @@
+"""The notifier: sends what the outbox holds — turn notices, calls, reminders, closures.
+
+Two transports, one behaviour:
+* database (the embedded default): due outbox rows are claimed with a lease, sent,
+  and marked sent;
+* Redis (production, REDIS_URL set): due rows are relayed once (an atomic SET NX +
+  XADD) into the stream ``mpp:notify``; notifier processes read it through the
+  consumer group ``notifier``, mark each message sent (``mpp:sent:<id>``) and XACK
+  it. A notifier killed between sending and acknowledging leaves the entry pending;
+  after a restart (or XAUTOCLAIM by another process) it is sent again — the only
+  way a message is duplicated. Retries wait in a sorted set with back-off;
+  permanent failures go to ``mpp:notify:dead`` and are marked dead in the outbox,
+  where the counter console lists them.
+
+    python -m bot.notifier
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from bot.ratelimit import Limiter
+from bot.telegram_channel import PermanentDeliveryError
+from mpp import notify_outbox as ob
+from mpp.db.queue_tables import ConsoleMessageRow
+from mpp.db.uow import UnitOfWork
+
+logger = logging.getLogger("bot.notifier")
+STREAM, GROUP = "mpp:notify", "notifier"
+RETRY_SET, DEAD_STREAM = "mpp:notify:retry", "mpp:notify:dead"
+SENT_TTL = 7 * 24 * 3600
+CLAIM_IDLE_MS = 30_000
+
+RELAY = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[6]) then
+  return redis.call('XADD', KEYS[2], '*', 'id', ARGV[1], 'chat', ARGV[2], 'kind', ARGV[3], 'text', ARGV[4], 'attempts', ARGV[5])
+end
+return false
+"""
+REQUEUE = """
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  local m = cjson.decode(ARGV[1])
+  return redis.call('XADD', KEYS[2], '*', 'id', m.id, 'chat', m.chat, 'kind', m.kind, 'text', m.text, 'attempts', m.attempts)
+end
+return false
+"""
+
+
+class Deliverer(Protocol):
+    async def deliver(self, chat_id: str, text: str) -> None: ...
+
+
+class TransientDeliveryError(Exception):
+    """Worth retrying later (network, 5xx, still rate-limited)."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ChannelDeliverer:
+    """Routes by sender id: console:… to the terminal chat's inbox, telegram:/whatsapp: to the gateway's senders."""
+
+    def __init__(self, session_factory: Callable[[], Any], gateway: Any | None = None):
+        self._sessions, self._gateway = session_factory, gateway
+
+    async def deliver(self, chat_id: str, text: str) -> None:
+        channel = chat_id.split(":", 1)[0]
+        if channel == "console":
+            await asyncio.to_thread(self._console, chat_id, text)
+            return
+        if channel in ("telegram", "whatsapp") and self._gateway is not None:
+            try:
+                await self._gateway.notify(chat_id, text)
+            except PermanentDeliveryError:
+                raise
+            except Exception as exc:  # network trouble, 5xx, still rate-limited after retries
+                raise TransientDeliveryError(f"{exc.__class__.__name__}: {exc}") from exc
+            return
+        raise PermanentDeliveryError(f"no channel for {channel}")
+
+    def _console(self, chat_id: str, text: str) -> None:
+        with UnitOfWork(self._sessions, write=True) as uow:
+            uow.session.add(ConsoleMessageRow(chat_id=chat_id, text=text, created_at=utc_now(), delivered=False))
+            uow.commit()
+
+
+class Notifier:
+    def __init__(
+        self,
+        session_factory: Callable[[], Any],
+        deliverer: Deliverer,
+        redis: Any = None,  # redis.asyncio.Redis: the Redis transport
+        limiter: Limiter | None = None,
+        consumer: str | None = None,
+        batch: int = 50,
+        now: Callable[[], datetime] = utc_now,
+    ):
+        self._sessions, self.deliverer, self.redis, self.limiter = session_factory, deliverer, redis, limiter
+        self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
+        self.batch, self._now = batch, now
+        self.sent = 0
+
+    # ---- shared -------------------------------------------------------------------
+    async def _send(self, chat_id: str, text: str) -> None:
+        if self.limiter is not None:
+            await self.limiter.acquire(chat_id)
+        await self.deliverer.deliver(chat_id, text)
+        self.sent += 1
+
+    def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with UnitOfWork(self._sessions, write=True) as uow:
+            result = fn(uow.session, *args)
+            uow.commit()
+            return result
+
+    # ---- database transport -------------------------------------------------------------
+    async def run_once_db(self) -> int:
+        """Send one batch of due notifications; returns how many were claimed."""
+        claimed: list[ob.Pending] = await asyncio.to_thread(self._db, ob.claim, self._now(), self.batch)
+        by_chat: dict[str, list[ob.Pending]] = defaultdict(list)
+        for note in claimed:
+            by_chat[note.chat_id].append(note)  # one chat's messages in order, chats side by side
+        await asyncio.gather(*(self._send_chat_db(notes) for notes in by_chat.values()))
+        return len(claimed)
+
+    async def _send_chat_db(self, notes: list[ob.Pending]) -> None:
+        for note in notes:
+            try:
+                await self._send(note.chat_id, note.text)
+            except PermanentDeliveryError as exc:
+                await asyncio.to_thread(self._db, ob.dead, note.id, str(exc))
+                continue
+            except Exception as exc:
+                logger.warning("notification %s failed (attempt %d): %s", note.id, note.attempts, exc)
+                await asyncio.to_thread(self._db, ob.retry, note.id, note.attempts, str(exc), self._now())
+                continue
+            await asyncio.to_thread(self._db, ob.mark_sent, [note.id], self._now())
+
+    # ---- Redis transport ------------------------------------------------------------------
+    async def setup_redis(self) -> None:
+        try:
+            await self.redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        except Exception as exc:  # BUSYGROUP: the group exists already
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def relay_once(self) -> int:
+        """Move due outbox rows into the stream, each exactly once."""
+        claimed: list[ob.Pending] = await asyncio.to_thread(self._db, ob.claim, self._now(), self.batch)
+        for note in claimed:
+            await self.redis.eval(
+                RELAY,
+                2,
+                f"mpp:relayed:{note.id}",
+                STREAM,
+                note.id,
+                note.chat_id,
+                note.kind,
+                note.text,
+                note.attempts,
+                SENT_TTL,
+            )
+        await asyncio.to_thread(self._db, ob.mark_relayed, [n.id for n in claimed])
+        return len(claimed)
+
+    async def requeue_due_retries(self) -> int:
+        due = await self.redis.zrangebyscore(RETRY_SET, "-inf", self._now().timestamp(), start=0, num=100)
+        for member in due:
+            await self.redis.eval(REQUEUE, 2, RETRY_SET, STREAM, member)
+        return len(due)
+
+    async def consume_once(self, block_ms: int = 1000, pending_first: bool = False) -> int:
+        """Read and handle one batch: our own unacknowledged entries first after a restart."""
+        streams = await self.redis.xreadgroup(
+            GROUP,
+            self.consumer,
+            {STREAM: "0" if pending_first else ">"},
+            count=self.batch,
+            block=None if pending_first else block_ms,
+        )
+        entries = [e for _, batch in (streams or []) for e in batch if e[1]]
+        if not entries and not pending_first:
+            claimed = await self.redis.xautoclaim(STREAM, GROUP, self.consumer, CLAIM_IDLE_MS, "0-0", count=self.batch)
+            entries = [e for e in claimed[1] if e[1]]  # a dead consumer's entries
+        by_chat: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
+        for entry_id, fields in entries:
+            decoded = {
+                k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v
+                for k, v in fields.items()
+            }
+            by_chat[decoded["chat"]].append((entry_id, decoded))
+        await asyncio.gather(*(self._handle_chat_stream(items) for items in by_chat.values()))
+        return len(entries)
+
+    async def _handle_chat_stream(self, items: list[tuple[str, dict[str, str]]]) -> None:
+        for entry_id, m in items:
+            if await self.redis.exists(f"mpp:sent:{m['id']}"):
+                await self.redis.xack(STREAM, GROUP, entry_id)  # sent before a crash, not yet acknowledged
+                continue
+            attempts = int(m.get("attempts", 1))
+            try:
+                await self._send(m["chat"], m["text"])
+            except PermanentDeliveryError as exc:
+                await self.redis.xadd(DEAD_STREAM, {**m, "error": str(exc)[:500]})
+                await asyncio.to_thread(self._db, ob.dead, int(m["id"]), str(exc))
+                await self.redis.xack(STREAM, GROUP, entry_id)
+                continue
+            except Exception as exc:
+                logger.warning("notification %s failed (attempt %d): %s", m["id"], attempts, exc)
+                if attempts > len(ob.BACKOFF):
+                    await self.redis.xadd(DEAD_STREAM, {**m, "error": str(exc)[:500]})
+                    await asyncio.to_thread(self._db, ob.dead, int(m["id"]), str(exc))
+                else:
+                    due = self._now().timestamp() + ob.BACKOFF[attempts - 1]
+                    await self.redis.zadd(RETRY_SET, {json.dumps({**m, "attempts": attempts + 1}): due})
+                await self.redis.xack(STREAM, GROUP, entry_id)
+                continue
+            await self.redis.set(f"mpp:sent:{m['id']}", "1", ex=SENT_TTL)
+            await self.redis.xack(STREAM, GROUP, entry_id)
+            await asyncio.to_thread(self._db, ob.mark_sent, [int(m["id"])], self._now())
+
+    # ---- loops ----------------------------------------------------------------------------
+    async def run(self, poll_seconds: float = 1.0) -> None:
+        if self.redis is None:
+            while True:
+                if not await self.run_once_db():
+                    await asyncio.sleep(poll_seconds)
+        await self.setup_redis()
+        while await self.consume_once(pending_first=True):
+            pass
+
+        async def relay_loop() -> None:
+            while True:
+                moved = await self.relay_once() + await self.requeue_due_retries()
+                if not moved:
+                    await asyncio.sleep(poll_seconds)
+
+        relay = asyncio.create_task(relay_loop())
+        try:
+            while True:
+                await self.consume_once()
+        finally:
+            relay.cancel()
+
+
+def main() -> int:
+    from mpp.wiring import get_core
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    core = get_core()
+    gateway = None
+    from bot.config import load_gateway_settings
+
+    settings = load_gateway_settings()
+    if settings.telegram_enabled or settings.whatsapp_enabled:
+        from bot.gateway import build_gateway
+
+        gateway = build_gateway(settings)
+    redis = None
+    if os.environ.get("REDIS_URL"):
+        import redis.asyncio as aioredis
+
+        redis = aioredis.from_url(os.environ["REDIS_URL"])
+    notifier = Notifier(core.session_factory, ChannelDeliverer(core.session_factory, gateway), redis)
+
+    async def run() -> None:
+        if gateway is not None and gateway.telegram is not None:
+            await gateway.telegram.bot.initialize()
+        await notifier.run()
+
+    asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""Claiming notifications from the outbox: due, leased, retried with back-off, or dead.
+
+A claim is a lease: if the notifier dies after sending but before marking the row
+sent, the lease runs out and the row is sent again — the only way a citizen can
+get a message twice. A message that can never be delivered (the user blocked the
+bot) is marked dead and listed in the console instead of being retried forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from mpp.db.queue_tables import NotificationRow
+
+LEASE = timedelta(seconds=60)
+BACKOFF = (5, 20, 60, 300, 900, 3600)  # seconds; after these, the message is dead
+
+
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    chat_id: str
+    kind: str
+    text: str
+    attempts: int
+
+
+def claim(session: Session, now: datetime, limit: int = 50, status: str = "pending") -> list[Pending]:
+    leased_out = or_(NotificationRow.lease_until.is_(None), NotificationRow.lease_until < now)
+    query = (
+        select(NotificationRow)
+        .where(NotificationRow.status == status, NotificationRow.due_at <= now, leased_out)
+        .order_by(NotificationRow.due_at, NotificationRow.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.execute(query).scalars())
+    for row in rows:
+        row.lease_until, row.attempts = now + LEASE, row.attempts + 1
+    return [Pending(r.id, r.chat_id, r.kind, r.text, r.attempts) for r in rows]
+
+
+def mark_sent(session: Session, ids: list[int], now: datetime) -> None:
+    if ids:
+        session.execute(
+            update(NotificationRow)
+            .where(NotificationRow.id.in_(ids))
+            .values(status="sent", sent_at=now, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def mark_relayed(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(
+            update(NotificationRow)
+            .where(NotificationRow.id.in_(ids))
+            .values(status="relayed", lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def retry(session: Session, note_id: int, attempts: int, error: str, now: datetime) -> str:
+    """Back off, or give up after the last delay; returns the new status."""
+    if attempts > len(BACKOFF):
+        return dead(session, note_id, error)
+    session.execute(
+        update(NotificationRow)
+        .where(NotificationRow.id == note_id)
+        .values(
+            status="pending",
+            due_at=now + timedelta(seconds=BACKOFF[attempts - 1]),
+            lease_until=None,
+            last_error=error[:500],
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return "pending"
+
+
+def dead(session: Session, note_id: int, error: str) -> str:
+    session.execute(
+        update(NotificationRow)
+        .where(NotificationRow.id == note_id)
+        .values(status="dead", lease_until=None, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    )
+    return "dead"
+
+
+def dead_letters(session: Session, limit: int = 100) -> list[NotificationRow]:
+    return list(
+        session.execute(
+            select(NotificationRow)
+            .where(NotificationRow.status == "dead")
+            .order_by(NotificationRow.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
