@@ -34,8 +34,13 @@ async def main() -> None:
     db_url, redis_url, key = sys.argv[1:4]
     crash_after = int(sys.argv[4]) if len(sys.argv) > 4 else None
     redis = aioredis.from_url(redis_url)
-    notifier = Notifier(make_session_factory(make_engine(db_url)), Recording(redis, key, crash_after), redis,
-                        consumer="test-consumer", batch=20)
+    notifier = Notifier(
+        make_session_factory(make_engine(db_url)),
+        Recording(redis, key, crash_after),
+        redis,
+        consumer="test-consumer",
+        batch=20,
+    )
     await notifier.run(poll_seconds=0.1)
 
 

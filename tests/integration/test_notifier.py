@@ -39,8 +39,15 @@ class Recorder:
 def add_notes(factory, count: int, chat: str = "telegram:1", due: datetime = NOW, prefix: str = "n") -> None:  # type: ignore[no-untyped-def]
     with UnitOfWork(factory, write=True) as uow:
         for i in range(count):
-            outbox.add(uow.session, chat_id=chat, kind="test", text=f"{prefix}{i}", dedupe_key=f"{chat}:{prefix}{i}",
-                       now=NOW, due_at=due)
+            outbox.add(
+                uow.session,
+                chat_id=chat,
+                kind="test",
+                text=f"{prefix}{i}",
+                dedupe_key=f"{chat}:{prefix}{i}",
+                now=NOW,
+                due_at=due,
+            )
         uow.commit()
 
 
@@ -69,8 +76,12 @@ async def test_failures_retry_with_backoff_or_go_to_the_dead_letters(db_url: str
     factory = make_session_factory(make_engine(db_url))
     add_notes(factory, 1, "telegram:blocked")
     add_notes(factory, 1, "telegram:flaky")
-    recorder = Recorder({"telegram:blocked": PermanentDeliveryError("Forbidden: bot was blocked by the user"),
-                         "telegram:flaky": TransientDeliveryError("timeout")})
+    recorder = Recorder(
+        {
+            "telegram:blocked": PermanentDeliveryError("Forbidden: bot was blocked by the user"),
+            "telegram:flaky": TransientDeliveryError("timeout"),
+        }
+    )
     clock = {"now": NOW}
     notifier = Notifier(factory, recorder, now=lambda: clock["now"])
     await notifier.run_once_db()

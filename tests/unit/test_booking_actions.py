@@ -256,6 +256,8 @@ async def test_check_answers_the_live_position_on_the_day(sqlite_url: str, demo)
         queue.issue_walk_in("kota_bogor", "ktp_el")
     queue.check_in("kota_bogor", booking.code)
     dispatcher = CollectingDispatcher()
-    await ActionCekAntrean(*deps).run(dispatcher, tracker({}, intent="cek_antrean", text="antrean saya nomor berapa, masih berapa lama?"), {})
+    await ActionCekAntrean(*deps).run(
+        dispatcher, tracker({}, intent="cek_antrean", text="antrean saya nomor berapa, masih berapa lama?"), {}
+    )
     text = dispatcher.messages[0]["text"]
     assert f"{booking.queue_number}: tinggal 2 nomor lagi, perkiraan 30 menit" in text  # 2 x 15-minute slots, 1 counter

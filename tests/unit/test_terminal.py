@@ -73,10 +73,19 @@ def test_pushed_notifications_show_in_the_chat_once(tmp_path, monkeypatch) -> No
     core = Core(Settings(database_url=url, catalogue_dir=tmp_path, catalogue_refresh_seconds=5))
     monkeypatch.setattr(mpp.wiring, "_core", core)
     with core.uow(write=True) as uow:
-        uow.session.add(ConsoleMessageRow(chat_id="console:budi", text="Nomor antrean A-004 tinggal 3 nomor lagi",
-                                          created_at=datetime.now(timezone.utc), delivered=False))
-        uow.session.add(ConsoleMessageRow(chat_id="console:lain", text="bukan untuk Budi",
-                                          created_at=datetime.now(timezone.utc), delivered=False))
+        uow.session.add(
+            ConsoleMessageRow(
+                chat_id="console:budi",
+                text="Nomor antrean A-004 tinggal 3 nomor lagi",
+                created_at=datetime.now(timezone.utc),
+                delivered=False,
+            )
+        )
+        uow.session.add(
+            ConsoleMessageRow(
+                chat_id="console:lain", text="bukan untuk Budi", created_at=datetime.now(timezone.utc), delivered=False
+            )
+        )
         uow.commit()
     shown: list[str] = []
     notes = Notifications("console:budi", shown.append)

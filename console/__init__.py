@@ -1,0 +1,1 @@
+"""The counter console: staff work today's queue; the display board and the kiosk pages."""
