@@ -14,7 +14,7 @@ from typing import Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
-from mpp.catalogue.store import save_catalogue
+from mpp.catalogue.store import load_from_db, save_catalogue
 from mpp.config import load_settings
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
@@ -77,6 +77,7 @@ def cmd_catalogue_load(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         with UnitOfWork(make_session_factory(engine)) as uow:
+            previous = load_from_db(uow.session)
             version = save_catalogue(uow.session, loaded)
             uow.commit()
     except SQLAlchemyError as exc:
@@ -89,6 +90,8 @@ def cmd_catalogue_load(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     cat = loaded.catalogue
+    if previous.version:
+        _announce_new_closures(previous, cat)
     print(
         f"loaded catalogue version {version}: {len(cat.services)} services, "
         f"{len(cat.mpps)} MPPs, {len(cat.offerings)} offerings"
@@ -169,6 +172,50 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outage_add(args: argparse.Namespace) -> int:
+    """Close a day (or one service on a day) after bookings exist, and tell the citizens affected."""
+    from datetime import date, datetime, timezone
+
+    from mpp.booking.outages import add_outage
+    from mpp.wiring import Core
+
+    try:
+        day = date.fromisoformat(args.date)
+    except ValueError:
+        print(f"error: --date '{args.date}' is not a date like 2026-12-24", file=sys.stderr)
+        return EXIT_INVALID
+    core = Core(load_settings())
+    try:
+        affected = add_outage(
+            core.bookings, core.catalogue.get(), args.mpp, day, args.reason, args.service, datetime.now(timezone.utc)
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"closed {args.mpp} on {day}{' for ' + args.service if args.service else ''}: {affected} booking(s) notified")
+    return 0
+
+
+def _announce_new_closures(previous, current) -> None:  # type: ignore[no-untyped-def]
+    """A reload that closes days with bookings on them (a new decree, a closure) tells those citizens."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from mpp.booking.outages import newly_closed, notify_affected
+    from mpp.wiring import Core
+
+    now = datetime.now(timezone.utc)
+    today = now.astimezone(ZoneInfo("Asia/Jakarta")).date()
+    closures = newly_closed(previous, current, today)
+    if not closures:
+        return
+    bookings = Core(load_settings()).bookings
+    for mpp_code, day, reason in closures:
+        count = notify_affected(bookings, current, mpp_code, day, reason, None, now, f"catalogue:{mpp_code}:{day}")
+        if count:
+            print(f"{mpp_code} now closed on {day} ({reason}): {count} booking(s) notified")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mpp", description="Asisten MPP operator commands")
     sub = parser.add_subparsers(dest="group", required=True)
@@ -193,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--counter", help="default counter (loket) code")
     add.add_argument("--name", help="name shown in the console")
     add.set_defaults(func=cmd_staff_add)
+    outage = sub.add_parser("outage", help="closures after bookings exist").add_subparsers(dest="action", required=True)
+    close = outage.add_parser("add", help="close a day (or a service on a day) and notify the affected bookings")
+    close.add_argument("--mpp", required=True)
+    close.add_argument("--date", required=True, help="YYYY-MM-DD")
+    close.add_argument("--reason", required=True, help='shown to citizens, e.g. "blanko KTP-el habis"')
+    close.add_argument("--service", help="only this service (default: the whole MPP)")
+    close.set_defaults(func=cmd_outage_add)
     return parser
 
 

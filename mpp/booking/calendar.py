@@ -8,6 +8,7 @@ and estimates Islamic holidays, so such a day is marked as an estimate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -43,8 +44,13 @@ def national_day_off(catalogue: Catalogue, day: date) -> Closed | None:
     return Closed(f"hari libur ({name}; perkiraan, SKB tahun {day.year} belum ada di katalog)", estimate=True)
 
 
-def closed_on(catalogue: Catalogue, mpp: Mpp, day: date) -> Closed | None:
-    """Why the MPP is closed on ``day``, or None if it is open."""
+def closed_on(catalogue: Catalogue, mpp: Mpp, day: date, outages: Mapping[date, str] | None = None) -> Closed | None:
+    """Why the MPP is closed on ``day``, or None if it is open.
+
+    ``outages`` are closures decided after the catalogue was loaded (mpp outage add).
+    """
+    if outages and day in outages:
+        return Closed(outages[day])
     for closure in mpp.closures:
         if closure.day == day:
             return Closed(closure.reason)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from mpp.booking.model import Booking, BookingRequest, Refusal, SlotOption
 from mpp.booking.slots import Policy, Slot, bookable_slots, local_now, window
 from mpp.catalogue.model import Catalogue
 from mpp.db.booking_tables import BookingRow
+from mpp.db.queue_tables import OutageRow
 from mpp.db.uow import UnitOfWork
 from mpp.privacy import Crypto
 from mpp.queue import outbox
@@ -55,6 +57,17 @@ class BookingService:
     def now(self) -> datetime:
         return self._now()
 
+    def outages(self, mpp_code: str, service_code: str) -> dict[date, str]:
+        """Closures decided after the catalogue was loaded, for this MPP (and service)."""
+        with self._uow() as uow:
+            rows = uow.session.execute(
+                select(OutageRow).where(
+                    OutageRow.mpp_code == mpp_code,
+                    or_(OutageRow.service_code.is_(None), OutageRow.service_code == service_code),
+                )
+            ).scalars()
+            return {r.day: r.reason for r in rows}
+
     def _uow(self, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self._session_factory, write=write)
 
@@ -69,7 +82,8 @@ class BookingService:
         if mpp is None or offering is None:
             return []
         now = self._now()
-        slots = [s for day in days for s in bookable_slots(cat, mpp, offering, day, now, self.policy)]
+        outages = self.outages(mpp_code, service_code)
+        slots = [s for day in days for s in bookable_slots(cat, mpp, offering, day, now, self.policy, outages)]
         if not slots:
             return []
         with self._uow() as uow:
@@ -134,7 +148,7 @@ class BookingService:
                 f"Antrean bisa dipesan mulai hari ini sampai {tanggal(last)} ({self.policy.window_days} hari ke depan).",
                 tuple(self.nearest_free(mpp_code, service_code, near)),
             )
-        closed = closed_on(cat, mpp, day)
+        closed = closed_on(cat, mpp, day, self.outages(mpp_code, service_code))
         if closed:
             return Refusal(
                 m.CLOSED,
@@ -146,7 +160,7 @@ class BookingService:
             if free:
                 return None
             return self.full(mpp_code, service_code, day, None, near)
-        slots = bookable_slots(cat, mpp, offering, day, self._now(), self.policy)
+        slots = bookable_slots(cat, mpp, offering, day, self._now(), self.policy, self.outages(mpp_code, service_code))
         if not any(s.start == start for s in slots):
             return Refusal(
                 m.CLOSED,
@@ -175,7 +189,15 @@ class BookingService:
         assert offering is not None
         slot = next(
             s
-            for s in bookable_slots(cat, cat.mpps[req.mpp_code], offering, req.day, self._now(), self.policy)
+            for s in bookable_slots(
+                cat,
+                cat.mpps[req.mpp_code],
+                offering,
+                req.day,
+                self._now(),
+                self.policy,
+                self.outages(req.mpp_code, req.service_code),
+            )
             if s.start == req.start
         )
         nik_hash = self._crypto.keyed_hash(req.nik)
@@ -343,7 +365,9 @@ class BookingService:
         assert offering is not None
         slot: Slot = next(
             s
-            for s in bookable_slots(cat, cat.mpps[mpp_code], offering, day, self._now(), self.policy)
+            for s in bookable_slots(
+                cat, cat.mpps[mpp_code], offering, day, self._now(), self.policy, self.outages(mpp_code, service_code)
+            )
             if s.start == start
         )
         with self._uow(write=True) as uow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -54,13 +55,19 @@ def day_slots(mpp: Mpp, offering: Offering, day: date) -> list[Slot]:
 
 
 def bookable_slots(
-    catalogue: Catalogue, mpp: Mpp, offering: Offering, day: date, now: datetime, policy: Policy
+    catalogue: Catalogue,
+    mpp: Mpp,
+    offering: Offering,
+    day: date,
+    now: datetime,
+    policy: Policy,
+    outages: Mapping[date, str] | None = None,
 ) -> list[Slot]:
     """Slots of ``day`` one may book now: inside the window, open, not past the cut-off."""
     today = local_now(mpp, now)
     if day < today.date() or day > today.date() + timedelta(days=policy.window_days):
         return []
-    if closed_on(catalogue, mpp, day):
+    if closed_on(catalogue, mpp, day, outages):
         return []
     slots = day_slots(mpp, offering, day)
     if day == today.date():

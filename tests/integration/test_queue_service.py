@@ -199,3 +199,62 @@ def test_two_counters_calling_at_once_never_get_the_same_ticket(env) -> None:  #
     with ThreadPoolExecutor(6) as pool:
         calls = [i for chunk in pool.map(counter, range(1, 7)) for i in chunk]
     assert len(calls) == 12 and len(set(calls)) == 12
+
+
+def test_a_closure_after_booking_tells_the_citizen_and_frees_a_move(env, demo) -> None:  # type: ignore[no-untyped-def]
+    from mpp.booking import model as m
+    from mpp.booking.model import Refusal
+    from mpp.booking.outages import add_outage
+
+    clock, bookings, queue, factory = env
+    b = book(bookings, 1, time(9, 0), service="ktp_el")
+    other = book(bookings, 2, time(9, 0), service="kk")
+    moved = bookings.move(b.id, b.chat_id, date(2026, 12, 2), time(9, 0))
+    assert isinstance(moved, Booking) and moved.moved_count == 1
+    assert (
+        add_outage(bookings, demo.catalogue, "kota_bogor", date(2026, 12, 2), "blanko KTP-el habis", "ktp_el", clock())
+        == 1
+    )
+    closure = [t for k, t in notes(factory, b.chat_id) if k == "closure"]
+    assert len(closure) == 1 and "blanko KTP-el habis" in closure[0] and "Slot terdekat" in closure[0]
+    assert not [k for k, _ in notes(factory, other.chat_id) if k == "closure"]  # KK that day is not affected
+    refused = bookings.book(
+        BookingRequest(
+            "x", "console:new", "kota_bogor", "ktp_el", date(2026, 12, 2), time(10, 0), "W", "3271040101900009"
+        )
+    )
+    assert isinstance(refused, Refusal) and refused.reason == m.CLOSED and "blanko" in refused.message
+    again = bookings.move(b.id, b.chat_id, date(2026, 12, 3), time(9, 0))  # the free move
+    assert isinstance(again, Booking) and again.day == date(2026, 12, 3)
+
+
+def test_a_catalogue_reload_that_closes_a_booked_day_tells_the_citizen(
+    db_url: str, demo, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from datetime import datetime as dt
+
+    import yaml
+
+    from mpp.cli import main as cli
+    from tests.conftest import CATALOGUE_DIR
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert cli(["catalogue", "load"]) == 0
+    factory = make_session_factory(make_engine(db_url))
+    bookings = BookingService(factory, lambda: demo.catalogue, Crypto(Keys.generate()))
+    today = dt.now(WIB).date()
+    day = next(today + timedelta(days=d) for d in range(2, 10) if (today + timedelta(days=d)).weekday() < 4)
+    b = bookings.book(
+        BookingRequest("r", "telegram:555", "kota_bogor", "kk", day, time(9, 0), "Warga", "3271041508900001")
+    )
+    assert isinstance(b, Booking)
+    directory = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE_DIR, directory)
+    path = directory / "mpp" / "kota_bogor.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["mpp"]["closures"] = [{"date": day, "reason": "Pemadaman listrik terjadwal", "source": "Surat Kepala DPMPTSP"}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert cli(["catalogue", "load", "--dir", str(directory)]) == 0
+    closure = [t for k, t in notes(factory, "telegram:555") if k == "closure"]
+    assert len(closure) == 1 and "Pemadaman listrik terjadwal" in closure[0]
