@@ -369,6 +369,14 @@ class QueueService:
                 out.append((_ticket(row), ahead, minutes))
             return out
 
+    def estimate(self, ticket_id: int) -> tuple[int, float]:
+        """(people ahead, estimated minutes until called) for one waiting ticket."""
+        with self._uow() as uow:
+            row = uow.session.get(TicketRow, ticket_id)
+            if row is None or row.status != "waiting":
+                return 0, 0.0
+            return self._ahead(uow.session, row, self._now())
+
     # ---- internals ----------------------------------------------------------------
     def _local(self, mpp_code: str, now: datetime) -> datetime:
         return now.astimezone(ZoneInfo(self._mpp(mpp_code).timezone))
