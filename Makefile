@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. The rest are shortcuts.
-.PHONY: run test setup train validate evaluate lint bench clean gateway
+.PHONY: run test setup train validate evaluate lint bench clean gateway console
 
 run:        ## set up and chat with the assistant in the terminal (embedded default)
 	./scripts/run.sh
@@ -24,6 +24,9 @@ lint:       ## ruff and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+
+console:    ## the counter console, display board and kiosk (with the notifier); see README: Counter console
+	./scripts/console.sh
 
 gateway:    ## the Telegram/WhatsApp gateway (needs Rasa running; see README: Telegram and WhatsApp)
 	.venv/bin/python -m bot.gateway

@@ -89,8 +89,10 @@ def simulate(seed: int, counters: int, per_hour: float) -> None:
     ours = mean(abs(o - w) for o, _, w, _ in rows)
     base = mean(abs(b - w) for _, b, w, _ in rows)
     late = [r for r in rows if r[3].hour >= 9]
-    print(f"{len(rows)} walk-ins, {counters} counters, service times log-normal (mean {mean_service(seed):.1f} min), "
-          f"catalogue slot {slot} min, seed {seed}\n")
+    print(
+        f"{len(rows)} walk-ins, {counters} counters, service times log-normal (mean {mean_service(seed):.1f} min), "
+        f"catalogue slot {slot} min, seed {seed}\n"
+    )
     print(f"{'estimate':<28}{'MAE (min)':>10}{'MAE after 09.00':>18}")
     print(f"{'ours (measured today)':<28}{ours:>10.1f}{mean(abs(o - w) for o, _, w, _ in late):>18.1f}")
     print(f"{'baseline (constant slot)':<28}{base:>10.1f}{mean(abs(b - w) for _, b, w, _ in late):>18.1f}")

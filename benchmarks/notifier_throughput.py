@@ -82,7 +82,9 @@ async def run(count: int, rate: float, burst: float, transport: str) -> None:
     print(f"elapsed                          {elapsed:8.2f} s")
     print(f"throughput                       {count / elapsed:8.1f} msg/s ({count / elapsed / rate:.1%} of ceiling)")
     print(f"throughput after the burst       {steady:8.1f} msg/s ({steady / rate:.1%} of ceiling)")
-    print(f"most sent in any 1 s window      {worst_window:8d} (limit {rate + burst:.0f}: {'held' if worst_window <= rate + burst else 'EXCEEDED'})")
+    print(
+        f"most sent in any 1 s window      {worst_window:8d} (limit {rate + burst:.0f}: {'held' if worst_window <= rate + burst else 'EXCEEDED'})"
+    )
     print(f"most to one chat in any 1 s      {chat_worst:8d} (per-chat bucket: 1/s, burst 5)")
 
 

@@ -22,6 +22,9 @@ trap cleanup EXIT INT TERM
 echo "==> starting the action server on :$ACTION_PORT (log: var/log/actions.log)"
 "$VENV/bin/rasa" run actions --port "$ACTION_PORT" --actions actions >var/log/actions.log 2>&1 &
 pids+=($!)
+echo "==> starting the notifier (log: var/log/notifier.log): turn notifications appear in this chat"
+"$VENV/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
+pids+=($!)
 echo "==> starting Rasa on :$RASA_PORT (log: var/log/rasa.log)"
 "$VENV/bin/rasa" run --port "$RASA_PORT" --interface 127.0.0.1 --model models/asisten.tar.gz \
   --endpoints var/endpoints.local.yml --credentials credentials.yml >var/log/rasa.log 2>&1 &

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up, creates a demo staff account if none exists, and starts the counter console
+# (with the notifier, so that the citizens' chats get their turn notifications).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV=${VENV:-$ROOT/.venv}
+CONSOLE_PORT=${CONSOLE_PORT:-8090}
+"$ROOT/scripts/setup.sh"
+mkdir -p var/log
+
+DEMO=var/demo_staff.txt
+if [ ! -f "$DEMO" ]; then
+  password=${MPP_DEMO_PASSWORD:-$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(9))')}
+  MPP_STAFF_PASSWORD="$password" "$VENV/bin/mpp" staff add petugas.bogor --mpp kota_bogor --agency disdukcapil \
+    --counter 1 --name "Petugas Dukcapil Bogor" >/dev/null
+  umask 077; printf 'petugas.bogor %s\n' "$password" > "$DEMO"
+fi
+read -r user password < "$DEMO"
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+"$VENV/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
+pids+=($!)
+echo "==> console:  http://127.0.0.1:$CONSOLE_PORT/   (login: $user / $password)"
+echo "==> board:    http://127.0.0.1:$CONSOLE_PORT/board/kota_bogor"
+echo "==> kiosk:    http://127.0.0.1:$CONSOLE_PORT/kiosk/kota_bogor"
+echo "    (notifier log: var/log/notifier.log; Ctrl-C stops both)"
+CONSOLE_PORT=$CONSOLE_PORT "$VENV/bin/python" -m console.app
