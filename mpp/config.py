@@ -20,6 +20,7 @@ class Settings:
     catalogue_dir: Path
     catalogue_refresh_seconds: float
     fixed_now: datetime | None = None  # tests only: a frozen clock for the booking rules
+    notify_away: int = 3  # "tinggal N nomor lagi" is sent when N or fewer are ahead
 
 
 def _default_database_url() -> str:
@@ -33,4 +34,5 @@ def load_settings() -> Settings:
         catalogue_dir=Path(os.environ.get("MPP_CATALOGUE_DIR") or PROJECT_ROOT / "data" / "catalogue"),
         catalogue_refresh_seconds=float(os.environ.get("MPP_CATALOGUE_REFRESH_SECONDS", "5")),
         fixed_now=datetime.fromisoformat(os.environ["MPP_NOW"]) if os.environ.get("MPP_NOW") else None,
+        notify_away=int(os.environ.get("MPP_NOTIFY_AWAY", "3")),
     )

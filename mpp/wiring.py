@@ -51,8 +51,10 @@ class Core:
     def queue(self) -> QueueService:
         fixed = self.settings.fixed_now
         if fixed is not None:
-            return QueueService(self.session_factory, self.catalogue.get, now=lambda: fixed)
-        return QueueService(self.session_factory, self.catalogue.get)
+            return QueueService(
+                self.session_factory, self.catalogue.get, now=lambda: fixed, away_threshold=self.settings.notify_away
+            )
+        return QueueService(self.session_factory, self.catalogue.get, away_threshold=self.settings.notify_away)
 
     def uow(self, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.session_factory, write=write)
