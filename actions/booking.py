@@ -7,6 +7,7 @@ would do, and when it was asked); ``action_jawab_konfirmasi`` carries it out onc
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from datetime import date, time, timedelta
@@ -16,6 +17,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.booking_forms import IgnoreClearedSlots, SlotChoosing, optional
 from actions.runtime import latest_entity, resolve_personal, send
@@ -29,6 +31,11 @@ from mpp.text import clock, tanggal
 
 FORM_SLOTS = ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu", "pesan_nama", "pesan_nik", "pesan_telepon")
 PENDING_MINUTES = 15  # a "ya" later than this no longer confirms the old question
+DB_TROUBLE = (
+    "Maaf, sistem antrean sedang gangguan sebentar, jadi permintaan Anda belum tersimpan. "
+    'Silakan ketik "ya" lagi dalam satu-dua menit.'
+)
+logger = logging.getLogger(__name__)
 
 
 def reset_form() -> List[EventType]:
@@ -116,7 +123,14 @@ class ActionJawabKonfirmasi(_BookingAction, Action):
             dispatcher.utter_message(text=_DECLINED.get(pending["op"], "Baik, tidak jadi."))
             return reset_form() if pending["op"] in ("pesan", "ubah") else [SlotSet("konfirmasi", None)]
         handler = getattr(self, f"_do_{pending['op']}")
-        return list(await handler(pending, dispatcher, tracker))
+        try:
+            return list(await handler(pending, dispatcher, tracker))
+        except SQLAlchemyError:
+            # The database is away for a moment: nothing was half-written (one transaction),
+            # the question stays open, and "ya" again repeats the same request (idempotent).
+            logger.exception("confirmation %s failed on the database", pending["op"])
+            dispatcher.utter_message(text=DB_TROUBLE)
+            return []
 
     async def _do_pesan(
         self, pending: Dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker

@@ -76,7 +76,7 @@ def train(name: str, config: Path) -> tuple[Path, float | None]:
         stdout=subprocess.DEVNULL,
         # Rasa 3.6's training cache reuses a LogisticRegressionClassifier file under another
         # node's name when configs differ in component order; train every variant afresh.
-        env={**os.environ, "RASA_MAX_CACHE_SIZE": "0"},
+        env={**os.environ, "RASA_MAX_CACHE_SIZE": "0", "RASA_TELEMETRY_ENABLED": "false"},
     )
     stamp.write_text(digest)
     return model, time.perf_counter() - start

@@ -91,6 +91,7 @@ def start_stack(
     keys = Keys.generate()
     env = {
         **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",  # no usage data or crash reports to Rasa/Sentry
         "DATABASE_URL": db_url,
         "MPP_PII_KEY": keys.encryption.decode(),
         "MPP_PII_HASH_KEY": keys.hashing.decode(),

@@ -28,6 +28,7 @@ class GatewaySettings:
     whatsapp_api_version: str
     whatsapp_hash_ids: bool
     max_message_chars: int
+    rasa_rest_token: str | None = None
     whatsapp_template: str = "mpp_pemberitahuan"
     whatsapp_template_language: str = "id"
 
@@ -59,6 +60,7 @@ def load_gateway_settings() -> GatewaySettings:
         whatsapp_api_version=env("WHATSAPP_API_VERSION", "v21.0"),
         whatsapp_hash_ids=_bool("WHATSAPP_HASH_IDS", True),
         max_message_chars=int(env("GATEWAY_MAX_MESSAGE_CHARS", "2000")),
+        rasa_rest_token=env("RASA_REST_TOKEN") or None,
         whatsapp_template=env("WHATSAPP_TEMPLATE_NOTIFICATION", "mpp_pemberitahuan"),
         whatsapp_template_language=env("WHATSAPP_TEMPLATE_LANGUAGE", "id"),
     )

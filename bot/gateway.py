@@ -369,7 +369,7 @@ def build_gateway(settings: GatewaySettings | None = None) -> Gateway:
         settings,
         core.session_factory,
         core.crypto,
-        RasaClient(settings.rasa_url, settings.rasa_timeout),
+        RasaClient(settings.rasa_url, settings.rasa_timeout, token=settings.rasa_rest_token),
         telegram,
         whatsapp,
     )

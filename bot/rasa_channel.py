@@ -10,11 +10,14 @@ value; Rasa's trackers and logs only ever hold the token.
 
 from __future__ import annotations
 
+import hmac
 import logging
+import os
 from datetime import datetime, timezone
 from typing import Any
 
 from rasa.core.channels.rest import RestInput
+from sanic.exceptions import Forbidden
 from sanic.request import Request
 
 from mpp.privacy import find_personal_data
@@ -45,11 +48,17 @@ def redact(text: str, sender: str) -> str:
 
 
 class PrivateRestInput(RestInput):
+    """With RASA_REST_TOKEN set, only callers with that token (the gateway) may post turns."""
+
     @classmethod
     def name(cls) -> str:
         return "rest"
 
     async def _extract_sender(self, req: Request) -> Any:
+        expected = os.environ.get("RASA_REST_TOKEN")
+        if expected and not hmac.compare_digest(req.headers.get("X-Gateway-Token", "").encode(), expected.encode()):
+            logger.warning("REST turn refused: missing or wrong gateway token from %s", req.ip)
+            raise Forbidden("gateway token required")
         sender = await super()._extract_sender(req)
         req.ctx.mpp_sender = sender
         return sender

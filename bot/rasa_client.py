@@ -12,10 +12,13 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 20.0, client: httpx.AsyncClient | None = None):
+    def __init__(
+        self, base_url: str, timeout: float = 20.0, client: httpx.AsyncClient | None = None, token: str | None = None
+    ):
         self._url = f"{base_url}/webhooks/rest/webhook"
+        headers = {"X-Gateway-Token": token} if token else {}
         self._client = client or httpx.AsyncClient(
-            timeout=timeout, limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
+            timeout=timeout, headers=headers, limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
         )
 
     async def ask(self, sender: str, message: str) -> list[dict[str, Any]]:

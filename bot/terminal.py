@@ -38,7 +38,11 @@ class Session:
     timeout: float = 30.0
 
     def send(self, message: str) -> list[dict[str, Any]]:
-        response = self.http.post(self.url, json={"sender": self.sender, "message": message}, timeout=self.timeout)
+        token = os.environ.get("RASA_REST_TOKEN")  # set when Rasa only accepts the gateway's turns
+        headers = {"X-Gateway-Token": token} if token else {}
+        response = self.http.post(
+            self.url, json={"sender": self.sender, "message": message}, timeout=self.timeout, headers=headers
+        )
         response.raise_for_status()
         return list(response.json())
 

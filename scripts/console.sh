@@ -2,6 +2,7 @@
 # Sets up, creates a demo staff account if none exists, and starts the counter console
 # (with the notifier, so that the citizens' chats get their turn notifications).
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # Rasa would send usage data and crash reports to Rasa and Sentry
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 VENV=${VENV:-$ROOT/.venv}

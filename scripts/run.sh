@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, starts the action server and Rasa (embedded default), opens the terminal chat.
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # Rasa would send usage data and crash reports to Rasa and Sentry
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 VENV=${VENV:-$ROOT/.venv}

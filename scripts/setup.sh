@@ -2,6 +2,7 @@
 # Sets everything up on the embedded default: venv (Python 3.10), install, migrate,
 # load the demo catalogue, train the model when it is stale. Safe to run again.
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # Rasa would send usage data and crash reports to Rasa and Sentry
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 VENV=${VENV:-$ROOT/.venv}

@@ -2,6 +2,7 @@
 # Sets up and runs the whole test suite: dependency check, lint, types, data validation,
 # training (when stale), pytest (unit, integration, NLU regression, end-to-end), test stories.
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # Rasa would send usage data and crash reports to Rasa and Sentry
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 VENV=${VENV:-$ROOT/.venv}

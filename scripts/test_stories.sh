@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the test stories against the trained model with the action server in the loop.
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # Rasa would send usage data and crash reports to Rasa and Sentry
 cd "$(dirname "$0")/.."
 VENV=${VENV:-$PWD/.venv}
 PORT=${TEST_ACTION_PORT:-5155}

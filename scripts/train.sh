@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trains the model when config, domain or training data changed since the last training.
 set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false  # Rasa would send usage data and crash reports to Rasa and Sentry
 cd "$(dirname "$0")/.."
 VENV=${VENV:-$PWD/.venv}
 MODEL=models/asisten.tar.gz

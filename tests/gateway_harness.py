@@ -125,7 +125,7 @@ async def start(
         cfg,
         make_session_factory(make_engine(db_url)),
         Crypto(keys or Keys.generate()),
-        RasaClient(cfg.rasa_url),
+        RasaClient(cfg.rasa_url, token=cfg.rasa_rest_token),
         sender_tg,
         sender_wa,
     )
