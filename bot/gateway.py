@@ -26,6 +26,7 @@ from aiohttp import web
 
 from bot.config import GatewaySettings, load_gateway_settings
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.ratelimit import Limiter
 from bot.render import Text, from_rasa
 from bot.telegram_channel import Incoming, PermanentDeliveryError, TelegramSender, make_bot, parse_update
 from bot.whatsapp_channel import GraphError, WhatsAppSender, parse_webhook, signature_ok
@@ -44,6 +45,8 @@ GAVE_UP = "Maaf, pesan Anda belum bisa diproses. Silakan coba kirim lagi beberap
 TYPE_PLEASE = "Maaf, saya baru bisa membaca pesan teks. Silakan ketik pertanyaan Anda. 🙏"
 TOO_LONG = "Maaf, pesannya terlalu panjang. Mohon ringkas pertanyaan Anda (maksimal {limit} karakter)."
 STALE_BUTTON = "Tombol itu sudah tidak berlaku. Silakan ketik pertanyaan Anda."
+SLOW_DOWN = "Pesan Anda banyak sekali dalam waktu singkat. Kami jawab satu per satu ya, mohon tunggu sebentar. 🙏"
+SENDER_RATE, SENDER_BURST = 0.5, 8  # per sender: 8 at once, then one every 2 seconds
 
 
 def utc_now() -> datetime:
@@ -66,6 +69,9 @@ class Gateway:
         self._wake = asyncio.Event()
         self._workers: list[asyncio.Task] = []
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
+        # A flooding sender is slowed (their messages wait their turn), others are not affected.
+        self.sender_limits = Limiter(global_rate=1e9, global_burst=1e9, chat_rate=SENDER_RATE, chat_burst=SENDER_BURST)
+        self._told_to_wait: dict[str, float] = {}
 
     # ---- storing ------------------------------------------------------------------
     async def _store(self, channel: str, incoming: Incoming) -> bool:
@@ -208,6 +214,14 @@ class Gateway:
         if m.kind == "unsupported":
             await self._reply_text(m.sender, TYPE_PLEASE)
             await asyncio.to_thread(self._mark, inbox.finish, m.id)
+            return
+        delay = self.sender_limits.chat(m.sender).try_take()
+        if delay > 0:
+            last = self._told_to_wait.get(m.sender, 0.0)
+            if self._now().timestamp() - last > 60:
+                self._told_to_wait[m.sender] = self._now().timestamp()
+                await self._reply_text(m.sender, SLOW_DOWN)
+            await asyncio.to_thread(self._mark, inbox.defer, m.id, delay)
             return
         body = m.body
         if m.kind == "button":

@@ -32,6 +32,13 @@ class TokenBucket:
         self._refill()
         return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
 
+    def try_take(self) -> float:
+        """Take a token if there is one (returns 0), else return the seconds until there will be one."""
+        delay = self.wait_time()
+        if delay <= 0:
+            self._tokens -= 1
+        return delay
+
     async def acquire(self) -> None:
         async with self._lock:
             while True:

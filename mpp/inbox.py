@@ -108,6 +108,20 @@ def retry_later(session: Session, message_id: int, now: datetime, delay_seconds:
     )
 
 
+def defer(session: Session, message_id: int, now: datetime, delay_seconds: float) -> None:
+    """Put a message back for later without counting it as a failed attempt (rate limiting)."""
+    session.execute(
+        update(InboundMessageRow)
+        .where(InboundMessageRow.id == message_id)
+        .values(
+            status="pending",
+            lease_until=None,
+            next_attempt_at=now + timedelta(seconds=delay_seconds),
+            attempts=InboundMessageRow.attempts - 1,
+        )
+    )
+
+
 def give_up(session: Session, message_id: int, now: datetime) -> None:
     session.execute(
         update(InboundMessageRow)

@@ -317,3 +317,21 @@ async def postgres_gateways(pg_url: str):  # type: ignore[no-untyped-def]
     yield first, second, rasa
     await second.close()
     await first.close()
+
+
+async def test_a_flooding_sender_is_slowed_politely_and_others_are_not(gw: Harness, rasa: RasaStub) -> None:
+    from bot.ratelimit import Limiter
+
+    gw.gateway.sender_limits = Limiter(global_rate=1e9, global_burst=1e9, chat_rate=5, chat_burst=3)
+    for i in range(15):
+        await gw.telegram_update(text_update(900 + i, 60, f"spam {i}"))
+    await gw.telegram_update(text_update(999, 61, "halo, saya warga lain"))
+    await until(lambda: "echo: halo, saya warga lain" in gw.telegram.texts("61"), timeout=5, what="the other citizen")
+    assert sum(1 for s, _ in rasa.received if s == "telegram:60") < 15  # the flood is still being worked off
+    assert sum("banyak sekali" in t for t in gw.telegram.texts("60")) == 1  # told once, politely
+    await until(
+        lambda: sum(1 for s, _ in rasa.received if s == "telegram:60") == 15, timeout=15, what="the whole flood"
+    )
+    assert [m for s, m in rasa.received if s == "telegram:60"] == [
+        f"spam {i}" for i in range(15)
+    ]  # in order, none lost

@@ -1,0 +1,59 @@
+"""Rasa's Redis tracker store, bounded: each conversation keeps its state and its last N events.
+
+Rasa 3.6's RedisTrackerStore reads, deserialises and merges the whole stored history
+on every save, and keeps it forever (until the key expires): a conversation of 200+
+turns makes every turn slower and storage grows with it. This store writes the
+tracker it was given (the current session — older sessions are not needed for the
+dialogue) and, past ``TRACKER_MAX_EVENTS`` events, keeps only the most recent ones,
+prefixed by events that restore the current slots and active form — so nothing the
+assistant knows about the conversation is lost, only old history.
+
+Configured in deploy/endpoints.production.yml: ``type: bot.tracker_store.BoundedRedisTrackerStore``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+DEFAULT_MAX_EVENTS = 300
+
+
+def bounded_events(tracker: DialogueStateTracker, max_events: int) -> list[Event]:
+    events = list(tracker.events)
+    if len(events) <= max_events:
+        return events
+    keep = events[-max_events:]
+    first_user = next((i for i, e in enumerate(keep) if isinstance(e, UserUttered)), None)
+    if first_user is not None:
+        keep = keep[first_user:]  # start at a user turn, so that the kept history is whole turns
+    stamp = keep[0].timestamp - 0.001 if keep else 0.0
+    prefix: list[Event] = [ActionExecuted(ACTION_SESSION_START_NAME, timestamp=stamp), SessionStarted(timestamp=stamp)]
+    prefix += [
+        SlotSet(name, value, timestamp=stamp)
+        for name, value in tracker.current_slot_values().items()
+        if value is not None
+    ]
+    if tracker.active_loop_name:
+        prefix.append(ActiveLoop(tracker.active_loop_name, timestamp=stamp))
+    prefix.append(ActionExecuted(ACTION_LISTEN_NAME, timestamp=stamp))
+    return prefix + keep
+
+
+class BoundedRedisTrackerStore(RedisTrackerStore):
+    def __init__(self, *args: Any, max_events: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
+
+    async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+        await self.stream_events(tracker)
+        timeout = timeout or self.record_exp
+        events = bounded_events(tracker, self.max_events)
+        if len(events) != len(tracker.events):
+            tracker = DialogueStateTracker.from_events(tracker.sender_id, events, self.domain.slots)
+        self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(tracker), ex=timeout)
