@@ -34,6 +34,7 @@ from mpp import inbox
 from mpp.db.inbox_tables import WhatsAppContactRow
 from mpp.db.uow import UnitOfWork
 from mpp.privacy import Crypto
+from mpp.text import citizen_text
 
 logger = logging.getLogger("bot.gateway")
 
@@ -135,8 +136,8 @@ class Gateway:
         try:
             data = json.loads(await request.read())
             incoming = parse_update(data, self.telegram.bot) if self.telegram else None
-        except (ValueError, KeyError, TypeError):
-            logger.warning("telegram webhook: body is not a valid update")
+        except Exception as exc:  # any shape Telegram never sends: refuse it, do not fall over
+            logger.warning("telegram webhook: body is not a valid update (%s)", exc.__class__.__name__)
             return web.json_response({"error": "bad update"}, status=400)
         if incoming is not None:
             await self._store("telegram", incoming)
@@ -157,8 +158,8 @@ class Gateway:
             return web.json_response({"error": "bad signature"}, status=401)
         try:
             messages, statuses = parse_webhook(json.loads(raw))
-        except (ValueError, AttributeError, TypeError):
-            logger.warning("whatsapp webhook: body is not a valid notification")
+        except Exception as exc:  # as above
+            logger.warning("whatsapp webhook: body is not a valid notification (%s)", exc.__class__.__name__)
             return web.json_response({"error": "bad body"}, status=400)
         for status in statuses:
             logger.debug("whatsapp status %s for %s", status.get("status"), status.get("id"))
@@ -236,7 +237,7 @@ class Gateway:
                 await self._reply_text(m.sender, TOO_LONG.format(limit=self.settings.max_message_chars))
                 await asyncio.to_thread(self._mark, inbox.finish, m.id)
                 return
-            body = body.lstrip("/").strip() or "?"  # citizens' text is text: "/intent{...}" must not set intents
+            body = citizen_text(body)  # citizens' text is text: "/intent{...}" must not set intents
         try:
             replies = await self.rasa.ask(m.sender, body)
         except RasaUnavailable as exc:

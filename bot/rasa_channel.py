@@ -22,6 +22,7 @@ from sanic.request import Request
 
 from mpp.privacy import find_personal_data
 from mpp.privacy_store import store_token
+from mpp.text import citizen_text
 
 logger = logging.getLogger(__name__)
 
@@ -67,4 +68,6 @@ class PrivateRestInput(RestInput):
         text = super()._extract_message(req)
         if not isinstance(text, str):
             return text
+        if not text.startswith("/"):  # a button's payload is sent as is; anything else is what someone typed
+            text = citizen_text(text)
         return redact(text, str(getattr(req.ctx, "mpp_sender", "") or ""))

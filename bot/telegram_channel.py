@@ -45,17 +45,19 @@ def parse_update(data: dict[str, Any], bot: Bot) -> Incoming | None:
     update = Update.de_json(data, bot)
     if update is None:
         return None
-    external_id = str(update.update_id)
+    external_id = str(_typed(update.update_id, int, "update_id"))
     query = update.callback_query
     if query is not None and query.message is not None:
-        button = (query.data or "").removeprefix("b:")
-        return Incoming(external_id, f"telegram:{query.message.chat.id}", "button", button, reply_to=query.id)
+        button = _typed(query.data or "", str, "callback data").removeprefix("b:")
+        chat = _chat_id(query.message.chat.id)
+        return Incoming(external_id, chat, "button", button, reply_to=_typed(query.id, str, "callback id"))
     message = update.message
     if message is None or message.chat is None:
         return None
-    sender = f"telegram:{message.chat.id}"
-    if message.text:
-        command = message.text.strip().split()[0].split("@")[0].lower()
+    sender = _chat_id(message.chat.id)
+    if message.text and _typed(message.text, str, "text"):
+        words = message.text.split()
+        command = words[0].split("@")[0].lower() if words else ""
         if command in COMMANDS:
             return Incoming(external_id, sender, "payload", COMMANDS[command])
         return Incoming(external_id, sender, "text", message.text)
@@ -64,6 +66,19 @@ def parse_update(data: dict[str, Any], bot: Bot) -> Incoming | None:
     if any(getattr(message, kind, None) for kind in UNSUPPORTED):
         return Incoming(external_id, sender, "unsupported", "")
     return None
+
+
+def _typed(value: Any, kind: type, what: str) -> Any:
+    """python-telegram-bot trusts the JSON's types; a forged body must not reach the database."""
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValueError(f"{what} is not {kind.__name__}")
+    return value
+
+
+def _chat_id(value: Any) -> str:
+    if not -(2**53) < _typed(value, int, "chat id") < 2**53:  # Telegram: at most 52 significant bits
+        raise ValueError("chat id out of range")
+    return f"telegram:{value}"
 
 
 def make_bot(token: str, base_url: str) -> Bot:

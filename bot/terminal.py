@@ -24,6 +24,7 @@ import qrcode
 import requests
 
 from mpp.config import PROJECT_ROOT
+from mpp.text import citizen_text
 
 QUIT_WORDS = {"/keluar", "/quit", "/exit"}
 QR_DIR = PROJECT_ROOT / "var" / "qr"
@@ -52,9 +53,10 @@ def to_message(typed: str, buttons: Sequence[dict[str, Any]]) -> str | None:
     text = typed.strip()
     if not text:
         return None
-    if text.isdigit() and 1 <= int(text) <= len(buttons):
+    if text.isdecimal() and 1 <= int(text) <= len(buttons):
         return str(buttons[int(text) - 1]["payload"])
-    return text.lstrip("/").strip() or None
+    cleaned = citizen_text(text)
+    return None if cleaned == "?" and "?" not in text else cleaned
 
 
 def render(messages: Sequence[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:

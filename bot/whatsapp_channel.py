@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ INTERACTIVE_BODY_LIMIT = 1024
 MAX_REPLY_BUTTONS, BUTTON_TITLE = 3, 20
 MAX_LIST_ROWS, ROW_TITLE, ROW_DESCRIPTION = 10, 24, 72
 RETRYABLE_CODES = {4, 80007, 130429, 131056, 131000, 2}  # rate limits and transient server errors
+WA_ID = re.compile(r"[0-9]{6,20}")  # a phone number in international form, digits only
 UNSUPPORTED = {"audio", "voice", "image", "video", "sticker", "document", "contacts", "reaction", "unsupported"}
 
 
@@ -62,11 +64,13 @@ def parse_webhook(payload: dict[str, Any]) -> tuple[list[WaIncoming], list[dict[
 
 
 def _message(m: dict[str, Any]) -> WaIncoming | None:
-    wa_id, mid, kind = str(m.get("from", "")), str(m.get("id", "")), m.get("type")
-    if not wa_id or not mid:
+    wa_id, mid, kind = m.get("from"), m.get("id"), m.get("type")
+    if not (isinstance(wa_id, str) and WA_ID.fullmatch(wa_id) and isinstance(mid, str) and 0 < len(mid) <= 256):
+        logger.warning("whatsapp webhook: message without a valid sender or id ignored")
         return None
     if kind == "text":
-        return WaIncoming(mid, wa_id, "text", str((m.get("text") or {}).get("body", "")))
+        body = (m.get("text") or {}).get("body")
+        return WaIncoming(mid, wa_id, "text", body) if isinstance(body, str) else None
     if kind == "interactive":
         interactive = m.get("interactive") or {}
         reply = interactive.get("button_reply") or interactive.get("list_reply") or {}

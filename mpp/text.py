@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from typing import Iterable
 
@@ -74,3 +75,18 @@ def weekly_hours(hours: Iterable[DayHours]) -> list[str]:
         lines.append(f"{label}: {text}")
         day = end + 1
     return lines
+
+
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LEADING = re.compile(r"^[\s/]+")
+
+
+def citizen_text(text: str) -> str:
+    """What a citizen typed, as plain words for the assistant.
+
+    Control characters (NUL, ESC sequences) and direction overrides go: they carry no
+    meaning and could disguise text in operators' logs and screens. Leading slashes go
+    too, wherever they hide ("/x", " /x", "\\x00/x"): typed text never selects an intent.
+    """
+    cleaned = _LEADING.sub("", _INVISIBLE.sub("", text)).strip()
+    return cleaned or "?"

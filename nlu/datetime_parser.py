@@ -116,7 +116,7 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 def _two_digits(tok: str) -> bool:
     """Minutes or seconds: exactly two digits below 60."""
-    return tok.isdigit() and len(tok) == 2 and int(tok) < 60
+    return tok.isdecimal() and len(tok) == 2 and int(tok) < 60
 
 
 def _iso_duration(unit: str, amount: float) -> str:
@@ -242,11 +242,11 @@ class _Parser:
     def hm(self, j: int) -> tuple[int, int, int, int | None, bool, bool] | None:
         """Hour[:minute[:second]] -> (next, hour, minute, second, fixed, minutes_given)."""
         tok = self.t(j)
-        if tok.isdigit() and len(tok) in (3, 4):  # "615 pagi", "jam 0930"
+        if tok.isdecimal() and len(tok) in (3, 4):  # "615 pagi", "jam 0930"
             hour, minute = divmod(int(tok), 100)
             ok = hour <= 24 and minute < 60
             return (j + 1, hour, minute, None, tok[0] == "0" or hour >= 13, False) if ok else None
-        if tok.isdigit() and len(tok) <= 2 and int(tok) <= 24:
+        if tok.isdecimal() and len(tok) <= 2 and int(tok) <= 24:
             hour, fixed = int(tok), tok[0] == "0" or int(tok) >= 13
             sep = self.t(j + 1)
             if sep not in (":", ".") or not _two_digits(self.t(j + 2)):
@@ -361,7 +361,7 @@ class _Parser:
     def year(self, i: int) -> _Hit | None:
         """'dari 1995', 'tahun 2004': a bare year only after such a word, or alone."""
         tok, context = self.t(i), self.t(i - 1) in W.YEAR_CONTEXT or len(self.toks) == 1
-        if len(tok) == 4 and tok.isdigit() and 1900 <= int(tok) <= 2099 and context:
+        if len(tok) == 4 and tok.isdecimal() and 1900 <= int(tok) <= 2099 and context:
             return i + 1, _Expr(date=date(int(tok), 1, 1), date_end=date(int(tok), 12, 31), strength=3)
         return None
 
@@ -415,7 +415,7 @@ class _Parser:
             return None
         t = self.today
         if month is not None:
-            year = int(self.t(j)) if self.t(j).isdigit() and len(self.t(j)) == 4 else None
+            year = int(self.t(j)) if self.t(j).isdecimal() and len(self.t(j)) == 4 else None
             j += year is not None
             for y in (year,) if year else (t.year, t.year + 1):  # a passed month means next year
                 start = date(y, month, 1)
@@ -457,7 +457,7 @@ class _Parser:
             j, day2 = n2[0], n2[1]  # "5-7 des"
         j += self.t(j) in W.MONTH_WORDS and self.t(j + 1) in W.MONTHS
         month, num = W.MONTHS.get(self.t(j)), self.t(j + 1)
-        if marked and self.t(j) in W.MONTH_WORDS and num.isdigit() and 1 <= int(num) <= 12:
+        if marked and self.t(j) in W.MONTH_WORDS and num.isdecimal() and 1 <= int(num) <= 12:
             j, month = j + 1, int(num)  # "tgl 1 bln 12"
         if month is None:
             if not marked:
@@ -471,7 +471,7 @@ class _Parser:
             d = next(d for m in months if (d := _safe_date(m.year, m.month, day)) and d >= self.today)
             return j, _Expr(date=d, strength=3, day_only=day)
         j += 1
-        year = int(self.t(j)) if self.t(j).isdigit() and len(self.t(j)) == 4 else None
+        year = int(self.t(j)) if self.t(j).isdecimal() and len(self.t(j)) == 4 else None
         d = self.upcoming(day, month, year)
         if d is None:
             return None
@@ -481,15 +481,15 @@ class _Parser:
         """5/12, 05-12-2026, 5/12/26, 2026-12-05: day/month first."""
         i2 = self.marker(i, W.DATE_MARKERS)
         a, sep, b = self.t(i2), self.t(i2 + 1), self.t(i2 + 2)
-        if not (a.isdigit() and b.isdigit() and sep in ("/", "-", ".")):
+        if not (a.isdecimal() and b.isdecimal() and sep in ("/", "-", ".")):
             return None
         c, j = "", i2 + 3
-        if self.t(j) == sep and self.t(j + 1).isdigit():
+        if self.t(j) == sep and self.t(j + 1).isdecimal():
             c, j = self.t(j + 1), j + 2
         if len(a) == 4:  # ISO 2026-12-05
             d = _safe_date(int(a), int(b), int(c)) if 0 < len(c) <= 2 else None
             return (j, _Expr(date=d, strength=3)) if d else None
-        fraction = self.t(j) in W.UNITS and not self.t(j + 1).isdigit()  # "1/2 jam", not "5/12 jam 10"
+        fraction = self.t(j) in W.UNITS and not self.t(j + 1).isdecimal()  # "1/2 jam", not "5/12 jam 10"
         padded = a.startswith("0") or b.startswith("0")  # "05-12" is a date, "9-11" a range of hours
         if (c and len(c) not in (2, 4)) or (
             not c and (sep == "." or (sep == "-" and i2 == i and not padded) or fraction)

@@ -54,7 +54,7 @@ SE_WORDS: dict[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
 def read_number(tok: Callable[[int], str], i: int) -> tuple[int, int] | None:
     """Digits or number words up to 999 at token i ("dua puluh satu") -> (next index, value)."""
     first = tok(i)
-    if first.isdigit():
+    if first.isdecimal():
         return i + 1, int(first)
     j, val = i, 0
     if first == "seratus" or (first in DIGIT_WORDS and tok(i + 1) == "ratus"):

@@ -97,7 +97,7 @@ class AliasTable:
                 if any(j in taken for j in range(i, i + n)):
                     continue
                 key = " ".join(t.text for t in toks[i : i + n])
-                if len(key) < FUZZY_MIN_LENGTH or key.isdigit():
+                if len(key) < FUZZY_MIN_LENGTH or key.isdecimal():
                     continue
                 best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                 if best:
@@ -165,7 +165,7 @@ class EntityMatcher:
             found.append(Found("nik", m.start(), m.end(), "".join(m.groups()), m.group()))
         for m in KODE.finditer(text):
             code = (m.group(1) + m.group(2)).upper()
-            digits = sum(c.isdigit() for c in code)
+            digits = sum(c.isdecimal() for c in code)
             if all(c in BOOKING_ALPHABET for c in code) and 2 <= digits <= 6:
                 found.append(Found("kode_booking", m.start(), m.end(), code, m.group()))
         for f in found:

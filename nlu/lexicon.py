@@ -67,12 +67,12 @@ class Normalizer:
             # a NIK or phone number (or the token standing for it): one placeholder word, so
             # that training (raw numbers) and serving (tokens) look the same to the classifier
             core = token.strip(".,!?;:")
-            return "nomornik" if core.startswith("NIKREF") or (core.isdigit() and len(core) == 16) else "nomortelepon"
+            return "nomornik" if core.startswith("NIKREF") or (core.isdecimal() and len(core) == 16) else "nomortelepon"
         word = token.lower()
         core = _EDGE_PUNCT.sub("", word)
         if not core:
             return word
-        if core in PROTECTED_WORDS or core.isdigit():
+        if core in PROTECTED_WORDS or core.isdecimal():
             return core
         if core in self._lexicon:
             return self._lexicon[core]

@@ -12,7 +12,7 @@ def new_code() -> str:
     """A random code with 2–6 digits, so that it reads as a code and not as a word or number."""
     while True:
         code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-        digits = sum(c.isdigit() for c in code)
+        digits = sum(c.isdecimal() for c in code)
         if 2 <= digits <= 6:
             return code
 

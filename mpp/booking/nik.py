@@ -8,6 +8,7 @@ This checks the structure only; whether the NIK exists is for Dukcapil to say.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,8 +66,8 @@ class NikCheck:
 
 
 def check_nik(text: str, today: date) -> NikCheck:
-    digits = re.sub(r"[\s.-]", "", text or "")
-    if not digits.isdigit():
+    digits = re.sub(r"[\s.-]", "", unicodedata.normalize("NFKC", text or ""))  # full-width digits count
+    if not re.fullmatch(r"[0-9]+", digits):
         return NikCheck(None, "NIK hanya berisi angka (16 digit), tanpa huruf. Mohon ketik ulang NIK Anda.")
     if len(digits) != 16:
         return NikCheck(

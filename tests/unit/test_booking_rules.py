@@ -92,6 +92,14 @@ def test_valid_nik_for_a_woman_adds_forty_to_the_day() -> None:
     assert result.nik == "3271045708900001" and result.female and result.birth_date == date(1990, 8, 17)
 
 
+def test_nik_typed_on_odd_keyboards() -> None:
+    full_width = "".join(chr(0xFF10 + int(c)) for c in "3271045708900001")
+    assert check_nik(full_width, date(2026, 11, 27)).nik == "3271045708900001"
+    for odd in ("327104570890000❹", "327104570890000²x", "٣٢٧١٠٤٥٧٠٨٩٠٠٠٠١"[:15] + "\x00"):
+        result = check_nik(odd, date(2026, 11, 27))
+        assert result.nik is None and result.problem, odd
+
+
 def test_booking_codes_avoid_look_alikes() -> None:
     for _ in range(500):
         code = new_code()

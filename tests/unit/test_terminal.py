@@ -91,3 +91,10 @@ def test_pushed_notifications_show_in_the_chat_once(tmp_path, monkeypatch) -> No
     notes = Notifications("console:budi", shown.append)
     assert notes.poll_once() == 1 and notes.poll_once() == 0
     assert shown == ["\n🔔 Nomor antrean A-004 tinggal 3 nomor lagi\n"]
+
+
+def test_hidden_slashes_and_control_characters_never_reach_rasa_as_commands() -> None:
+    for typed in ("/restart", " /restart", "\x00/restart", "\u202e/restart", "//restart", "/ /restart"):
+        assert to_message(typed, []) == "restart", typed
+    assert to_message("ya \x1b[31m", []) == "ya [31m"
+    assert to_message("\x00", []) is None and to_message("?", []) == "?"
