@@ -62,6 +62,7 @@ class ProdStack:
     others: list[Proc] = field(default_factory=list)
     keys: Keys = field(default_factory=Keys.generate)
     rest_token: str = "gateway-token-for-tests"
+    api_token: str = "rasa-api-token-for-tests"
 
     def all(self) -> list[Proc]:
         return [*self.others, *self.actions, *self.rasa]
@@ -131,6 +132,7 @@ def start_prod_stack(
     lock_lifetime: int = 5,
     model: Path = MODEL,
     extra_env: dict[str, str] | None = None,
+    endpoints: Path | None = None,
 ) -> ProdStack:
     work.mkdir(parents=True, exist_ok=True)
     redis_port, nginx_port = free_port(), free_port()
@@ -200,9 +202,12 @@ def start_prod_stack(
                 "--model",
                 str(model),
                 "--endpoints",
-                "deploy/endpoints.production.yml",
+                str(endpoints or PROJECT_ROOT / "deploy" / "endpoints.production.yml"),
                 "--credentials",
                 "credentials.yml",
+                "--enable-api",  # as in deploy/Procfile: the HTTP API, only with the token
+                "--auth-token",
+                stack.api_token,
             ],
             env,
             work / f"rasa-{port}.log",

@@ -220,7 +220,10 @@ class Gateway:
         if delay > 0:
             last = self._told_to_wait.get(m.sender, 0.0)
             if self._now().timestamp() - last > 60:
+                self._told_to_wait.pop(m.sender, None)
                 self._told_to_wait[m.sender] = self._now().timestamp()
+                if len(self._told_to_wait) > 10_000:  # bounded like the limiters: oldest first
+                    self._told_to_wait.pop(next(iter(self._told_to_wait)))
                 await self._reply_text(m.sender, SLOW_DOWN)
             await asyncio.to_thread(self._mark, inbox.defer, m.id, delay)
             return

@@ -20,11 +20,14 @@ from rasa.core.channels.rest import RestInput
 from sanic.exceptions import Forbidden
 from sanic.request import Request
 
+from bot import rasa_speedups
 from mpp.privacy import find_personal_data
 from mpp.privacy_store import store_token
 from mpp.text import citizen_text
 
 logger = logging.getLogger(__name__)
+
+rasa_speedups.apply()
 
 
 def redact(text: str, sender: str) -> str:

@@ -21,6 +21,10 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import rasa_speedups
+
+rasa_speedups.apply()  # this module is imported by every production Rasa worker
+
 DEFAULT_MAX_EVENTS = 300
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.future import create_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 def make_engine(database_url: str, *, echo: bool = False) -> Engine:
@@ -16,7 +17,14 @@ def make_engine(database_url: str, *, echo: bool = False) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        # SQLAlchemy 1.4 opens a new file connection per session (NullPool), and each one
+        # runs the pragmas below: a pool keeps them (py-spy: 12% of the action server's time).
+        pooling = (
+            {"poolclass": QueuePool, "pool_size": 10, "max_overflow": 20}
+            if url.database not in (None, "", ":memory:")
+            else {}
+        )
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False}, **pooling)
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy emit BEGIN itself so that "BEGIN IMMEDIATE" can be used
         # where a write lock is needed up front (pysqlite otherwise delays BEGIN).
