@@ -84,7 +84,7 @@ def start_stack(
     engine.dispose()
     action_port, rasa_port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
-    text = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+    text = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
     if sql_tracker:
         text += f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{work / "trackers.db"}"\n'
     endpoints.write_text(text)

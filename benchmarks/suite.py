@@ -35,6 +35,7 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -199,10 +200,14 @@ def hwm_kb(pid: int) -> int:
     return rss_kb(pid)
 
 
-def stock_store_endpoints(work: Path) -> Path:
+def stock_store_endpoints(work: Path, selective_domain: bool = True) -> Path:
+    """Production endpoints with Rasa's own RedisTrackerStore (and, if asked, the whole domain on every action call)."""
     text = (PROJECT_ROOT / "deploy" / "endpoints.production.yml").read_text()
-    path = work / "endpoints.stockstore.yml"
-    path.write_text(text.replace("type: bot.tracker_store.BoundedRedisTrackerStore", "type: redis"))
+    text = text.replace("type: bot.tracker_store.BoundedRedisTrackerStore", "type: redis")
+    if not selective_domain:
+        text = re.sub(r"\n  enable_selective_domain: true[^\n]*", "", text)
+    path = work / f"endpoints.stockstore{'' if selective_domain else '.fulldomain'}.yml"
+    path.write_text(text)
     return path
 
 
@@ -264,7 +269,7 @@ def main() -> None:
             ("ours-1w-stockrasa", ours, 1, None, off),
             ("ours-2w", ours, 2, None, {}),
             ("ours-2w-stockstore", ours, 2, stock_store_endpoints(Path(tmp)), {}),
-            ("stock-1w", stock, 1, stock_store_endpoints(Path(tmp)), off),
+            ("stock-1w", stock, 1, stock_store_endpoints(Path(tmp), selective_domain=False), off),
         ]
         results = []
         for name, model, workers, endpoints, env in plan:

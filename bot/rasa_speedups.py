@@ -10,6 +10,14 @@ py-spy on a Rasa worker under the benchmark suite's traffic (benchmarks/suite.py
   event of every tracker it reads from the store. Here a found class is remembered by its
   type name; unknown names still go the original way (default, "topic", error).
 
+* Then 13% went to JSON-encoding action calls: each one carries the conversation's whole
+  event history (up to TRACKER_MAX_EVENTS) to the action server. Our actions read slots,
+  the latest message and the active form, never old events; rasa_sdk's form validation
+  looks back only to the last action. So an action call carries the last
+  ``MPP_ACTION_EVENTS`` events (default 60), with the full state (slots, latest message,
+  active loop) as before. (The domain goes only to the form validation actions that need
+  it: ``enable_selective_domain`` in the endpoints, ``send_domain`` in domain.yml.)
+
 Applied when Rasa imports our REST channel (credentials.yml) or tracker store
 (endpoints), i.e. in every Rasa process of ours. ``MPP_RASA_SPEEDUPS=0`` turns both off:
 the benchmark suite's ``ours-1w-stockrasa`` configuration measures their effect.
@@ -30,6 +38,7 @@ def apply() -> None:
     _applied = True
     _cache_action_result_validator()
     _cache_event_types()
+    _recent_events_to_actions(int(os.environ.get("MPP_ACTION_EVENTS", "60")))
 
 
 def _cache_action_result_validator() -> None:
@@ -72,3 +81,25 @@ def _cache_event_types() -> None:
         return cls
 
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+
+
+def _recent_events_to_actions(keep: int) -> None:
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    def _action_call_format(self: RemoteAction, tracker: DialogueStateTracker, domain: Domain) -> dict[str, Any]:
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in list(tracker.events)[-keep:]]
+        result = {
+            "next_action": self._name,
+            "sender_id": tracker.sender_id,
+            "tracker": state,
+            "version": rasa.__version__,
+        }
+        if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+            result["domain"] = domain.as_dict()
+        return result
+
+    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]

@@ -25,7 +25,7 @@ from bot import rasa_speedups
 
 rasa_speedups.apply()  # this module is imported by every production Rasa worker
 
-DEFAULT_MAX_EVENTS = 300
+DEFAULT_MAX_EVENTS = 120  # ~15 whole turns; every policy featurises the whole kept history on every step
 
 
 def bounded_events(tracker: DialogueStateTracker, max_events: int) -> list[Event]:

@@ -14,6 +14,7 @@ mkdir -p var/log
 cat > var/endpoints.local.yml <<YAML
 action_endpoint:
   url: "http://127.0.0.1:${ACTION_PORT}/webhook"
+  enable_selective_domain: true
 YAML
 
 pids=()

@@ -15,6 +15,7 @@ export MPP_NOW="2026-11-27T10:00:00+07:00"  # booking stories run against a fixe
 cat > var/endpoints.test.yml <<YAML
 action_endpoint:
   url: "http://127.0.0.1:${PORT}/webhook"
+  enable_selective_domain: true
 YAML
 "$VENV/bin/rasa" run actions --port "$PORT" --actions actions >var/log/actions.test.log 2>&1 &
 pid=$!

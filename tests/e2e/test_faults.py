@@ -4,6 +4,7 @@ database gone for a moment, trackers that expire, the REST channel closed to any
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
@@ -125,6 +126,20 @@ def test_redis_restart_keeps_conversations_and_queued_notifications(stack: ProdS
     client = redis.Redis(port=stack.redis_port)
     assert client.xlen("mpp:notify") == 1
     assert "GRATIS" in text_of(stack.say(me, "kalau biayanya?"))  # KK still the topic after the restart
+
+
+def test_long_conversation_is_bounded_and_keeps_its_state(stack: ProdStack) -> None:
+    from bot.tracker_store import DEFAULT_MAX_EVENTS
+
+    me = sender()
+    assert "Persyaratan Paspor" in text_of(stack.say(me, "syarat paspor apa"))
+    for i in range(40):  # ~6 events a turn: well past the bound
+        assert text_of(stack.say(me, "makasih ya" if i % 2 else "halo min"))
+    client = redis.Redis(port=stack.redis_port, db=0)
+    key = next(k for k in client.keys("mpp*") if me.encode() in k)
+    stored = json.loads(client.get(key))
+    assert len(stored["events"]) <= DEFAULT_MAX_EVENTS + 20  # the bound plus the restored state
+    assert "Rp350.000" in text_of(stack.say(me, "kalau biayanya?"))  # still about the passport
 
 
 def test_trackers_expire(stack: ProdStack) -> None:
