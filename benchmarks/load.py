@@ -32,6 +32,7 @@ FAQ_INTENTS = {
 }
 FIXED_NOW = "2026-11-27T10:00:00+07:00"  # a Friday: the booking dates below are open weekdays after it
 DAYS = (1, 2, 3, 4, 7, 8, 9, 10, 11)  # December 2026
+HOURS = (8, 9, 10, 13, 14)  # 12.00 is the lunch break (Friday 11.30-12.30): the assistant offers other times
 PLACES = (("bogor", "kk"), ("bekasi", "ktp"), ("tangsel", "akta kelahiran"), ("bogor", "akta kelahiran"))
 _niks = itertools.count(1)
 
@@ -47,7 +48,7 @@ def faq_texts() -> list[str]:
 
 def booking_turns(rng: random.Random) -> list[tuple[str, str]]:
     mpp, service = rng.choice(PLACES)
-    day, hour = rng.choice(DAYS), rng.randint(8, 14)
+    day, hour = rng.choice(DAYS), rng.choice(HOURS)
     return [
         (f"mau antri {service} tanggal {day} desember jam {hour} di mpp {mpp}", ""),
         ("Rina Marlina", "NIK"),
