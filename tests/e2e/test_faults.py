@@ -11,6 +11,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from datetime import time as clock_time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from benchmarks.prod_stack import ProdStack, start_prod_stack, start_redis
+from benchmarks.prod_stack import NGINX, ProdStack, start_prod_stack, start_redis
 from mpp.booking import repository
 from mpp.booking.model import Booking, BookingRequest
 from mpp.booking.service import BookingService
@@ -30,7 +31,7 @@ from mpp.db.booking_tables import BookingRow, SlotUsageRow
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
 from mpp.privacy import Crypto, Keys
-from tests.conftest import CATALOGUE_DIR
+from tests.conftest import CATALOGUE_DIR, CI
 from tests.tcp_proxy import CuttableProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -41,6 +42,11 @@ LOCK_LIFETIME = 5
 def stack(_pg_database: str, tmp_path_factory):  # type: ignore[no-untyped-def]
     from mpp.wiring import upgrade_database
 
+    if not Path(NGINX).exists():
+        message = "nginx is not installed; install it with: apt-get install -y nginx"
+        if CI:
+            pytest.fail(message)
+        pytest.skip(message)
     upgrade_database(_pg_database)
     engine = make_engine(_pg_database)
     with UnitOfWork(make_session_factory(engine), write=True) as uow:
