@@ -28,6 +28,16 @@ CATALOGUE_DIR = PROJECT_ROOT / "data" / "catalogue"
 BIN = Path(sys.executable).parent
 
 
+def load_demo_catalogue(db_url: str) -> None:
+    """Brings the core database's schema up to date and loads the demo catalogue into it."""
+    upgrade_database(db_url)
+    engine = make_engine(db_url)
+    with UnitOfWork(make_session_factory(engine), write=True) as uow:
+        save_catalogue(uow.session, read_catalogue(CATALOGUE_DIR))
+        uow.commit()
+    engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -76,12 +86,7 @@ def start_stack(
     """A fresh SQLite core database with the demo catalogue, then both servers; waits until they answer."""
     work.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{work / 'mpp.db'}"
-    upgrade_database(db_url)
-    engine = make_engine(db_url)
-    with UnitOfWork(make_session_factory(engine)) as uow:
-        save_catalogue(uow.session, read_catalogue(CATALOGUE_DIR))
-        uow.commit()
-    engine.dispose()
+    load_demo_catalogue(db_url)
     action_port, rasa_port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
     text = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'

@@ -46,7 +46,7 @@ from pathlib import Path
 from benchmarks.fuzz import rss_kb
 from benchmarks.load import FIXED_NOW, Load, Turn, faq_texts, percentile
 from benchmarks.prod_stack import ProdStack, start_prod_stack
-from benchmarks.stack import BIN, CATALOGUE_DIR
+from benchmarks.stack import BIN, load_demo_catalogue
 from mpp.config import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "models" / "bench"
@@ -111,11 +111,7 @@ def database(work: Path, postgres: str | None, name: str = "mpp_bench") -> str:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    from mpp.catalogue.loader import read_catalogue
-    from mpp.catalogue.store import save_catalogue
-    from mpp.db.engine import make_engine, make_session_factory
-    from mpp.db.uow import UnitOfWork
-    from mpp.wiring import upgrade_database
+    from mpp.db.engine import make_engine
 
     url = f"sqlite:///{work / 'mpp.db'}"
     if postgres:
@@ -128,12 +124,7 @@ def database(work: Path, postgres: str | None, name: str = "mpp_bench") -> str:
             url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
         except Exception as exc:  # no PostgreSQL here: SQLite, and say so
             print(f"PostgreSQL unavailable ({exc.__class__.__name__}): the core runs on SQLite")
-    upgrade_database(url)
-    engine = make_engine(url)
-    with UnitOfWork(make_session_factory(engine), write=True) as uow:
-        save_catalogue(uow.session, read_catalogue(CATALOGUE_DIR))
-        uow.commit()
-    engine.dispose()
+    load_demo_catalogue(url)
     return url
 
 

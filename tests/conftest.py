@@ -10,7 +10,7 @@ import os
 import socket
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NoReturn
 
 import pytest
 from sqlalchemy import text
@@ -23,6 +23,7 @@ from mpp.wiring import upgrade_database
 
 CI = os.environ.get("CI", "").lower() == "true"
 CATALOGUE_DIR = PROJECT_ROOT / "data" / "catalogue"
+MODEL = PROJECT_ROOT / "models" / "asisten.tar.gz"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 START_HINTS = {
@@ -39,13 +40,23 @@ def _port_open(host: str, port: int) -> bool:
         return False
 
 
-def require(service: str, host: str, port: int) -> None:
-    if _port_open(host, port):
-        return
-    message = f"{service} is not running on {host}:{port}; start it with: {START_HINTS[service]}"
+def unavailable(message: str) -> NoReturn:
+    """Something a test needs is missing here: skip, saying how to get it; under CI=true, fail."""
     if CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require(service: str, host: str, port: int) -> None:
+    if not _port_open(host, port):
+        unavailable(f"{service} is not running on {host}:{port}; start it with: {START_HINTS[service]}")
+
+
+def require_model() -> Path:
+    """The trained model the NLU and end-to-end tests use."""
+    if not MODEL.exists():
+        unavailable(f"no trained model at {MODEL}; run scripts/train.sh (make train)")
+    return MODEL
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,9 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from benchmarks.stack import MODEL, start_stack
+from benchmarks.stack import start_stack
 from mpp.privacy import Keys
-from tests.conftest import CI
+from tests.conftest import require_model
 
 FIXED_NOW = "2026-11-27T10:00:00+07:00"  # a Friday; booking rules run against this clock
 
@@ -42,11 +42,7 @@ class Assistant:
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    if not MODEL.exists():
-        message = f"no trained model at {MODEL}; run scripts/train.sh (make train)"
-        if CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_model()
     # Debug logs and a SQL tracker store (a file we can search): the privacy test reads both.
     stack = start_stack(tmp_path_factory.mktemp("assistant"), debug=True, sql_tracker=True, fixed_now=FIXED_NOW)
     try:

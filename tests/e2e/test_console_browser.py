@@ -15,7 +15,7 @@ from mpp.config import PROJECT_ROOT
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
 from mpp.queue.service import QueueService
-from tests.conftest import CI
+from tests.conftest import unavailable
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,10 +35,7 @@ FLAGS = [
 @pytest.fixture()
 async def browser():  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
-        message = "Chromium is not installed; install it with: apt-get install -y chromium"
-        if CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("Chromium is not installed; install it with: apt-get install -y chromium")
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:

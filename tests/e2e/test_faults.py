@@ -22,16 +22,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from benchmarks.prod_stack import NGINX, ProdStack, start_prod_stack, start_redis
+from benchmarks.stack import load_demo_catalogue
 from mpp.booking import repository
 from mpp.booking.model import Booking, BookingRequest
 from mpp.booking.service import BookingService
 from mpp.catalogue.loader import read_catalogue
-from mpp.catalogue.store import save_catalogue
 from mpp.db.booking_tables import BookingRow, SlotUsageRow
 from mpp.db.engine import make_engine, make_session_factory
-from mpp.db.uow import UnitOfWork
 from mpp.privacy import Crypto, Keys
-from tests.conftest import CATALOGUE_DIR, CI
+from tests.conftest import CATALOGUE_DIR, unavailable
 from tests.tcp_proxy import CuttableProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -40,19 +39,10 @@ LOCK_LIFETIME = 5
 
 @pytest.fixture(scope="module")
 def stack(_pg_database: str, tmp_path_factory):  # type: ignore[no-untyped-def]
-    from mpp.wiring import upgrade_database
 
     if not Path(NGINX).exists():
-        message = "nginx is not installed; install it with: apt-get install -y nginx"
-        if CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    upgrade_database(_pg_database)
-    engine = make_engine(_pg_database)
-    with UnitOfWork(make_session_factory(engine), write=True) as uow:
-        save_catalogue(uow.session, read_catalogue(CATALOGUE_DIR))
-        uow.commit()
-    engine.dispose()
+        unavailable("nginx is not installed; install it with: apt-get install -y nginx")
+    load_demo_catalogue(_pg_database)
     prod = start_prod_stack(tmp_path_factory.mktemp("prod"), _pg_database, workers=2, lock_lifetime=LOCK_LIFETIME)
     yield prod
     prod.stop()

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 import yaml
 
 from benchmarks.fuzz import hostile_messages
 from benchmarks.nlu_eval import _parse_all
 from mpp.config import PROJECT_ROOT
 from mpp.text import citizen_text
-from tests.conftest import CI
-
-MODEL = PROJECT_ROOT / "models" / "asisten.tar.gz"
+from tests.conftest import MODEL, require_model
 
 
 def test_every_hostile_message_parses_to_a_known_intent() -> None:
-    if not MODEL.exists():
-        message = f"no trained model at {MODEL}; run scripts/train.sh (make train)"
-        if CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_model()
     texts = [citizen_text(t) for t in hostile_messages(3000, seed=5)]  # as the gateway hands them on
     parses = asyncio.run(_parse_all(MODEL, texts))  # an exception here fails the test: that is the point
     intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"]) | {"nlu_fallback"}

@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.nlu_eval import FLOORS, Report, evaluate_model
-from mpp.config import PROJECT_ROOT
-from tests.conftest import CI
-
-MODEL = PROJECT_ROOT / "models" / "asisten.tar.gz"
+from tests.conftest import MODEL, require_model
 
 
 @pytest.fixture(scope="module")
 def report() -> Report:
-    if not MODEL.exists():
-        message = f"no trained model at {MODEL}; run scripts/train.sh (make train)"
-        if CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_model()
     return evaluate_model("ours", MODEL)
 
 
