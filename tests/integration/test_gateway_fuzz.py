@@ -55,9 +55,9 @@ def mutate(body: Any, rng: random.Random) -> Any:
 
 
 @pytest.fixture()
-async def gw(sqlite_url: str):  # type: ignore[no-untyped-def]
+async def gw(db_url: str):  # type: ignore[no-untyped-def]
     rasa = RasaStub()
-    harness = await start(sqlite_url, rasa_app=rasa.app())
+    harness = await start(db_url, rasa_app=rasa.app())
     harness.gateway.retry_delays = (0.1,) * 6
     harness.gateway.start_workers()
     yield harness, rasa
