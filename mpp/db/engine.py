@@ -40,7 +40,7 @@ def _without_nul(_conn, _cursor, statement, parameters, _context, _executemany):
 
     They mean nothing in a citizen's message, a name or a code, and PostgreSQL refuses them
     in text ("A string literal cannot contain NUL"): the fuzz on PostgreSQL found a webhook
-    answered 500, i.e. redelivered for ever, for a message carrying one. SQLite took them.
+    answered 500 (so redelivered by the platform) for a message carrying one. SQLite took them.
     """
     return statement, _clean(parameters)
 
