@@ -170,8 +170,10 @@ def wait_until_ready(base_url: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            status = requests.get(f"{base_url}/status", timeout=2)
-            if status.ok and status.json().get("model_file"):
+            # The REST channel's health route: Rasa serves it only after loading the model
+            # (`/status` would need --enable-api, which the embedded default does not open).
+            status = requests.get(f"{base_url}/webhooks/rest/", timeout=2)
+            if status.ok and status.json().get("status") == "ok":
                 return True
         except (requests.RequestException, ValueError):
             pass
