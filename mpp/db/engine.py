@@ -42,12 +42,22 @@ def _without_nul(_conn, _cursor, statement, parameters, _context, _executemany):
     in text ("A string literal cannot contain NUL"): the fuzz on PostgreSQL found a webhook
     answered 500 (so redelivered by the platform) for a message carrying one. SQLite took them.
     """
-    return statement, _clean(parameters)
+    return statement, (_clean(parameters) if _has_nul(parameters) else parameters)
+
+
+def _has_nul(value) -> bool:  # type: ignore[no-untyped-def]
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _clean(value):  # type: ignore[no-untyped-def]
     if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
+        return value.replace("\x00", "")
     if isinstance(value, dict):
         return {key: _clean(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
