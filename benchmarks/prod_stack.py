@@ -15,7 +15,7 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.stack import BIN, MODEL, free_port, wait_for
+from benchmarks.stack import BIN, MODEL, free_port, rasa_run, wait_for
 from mpp.config import PROJECT_ROOT
 from mpp.privacy import Keys
 
@@ -192,23 +192,14 @@ def start_prod_stack(
     for port in rasa_ports:
         proc = Proc(
             f"rasa:{port}",
-            [
-                str(BIN / "rasa"),
-                "run",
-                "--port",
-                str(port),
-                "--interface",
-                "127.0.0.1",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints or PROJECT_ROOT / "deploy" / "endpoints.production.yml"),
-                "--credentials",
-                "credentials.yml",
+            rasa_run(
+                port,
+                model,
+                endpoints or PROJECT_ROOT / "deploy" / "endpoints.production.yml",
                 "--enable-api",  # as in deploy/Procfile: the HTTP API, only with the token
                 "--auth-token",
                 stack.api_token,
-            ],
+            ),
             env,
             work / f"rasa-{port}.log",
             port,

@@ -38,6 +38,25 @@ def load_demo_catalogue(db_url: str) -> None:
     engine.dispose()
 
 
+def rasa_run(port: int, model: Path, endpoints: Path, *flags: str) -> list[str]:
+    """The `rasa run` command line of a Rasa server on 127.0.0.1 with our REST channel."""
+    return [
+        str(BIN / "rasa"),
+        "run",
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        "credentials.yml",
+        *flags,
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -117,21 +136,7 @@ def start_stack(
     )
     stack.procs.append(
         subprocess.Popen(
-            [
-                str(BIN / "rasa"),
-                "run",
-                "--port",
-                str(rasa_port),
-                "--interface",
-                "127.0.0.1",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                "credentials.yml",
-                *flags,
-            ],
+            rasa_run(rasa_port, model, endpoints, *flags),
             cwd=PROJECT_ROOT,
             env=env,
             stdout=logs[1].open("w"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.stack import BIN, MODEL, free_port
+from benchmarks.stack import MODEL, free_port, rasa_run
 from mpp.config import PROJECT_ROOT
 
 
@@ -26,20 +26,7 @@ def process_ready_seconds(model: Path) -> float:
         endpoints.write_text("")  # no action server: the greeting is a response, not an action
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [
-                str(BIN / "rasa"),
-                "run",
-                "--port",
-                str(port),
-                "--interface",
-                "127.0.0.1",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                "credentials.yml",
-            ],
+            rasa_run(port, model, endpoints),
             cwd=PROJECT_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
