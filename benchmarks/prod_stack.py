@@ -179,43 +179,43 @@ def start_prod_stack(
         f"http {{\n access_log off;\n client_body_temp_path {work}/nginx_body;\n proxy_temp_path {work}/nginx_proxy;\n"
         f"{conf}\n}}\n"
     )
-    for port in action_ports:
-        proc = Proc(
-            f"actions:{port}",
-            [str(BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"],
-            env,
-            work / f"actions-{port}.log",
-            port,
-        )
-        proc.start()
-        stack.actions.append(proc)
-    for port in rasa_ports:
-        proc = Proc(
-            f"rasa:{port}",
-            rasa_run(
-                port,
-                model,
-                endpoints or PROJECT_ROOT / "deploy" / "endpoints.production.yml",
-                "--enable-api",  # as in deploy/Procfile: the HTTP API, only with the token
-                "--auth-token",
-                stack.api_token,
-            ),
-            env,
-            work / f"rasa-{port}.log",
-            port,
-        )
-        proc.start()
-        stack.rasa.append(proc)
-    nginx = Proc("nginx", [NGINX, "-c", str(nginx_conf), "-p", str(work)], env, work / "nginx.log", nginx_port)
-    nginx.start()
-    stack.others.append(nginx)
     try:
+        for port in action_ports:
+            proc = Proc(
+                f"actions:{port}",
+                [str(BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"],
+                env,
+                work / f"actions-{port}.log",
+                port,
+            )
+            proc.start()
+            stack.actions.append(proc)
+        for port in rasa_ports:
+            proc = Proc(
+                f"rasa:{port}",
+                rasa_run(
+                    port,
+                    model,
+                    endpoints or PROJECT_ROOT / "deploy" / "endpoints.production.yml",
+                    "--enable-api",  # as in deploy/Procfile: the HTTP API, only with the token
+                    "--auth-token",
+                    stack.api_token,
+                ),
+                env,
+                work / f"rasa-{port}.log",
+                port,
+            )
+            proc.start()
+            stack.rasa.append(proc)
+        nginx = Proc("nginx", [NGINX, "-c", str(nginx_conf), "-p", str(work)], env, work / "nginx.log", nginx_port)
+        nginx.start()
+        stack.others.append(nginx)
         for proc in stack.actions:
             stack.wait_actions(proc)
         for proc in stack.rasa:
             stack.wait_rasa(proc)
         wait_for(lambda: requests.get(f"{stack.url}/", timeout=2).status_code == 404, 20, "nginx", [nginx.log])
-    except Exception:
+    except BaseException:  # nothing started stays behind (e.g. nginx missing, a worker that never came up)
         stack.stop()
         raise
     return stack

@@ -150,6 +150,7 @@ def run_config(
     history: int,
     endpoints: Path | None,
     env: dict[str, str],
+    profile: Path | None = None,
 ) -> Result:
     clear_bookings(db_url)
     with tempfile.TemporaryDirectory() as tmp:
@@ -167,7 +168,10 @@ def run_config(
             senders = [f"bench:{name}:{i}" for i in range(users)]
             long_senders = set(senders[: max(1, users // 5)])
             asyncio.run(load.preload(sorted(long_senders), history, concurrency=users))
+            profilers = start_profilers(profile, name, stack, seconds)
             elapsed = asyncio.run(load.run(senders, long_senders, seconds))
+            for profiler in profilers:
+                profiler.wait()
             saturated, booked, errors = load.turns, load.booked, load.errors
             light_load = Load(stack.url, stack.rest_token, load.faq)
             asyncio.run(light_load.run(senders[:workers], long_senders, seconds / 2, seed=2))
@@ -182,6 +186,30 @@ def run_config(
     return Result(
         name, workers, len(saturated) / elapsed, saturated, light_load.turns, booked, errors + light_load.errors, peak
     )
+
+
+def start_profilers(folder: Path | None, name: str, stack: ProdStack, seconds: float) -> list[subprocess.Popen]:
+    """py-spy on every Rasa worker for the saturated phase (--profile; py-spy is not a dependency)."""
+    if folder is None:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = [str(BIN / "py-spy"), "record", "--nonblocking", "--rate", "100", "--format", "raw"]
+    return [
+        subprocess.Popen(
+            [
+                *spy,
+                "--pid",
+                str(proc.popen.pid),
+                "--duration",
+                str(int(seconds)),
+                "-o",
+                str(folder / f"{name}-{proc.port}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        for proc in stack.rasa
+        if proc.popen
+    ]
 
 
 def hwm_kb(pid: int) -> int:
@@ -242,6 +270,11 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="configurations to run")
     parser.add_argument("--retrain", action="store_true", help="train both models afresh (timing them)")
     parser.add_argument(
+        "--profile",
+        type=Path,
+        help="py-spy each Rasa worker during the saturated phase into this folder (pip install py-spy)",
+    )
+    parser.add_argument(
         "--postgres", default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
     )
     args = parser.parse_args()
@@ -266,7 +299,9 @@ def main() -> None:
         for name, model, workers, endpoints, env in plan:
             if name in wanted and model is not None:
                 print(f"running {name} ...", flush=True)
-                results.append(run_config(name, model, workers, db_url, args.seconds, args.history, endpoints, env))
+                results.append(
+                    run_config(name, model, workers, db_url, args.seconds, args.history, endpoints, env, args.profile)
+                )
     from benchmarks.startup import process_ready_seconds
 
     print(

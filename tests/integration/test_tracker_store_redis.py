@@ -1,0 +1,87 @@
+"""The bounded Redis tracker store against a real Redis: what a worker saves, the next one reads."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import BoundedRedisTrackerStore
+from mpp.config import PROJECT_ROOT
+from tests.conftest import REDIS_URL, require
+
+pytestmark = pytest.mark.redis
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+def _redis_args() -> dict:
+    url = urlparse(REDIS_URL)
+    require("Redis", url.hostname or "127.0.0.1", url.port or 6379)
+    return {"host": url.hostname, "port": url.port or 6379, "db": int((url.path or "/0").strip("/") or 0)}
+
+
+def conversation(turns: int) -> DialogueStateTracker:
+    sender = f"telegram:{uuid.uuid4().hex[:8]}"
+    events: list = [SlotSet("mpp", "kota_bogor", timestamp=1.0)]
+    t = 2.0
+    for i in range(turns):
+        events += [
+            ActionExecuted("action_listen", timestamp=t),
+            UserUttered(f"syarat paspor {i} 🙏 <b>'; DROP", {"name": "tanya_syarat", "confidence": 0.9}, timestamp=t),
+            SlotSet("layanan", "paspor", timestamp=t),
+            ActionExecuted("action_jawab_faq", policy="RulePolicy", confidence=1.0, timestamp=t + 0.1),
+            BotUttered("Persyaratan Paspor: …", {"buttons": None}, timestamp=t + 0.1),
+        ]
+        t += 1
+    events += [ActiveLoop("form_pesan_antrean", timestamp=t), SlotSet("requested_slot", "pesan_tanggal", timestamp=t)]
+    events.append(ActionExecuted("action_listen", timestamp=t))
+    return DialogueStateTracker.from_events(sender, events, DOMAIN.slots)
+
+
+async def test_saved_tracker_reads_back_with_its_state() -> None:
+    store = BoundedRedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t", max_events=60)
+    tracker = conversation(5)  # under the bound: kept whole
+    await store.save(tracker)
+    again = await store.retrieve(tracker.sender_id)
+    assert again is not None and list(again.events) == list(tracker.events)
+    assert again.latest_message.text == "syarat paspor 4 🙏 <b>'; DROP"
+
+
+async def test_long_conversation_is_cut_and_keeps_slots_form_and_last_turns() -> None:
+    store = BoundedRedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t", max_events=60)
+    tracker = conversation(100)
+    await store.save(tracker)
+    stored = json.loads(store.red.get(store.key_prefix + tracker.sender_id))
+    assert len(stored["events"]) <= 60 + 10 and stored["name"] == tracker.sender_id
+    again = await store.retrieve(tracker.sender_id)
+    assert again is not None
+    assert again.get_slot("mpp") == "kota_bogor" and again.get_slot("layanan") == "paspor"
+    assert again.active_loop_name == "form_pesan_antrean" and again.get_slot("requested_slot") == "pesan_tanggal"
+    assert again.latest_message.text == "syarat paspor 99 🙏 <b>'; DROP"
+    assert list(again.events)[-20:] == list(tracker.events)[-20:]
+
+
+async def test_rasas_own_store_reads_what_we_wrote_and_we_read_what_it_wrote() -> None:
+    ours = BoundedRedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t")
+    theirs = RedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t")
+    a, b = conversation(3), conversation(3)
+    await ours.save(a)
+    await theirs.save(b)
+    read_a, read_b = await theirs.retrieve(a.sender_id), await ours.retrieve(b.sender_id)
+    assert read_a is not None and list(read_a.events) == list(a.events)
+    assert read_b is not None and list(read_b.events) == list(b.events)
+
+
+async def test_values_orjson_refuses_are_still_stored() -> None:
+    store = BoundedRedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t")
+    tracker = conversation(1)
+    tracker.update(SlotSet("pesan_nama", 2**70))  # past 64 bits: Python's json writes it
+    await store.save(tracker)
+    again = await store.retrieve(tracker.sender_id)
+    assert again is not None and again.get_slot("pesan_nama") == 2**70
