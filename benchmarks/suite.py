@@ -21,8 +21,8 @@ Configurations:
   ours-2w-stockstore the same with Rasa's own RedisTrackerStore (whole history rewritten
                      and merged on every save): the effect of our bounded tracker store
   stock-1w           stock Rasa: the `rasa init` model trained on our data, Rasa's own
-                     RedisTrackerStore, no speed-ups; our REST channel and actions (the
-                     traffic needs them)
+                     Redis tracker and lock stores, the whole domain on every action call,
+                     no speed-ups; our REST channel and actions (the traffic needs them)
 
 There is no text-keyed cache anywhere in the stack, so every figure is without one.
 On this machine the load generator shares the two cores with the workers.
@@ -219,13 +219,14 @@ def hwm_kb(pid: int) -> int:
     return rss_kb(pid)
 
 
-def stock_store_endpoints(work: Path, selective_domain: bool = True) -> Path:
-    """Production endpoints with Rasa's own RedisTrackerStore (and, if asked, the whole domain on every action call)."""
+def stock_store_endpoints(work: Path, stock: bool = False) -> Path:
+    """Production endpoints with Rasa's own RedisTrackerStore; ``stock``: also Rasa's lock store, whole domain to actions."""
     text = (PROJECT_ROOT / "deploy" / "endpoints.production.yml").read_text()
     text = text.replace("type: bot.tracker_store.BoundedRedisTrackerStore", "type: redis")
-    if not selective_domain:
+    if stock:
+        text = text.replace("type: bot.lock_store.RenewingRedisLockStore", "type: redis")
         text = re.sub(r"\n  enable_selective_domain: true[^\n]*", "", text)
-    path = work / f"endpoints.stockstore{'' if selective_domain else '.fulldomain'}.yml"
+    path = work / f"endpoints.stockstore{'.stock' if stock else ''}.yml"
     path.write_text(text)
     return path
 
@@ -293,7 +294,7 @@ def main() -> None:
             ("ours-1w-stockrasa", ours, 1, None, off),
             ("ours-2w", ours, 2, None, {}),
             ("ours-2w-stockstore", ours, 2, stock_store_endpoints(Path(tmp)), {}),
-            ("stock-1w", stock, 1, stock_store_endpoints(Path(tmp), selective_domain=False), off),
+            ("stock-1w", stock, 1, stock_store_endpoints(Path(tmp), stock=True), off),
         ]
         results = []
         for name, model, workers, endpoints, env in plan:

@@ -34,6 +34,8 @@ from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.redis_twin import AsyncTwin
+
 POLL_SECONDS = 0.25
 
 _LOAD = """
@@ -118,6 +120,11 @@ class RenewingRedisLockStore(RedisLockStore):
         self._issue = self.red.register_script(_ISSUE)
         self._poll = self.red.register_script(_POLL)
         self._release = self.red.register_script(_RELEASE)
+        self.twin = AsyncTwin(self.red)
+
+    async def _run_async(self, script: str, conversation_id: str, lifetime: float, *more: int) -> Any:
+        args = [repr(time.time()), repr(float(lifetime)), conversation_id, *more]
+        return await self.twin.script(script)(keys=[self.key_prefix + conversation_id], args=args)
 
     def _run(self, script: Any, conversation_id: str, lifetime: float, *more: int) -> Any:
         args = [repr(time.time()), repr(float(lifetime)), conversation_id, *more]
@@ -138,17 +145,17 @@ class RenewingRedisLockStore(RedisLockStore):
         self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
     ) -> AsyncIterator[TicketLock]:
         try:
-            number, serving = self._run(self._issue, conversation_id, lock_lifetime)
+            number, serving = await self._run_async(_ISSUE, conversation_id, lock_lifetime)
         except Exception as e:
             raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
         ticket = int(number)
         try:
             while not serving:
                 await asyncio.sleep(POLL_SECONDS)
-                state = self._run(self._poll, conversation_id, lock_lifetime, ticket)
+                state = await self._run_async(_POLL, conversation_id, lock_lifetime, ticket)
                 if state < 0:
                     raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
                 serving = state == 1
             yield TicketLock(conversation_id, deque([Ticket(ticket, time.time() + lock_lifetime)]))
         finally:
-            self.cleanup(conversation_id, ticket)
+            await self._run_async(_RELEASE, conversation_id, 0, ticket)

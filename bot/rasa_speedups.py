@@ -1,4 +1,4 @@
-"""Two hot spots of a Rasa 3.6 turn, removed without changing what Rasa does.
+"""Hot spots of a Rasa 3.6 turn, removed without changing what Rasa does.
 
 py-spy on a Rasa worker under the benchmark suite's traffic (benchmarks/suite.py):
 
@@ -26,9 +26,20 @@ Measured again at 52 turns/s (benchmarks/suite.py --profile):
 * 4% went to opening an aiohttp session and a TCP connection for every action call.
   Action calls now share one session per endpoint and event loop (connections kept
   alive for 2 s, under the action server's 5 s), and its JSON is written by orjson.
+* ~5% went to deep copies and text made only for debug log lines, at info level.
+  They are made only when debug logging is on.
+* 5% went to matching every rule against every state of the conversation; past a
+  rule's length the match always holds, so only the longest rule's length is walked.
+* 16% went to ``states_for_tracker_history``: each policy at each step replays the whole
+  tracker. The walk over a tracker now goes on from where it stopped while only plain
+  events were added (see ``_states_continue_where_they_stopped``).
+
+tests/nlu/test_policy_speedups.py replays 3,300 predictions (stories, rules, and the same
+after 40 others: trackers of 280 events) with and without these: every policy's
+prediction, the states and the rules that apply are the same.
 
 Applied when Rasa imports our REST channel (credentials.yml) or tracker store
-(endpoints), i.e. in every Rasa process of ours. ``MPP_RASA_SPEEDUPS=0`` turns both off:
+(endpoints), i.e. in every Rasa process of ours. ``MPP_RASA_SPEEDUPS=0`` turns them off:
 the benchmark suite's ``ours-1w-stockrasa`` configuration measures their effect.
 """
 
@@ -50,6 +61,7 @@ def apply() -> None:
     _share_action_sessions()
     _skip_debug_only_work()
     _rules_look_back_their_length()
+    _states_continue_where_they_stopped()
     _recent_events_to_actions(int(os.environ.get("MPP_ACTION_EVENTS", "60")))
 
 
@@ -238,6 +250,134 @@ def _rules_look_back_their_length() -> None:
         return original(self, lookup, states)
 
     RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[method-assign]
+
+
+def _states_continue_where_they_stopped() -> None:
+    """A tracker's dialogue states are worked out once per turn, not once per policy and step.
+
+    ``Domain.states_for_tracker_history`` replays the whole tracker into a fresh copy and
+    builds a state at every action; RulePolicy asks twice per prediction (user text,
+    then intent), MemoizationPolicy once more, and a turn has several predictions on
+    the same tracker, each a few events longer. Here the walk over one tracker is kept
+    (per domain and arguments) and, when only plain events were added since, it goes on
+    from where it stopped. Events that rewrite the past (restart, session start, undo,
+    rewind, a loop's own action or a new loop: ``applied_events`` may drop earlier
+    events for them) make it start again from scratch. Callers get copies: they change
+    the last state in place. tests/nlu/test_policy_speedups.py checks every prediction.
+    """
+    import itertools
+    import json
+    import weakref
+
+    from rasa.shared.core.constants import PREVIOUS_ACTION
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        ActiveLoop,
+        Event,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rewrites = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)
+
+    class Walk:
+        def __init__(self, tracker: DialogueStateTracker) -> None:
+            self.prior = tracker.init_copy()  # the tracker as it was, event by event
+            self.states: list[dict] = []
+            self.last_ml: Any = None  # Rasa's last_ml_action_sub_state
+            self.hidden = False  # Rasa's turn_was_hidden
+            self.loops = {e.name for e in tracker.events if isinstance(e, ActiveLoop) and e.name}
+            self.count = 0
+            self.last: Event | None = None
+
+    walks: dict[int, dict[tuple, Walk]] = {}
+
+    def step(domain: Domain, walk: Walk, states: list[dict], hide: bool, omit: bool, ignore: bool, data: Any) -> None:
+        """One pass of the loop body of Rasa's states_for_tracker_history, at walk.prior."""
+        tr = walk.prior
+        if ignore:
+            if not walk.hidden:
+                walk.last_ml = domain._get_prev_action_sub_state(tr)
+            if not tr.followup_action and not tr.latest_action_name == tr.active_loop_name:
+                walk.hidden = hide
+            if walk.hidden:
+                return
+        state = domain.get_active_state(tr, omit_unset_slots=omit)
+        if ignore:
+            domain._remove_rule_only_features(state, data)
+            if states:
+                domain._substitute_rule_only_user_input(state, states[-1])
+            if walk.last_ml:
+                state[PREVIOUS_ACTION] = walk.last_ml
+        states.append(domain._clean_state(state))
+
+    def advance(domain: Domain, walk: Walk, events: Any, omit: bool, ignore: bool, data: Any) -> None:
+        for event in events:
+            if isinstance(event, ActionExecuted):
+                step(domain, walk, walk.states, event.hide_rule_turn, omit, ignore, data)
+            walk.prior.update(event)
+
+    def plain(event: Event, loops: set[str]) -> bool:
+        if isinstance(event, rewrites):
+            return False
+        if isinstance(event, ActiveLoop):
+            return not event.name or event.name in loops
+        return not (isinstance(event, ActionExecuted) and event.action_name in loops)
+
+    def copied(states: list[dict]) -> list[dict]:
+        """Two levels deep (states hold dicts of strings and tuples), sharing what Rasa's own list shares."""
+        seen: dict[int, dict] = {}
+
+        def sub(d: Any) -> Any:
+            if not isinstance(d, dict):
+                return d
+            if id(d) not in seen:
+                seen[id(d)] = dict(d)
+            return seen[id(d)]
+
+        return [{kind: sub(part) for kind, part in state.items()} for state in states]
+
+    def states_for_tracker_history(
+        self: Domain,
+        tracker: DialogueStateTracker,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[dict]:
+        events = tracker.events
+        n = len(events)
+        mine = walks.get(id(tracker))
+        if mine is None:
+            mine = walks[id(tracker)] = {}
+            weakref.finalize(tracker, walks.pop, id(tracker), None)
+        data = json.dumps(rule_only_data, sort_keys=True, default=str) if ignore_rule_only_turns else None
+        key = (id(self), omit_unset_slots, ignore_rule_only_turns, data)
+        walk = mine.get(key)
+        new: list[Event] = []
+        if walk is not None and walk.count <= n and (walk.count == 0 or events[walk.count - 1] is walk.last):
+            new = list(itertools.islice(events, walk.count, n))
+            if not all(plain(e, walk.loops) for e in new):
+                walk = None
+        else:
+            walk = None
+        args = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        if walk is None:
+            walk = mine[key] = Walk(tracker)
+            advance(self, walk, tracker.applied_events(), *args)
+        else:
+            advance(self, walk, new, *args)
+        walk.count, walk.last = n, (events[-1] if n else None)
+        states = copied(walk.states)
+        final = Walk.__new__(Walk)  # the last state: on a copy of the walk's flags, not kept
+        final.prior, final.last_ml, final.hidden = walk.prior, walk.last_ml, walk.hidden
+        step(self, final, states, False, *args)
+        return states
+
+    Domain.states_for_tracker_history = states_for_tracker_history  # type: ignore[method-assign]
 
 
 def _recent_events_to_actions(keep: int) -> None:

@@ -27,9 +27,10 @@ from rasa.core.tracker_store import RedisTrackerStore, TrackerDeserialisationExc
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 from bot import rasa_speedups
+from bot.redis_twin import AsyncTwin
 
 rasa_speedups.apply()  # this module is imported by every production Rasa worker
 
@@ -75,13 +76,24 @@ class BoundedRedisTrackerStore(RedisTrackerStore):
     def __init__(self, *args: Any, max_events: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
+        self.twin = AsyncTwin(self.red)
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         await self.stream_events(tracker)
         timeout = timeout or self.record_exp
         events = bounded_events(tracker, self.max_events)
         dialogue = {"events": [event.as_dict() for event in events], "name": tracker.sender_id}  # Dialogue.as_dict()
-        self.red.set(self.key_prefix + tracker.sender_id, dumps(dialogue), ex=timeout)
+        await self.twin.client().set(self.key_prefix + tracker.sender_id, dumps(dialogue), ex=timeout)
+
+    async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
+        stored = await self.twin.client().get(self.key_prefix + sender_id)
+        if stored is None:
+            return None
+        tracker = self.deserialise_tracker(sender_id, stored)
+        if tracker is None or fetch_all_sessions:
+            return tracker
+        sessions = get_trackers_for_conversation_sessions(tracker)  # as Rasa's: the last session only
+        return sessions[-1] if len(sessions) > 1 else tracker
 
     def deserialise_tracker(self, sender_id: str, serialised_tracker: str | bytes) -> DialogueStateTracker | None:
         tracker = self.init_tracker(sender_id)

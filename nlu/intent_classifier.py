@@ -9,12 +9,18 @@ well under a millisecond and loads without TensorFlow (measured by `make evaluat
 
 The features are built from token lemmas, i.e. after ``nlu.normalizer``, and the
 model is stored as plain arrays and JSON (no pickles in the model archive).
+
+A served message is scored one at a time. scikit-learn spends ~1.2 ms of a Rasa turn
+on a single text building, multiplying and stacking sparse matrices; ``_Scorer`` does
+the same arithmetic in the same order on plain arrays in ~0.25 ms, and gets the same
+probabilities to the last bit (tests/unit/test_intent_scorer.py).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+import math
+from typing import Any, Callable, Dict, List
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,6 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.extmath import softmax
 
 ARRAYS = "classifier.npz"
 META = "classifier.json"
@@ -49,6 +56,51 @@ def _vectorizers(config: Dict[str, Any]) -> tuple[TfidfVectorizer, TfidfVectoriz
         lowercase=True,
     )
     return word, char
+
+
+class _Scorer:
+    """predict_proba(hstack([word.transform([t]), char.transform([t])])) for one text, without sparse matrices.
+
+    Bit for bit, the order of scikit-learn 1.1 / SciPy's operations: counts in column
+    order, log + 1; the idf product (SciPy's sparse product leaves the row's columns in
+    reverse order); the L2 norm summed in that order; the decision summed per feature
+    in that order, word features first; then the intercept and the same softmax.
+    """
+
+    def __init__(self, word: TfidfVectorizer, char: TfidfVectorizer, clf: LogisticRegression) -> None:
+        self.parts: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray, int]] = []
+        offset = 0
+        for vectorizer in (word, char):
+            idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+            self.parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, idf, offset))
+            offset += len(vectorizer.vocabulary_)
+        self.coef_t = np.ascontiguousarray(clf.coef_.T, dtype=np.float64)
+        self.intercept = np.asarray(clf.intercept_, dtype=np.float64)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        decision = np.zeros(self.coef_t.shape[1])
+        for analyze, vocabulary, idf, offset in self.parts:
+            counts: dict[int, int] = {}
+            for feature in analyze(text):
+                column = vocabulary.get(feature)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if not counts:
+                continue
+            columns = sorted(counts)
+            values = np.array([counts[c] for c in columns], dtype=np.float64)
+            np.log(values, values)
+            values += 1
+            reverse = np.array(columns[::-1], dtype=np.intp)
+            values = values[::-1] * idf[reverse]
+            total = 0.0
+            for value in values.tolist():
+                total += value * value
+            values /= math.sqrt(total)
+            for value, row in zip(values.tolist(), self.coef_t[reverse + offset], strict=True):
+                decision += value * row
+        decision += self.intercept
+        return softmax(decision[np.newaxis, :])[0]
 
 
 def message_text(message: Message) -> str:
@@ -84,6 +136,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         self._storage = model_storage
         self._resource = resource
         self._word, self._char, self._clf = word, char, clf
+        multinomial = clf is not None and len(getattr(clf, "classes_", ())) > 2
+        self._scorer = _Scorer(word, char, clf) if word and char and clf and multinomial else None
 
     @classmethod
     def create(
@@ -109,6 +163,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             random_state=self._config.get("random_state", 42),
         )
         self._clf.fit(features, labels)
+        self._scorer = _Scorer(self._word, self._char, self._clf) if len(self._clf.classes_) > 2 else None
         self._persist()
         return self._resource
 
@@ -157,8 +212,11 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         if self._clf is None or self._word is None or self._char is None:
             return messages
         texts = [message_text(m) for m in messages]
-        features = hstack([self._word.transform(texts), self._char.transform(texts)]).tocsr()
-        probabilities = self._clf.predict_proba(features)
+        if self._scorer is not None and len(texts) == 1:  # a served message
+            probabilities = self._scorer.probabilities(texts[0])[np.newaxis, :]
+        else:
+            features = hstack([self._word.transform(texts), self._char.transform(texts)]).tocsr()
+            probabilities = self._clf.predict_proba(features)
         classes = self._clf.classes_
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)

@@ -93,7 +93,10 @@ def replay(agent: Any, events: list[Any], sender: str) -> list[dict[str, Any]]:
                 results = processor.graph_runner.run(inputs={PLACEHOLDER_TRACKER: tracker}, targets=targets)
                 record["ensemble"] = _as_record(results[targets[0]], domain)
                 record.update({name: _as_record(results[name], domain) for name in policies})
-                states = rules._prediction_states(tracker, domain, rule_only_data=rules._get_rule_only_data())
+                only = rules._get_rule_only_data()
+                states = rules._prediction_states(tracker, domain, rule_only_data=only)
+                record["states"] = tracker.past_states(domain)  # all of them, as the policies see them
+                record["ml_states"] = tracker.past_states(domain, ignore_rule_only_turns=True, rule_only_data=only)
                 record["rules_that_apply"] = {  # the candidates the rule policy chooses from
                     kind: sorted(rules._get_possible_keys(rules.lookup[kind], states))
                     for kind in ("rules", "rules_for_loop_unhappy_path")

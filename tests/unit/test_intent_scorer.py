@@ -1,0 +1,39 @@
+"""The intent classifier's one-message path gives scikit-learn's probabilities to the last bit."""
+
+from __future__ import annotations
+
+import numpy as np
+from rasa.core.agent import Agent
+from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import hstack
+
+from benchmarks.fuzz import hostile_messages
+from benchmarks.nlu_eval import load_examples
+from nlu.intent_classifier import TfidfIntentClassifier
+from tests.conftest import require_model
+
+
+def _texts() -> list[str]:
+    """The NLU regression set and hostile messages, lower-cased as the classifier sees them."""
+    return [t.lower() for t in [e.text for e in load_examples()] + hostile_messages(1500, seed=11)]
+
+
+def test_served_messages_score_exactly_as_scikit_learn_does() -> None:
+    agent = Agent.load(str(require_model()))
+    nodes = agent.processor.graph_runner._instantiated_nodes  # type: ignore[union-attr]
+    classifier = next(n._component for n in nodes.values() if isinstance(n._component, TfidfIntentClassifier))
+    assert classifier._scorer is not None
+    texts = _texts()
+    assert len(texts) > 1800
+    for text in texts:
+        features = hstack([classifier._word.transform([text]), classifier._char.transform([text])]).tocsr()
+        expected = classifier._clf.predict_proba(features)[0]
+        assert np.array_equal(classifier._scorer.probabilities(text), expected), text[:80]
+    one, batch = (
+        Message({"text": "syarat bikin ktp apa"}),
+        [Message({"text": "syarat bikin ktp apa"}), Message({"text": "x"})],
+    )
+    classifier.process([one])  # the scorer
+    classifier.process(batch)  # scikit-learn
+    assert one.get("intent_ranking") == batch[0].get("intent_ranking")
+    assert one.get("intent")["name"] == "tanya_syarat"
