@@ -10,6 +10,7 @@ settings, in the methods a turn awaits.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from typing import Any
 
 import redis
@@ -21,15 +22,24 @@ from redis.backoff import NoBackoff
 class AsyncTwin:
     def __init__(self, sync: redis.Redis) -> None:
         pool = sync.connection_pool
-        self._kwargs = dict(pool.connection_kwargs)
+        ssl = issubclass(pool.connection_class, redis.SSLConnection)
+        self._connection_class = aioredis.SSLConnection if ssl else aioredis.Connection
+        accepted = {
+            name
+            for cls in self._connection_class.__mro__
+            if "__init__" in vars(cls)
+            for name in inspect.signature(vars(cls)["__init__"]).parameters
+        }
+        unsupported = sorted(k for k, v in pool.connection_kwargs.items() if k not in accepted and v)
+        if unsupported:  # e.g. OCSP checks: the asyncio client has none
+            raise ValueError(f"Redis settings the asyncio client cannot honour: {', '.join(unsupported)}")
+        self._kwargs = {k: v for k, v in pool.connection_kwargs.items() if k in accepted}
         # The synchronous client tests a pooled connection before use; the asyncio one does
         # not, so after a Redis restart its first command meets a closed socket. It gets one
         # more try, on a new connection (a Lua script is run again only if Redis closed the
         # connection before answering, e.g. while restarting).
         self._kwargs["retry"] = AsyncRetry(NoBackoff(), 1)
         self._kwargs["retry_on_error"] = [redis.exceptions.ConnectionError]
-        ssl = issubclass(pool.connection_class, redis.SSLConnection)
-        self._connection_class = aioredis.SSLConnection if ssl else aioredis.Connection
         self._client: aioredis.Redis | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._scripts: dict[str, Any] = {}
