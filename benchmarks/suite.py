@@ -63,6 +63,7 @@ class Result:
     booked: int
     errors: int
     peak_mb: dict[str, float]
+    worker_cpu_ms: float  # CPU time of the Rasa worker(s) per turn at saturation
 
     def p(self, turns: Iterable[Turn], q: float) -> float:
         return percentile([t.seconds * 1000 for t in turns], q)
@@ -169,7 +170,9 @@ def run_config(
             long_senders = set(senders[: max(1, users // 5)])
             asyncio.run(load.preload(sorted(long_senders), history, concurrency=users))
             profilers = start_profilers(profile, name, stack, seconds)
+            cpu_before = sum(cpu_seconds(p.popen.pid) for p in stack.rasa if p.popen)
             elapsed = asyncio.run(load.run(senders, long_senders, seconds))
+            cpu = sum(cpu_seconds(p.popen.pid) for p in stack.rasa if p.popen) - cpu_before
             for profiler in profilers:
                 profiler.wait()
             saturated, booked, errors = load.turns, load.booked, load.errors
@@ -184,8 +187,22 @@ def run_config(
         finally:
             stack.stop()
     return Result(
-        name, workers, len(saturated) / elapsed, saturated, light_load.turns, booked, errors + light_load.errors, peak
+        name,
+        workers,
+        len(saturated) / elapsed,
+        saturated,
+        light_load.turns,
+        booked,
+        errors + light_load.errors,
+        peak,
+        1000 * cpu / max(1, len(saturated)),
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_profilers(folder: Path | None, name: str, stack: ProdStack, seconds: float) -> list[subprocess.Popen]:
@@ -235,7 +252,7 @@ def stock_store_endpoints(work: Path, stock: bool = False) -> Path:
 def table(results: list[Result]) -> str:
     head = (
         f"{'config':<20}{'turns/s':>8}{'/worker':>8}{'p50':>7}{'p95':>7}{'p99':>7}"
-        f"{'FAQ p95':>9}{'FAQ p95':>9}{'long p95':>9}{'booked':>8}{'ok %':>6}{'err':>5}  peak MB\n"
+        f"{'FAQ p95':>9}{'FAQ p95':>9}{'long p95':>9}{'booked':>8}{'ok %':>6}{'err':>5}{'CPU/turn':>9}  peak MB\n"
         f"{'':<20}{'(saturated, ms)':>38}{'light':>9}{'satur.':>9}{'satur.':>9}\n"
     )
     rows = []
@@ -248,7 +265,8 @@ def table(results: list[Result]) -> str:
         rows.append(
             f"{r.name:<20}{r.throughput:>8.1f}{r.throughput / r.workers:>8.1f}{r.p(r.saturated, 50):>7.0f}"
             f"{r.p(r.saturated, 95):>7.0f}{r.p(r.saturated, 99):>7.0f}{r.p(faq_light, 95):>9.0f}"
-            f"{r.p(faq_sat, 95):>9.0f}{r.p(long_sat, 95):>9.0f}{r.booked:>8}{ok:>6.1f}{r.errors:>5}  {peak}"
+            f"{r.p(faq_sat, 95):>9.0f}{r.p(long_sat, 95):>9.0f}{r.booked:>8}{ok:>6.1f}{r.errors:>5}"
+            f"{r.worker_cpu_ms:>7.1f}ms  {peak}"
         )
     return head + "\n".join(rows)
 
@@ -313,9 +331,11 @@ def main() -> None:
     print(kinds(results))
     by = {r.name: r for r in results}
     if "ours-1w" in by and "ours-2w" in by:
+        one, two = by["ours-1w"], by["ours-2w"]
         print(
-            f"\nscaling 1 -> 2 workers: x{by['ours-2w'].throughput / by['ours-1w'].throughput:.2f} turns/s "
-            "(2 cores shared with nginx, Redis, PostgreSQL, the action server and the load generator)"
+            f"\nscaling 1 -> 2 workers: x{two.throughput / one.throughput:.2f} turns/s "
+            f"({os.cpu_count()} cores shared with nginx, Redis, PostgreSQL, the action server and the load generator); "
+            f"Rasa worker CPU per turn {one.worker_cpu_ms:.1f} ms with one worker, {two.worker_cpu_ms:.1f} ms with two"
         )
     if "ours-2w" in by and "ours-2w-stockstore" in by:
         a, b = by["ours-2w"], by["ours-2w-stockstore"]
