@@ -157,5 +157,5 @@ class RenewingRedisLockStore(RedisLockStore):
                     raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
                 serving = state == 1
             yield TicketLock(conversation_id, deque([Ticket(ticket, time.time() + lock_lifetime)]))
-        finally:
-            await self._run_async(_RELEASE, conversation_id, 0, ticket)
+        finally:  # shielded: a turn cancelled (client gone) twice still gives its ticket back
+            await asyncio.shield(self._run_async(_RELEASE, conversation_id, 0, ticket))

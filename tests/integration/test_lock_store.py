@@ -103,3 +103,20 @@ async def test_a_waiting_turn_whose_lock_vanished_fails_instead_of_hanging(
         async with stores[1].lock(me, lock_lifetime=30):
             pass
     await wiper
+
+
+async def test_a_cancelled_turn_gives_its_place_back(stores: list[RenewingRedisLockStore]) -> None:
+    me = conversation()
+
+    async def turn() -> None:
+        async with stores[0].lock(me, lock_lifetime=30):
+            await asyncio.sleep(10)  # e.g. waiting on the action server when the client goes away
+
+    task = asyncio.create_task(turn())
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    started = time.monotonic()
+    async with stores[1].lock(me, lock_lifetime=30):  # not 30 s behind a ticket nobody releases
+        assert time.monotonic() - started < POLL_SECONDS
