@@ -137,7 +137,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         self._resource = resource
         self._word, self._char, self._clf = word, char, clf
         multinomial = clf is not None and len(getattr(clf, "classes_", ())) > 2
-        self._scorer = _Scorer(word, char, clf) if word and char and clf and multinomial else None
+        ready = word is not None and char is not None and clf is not None
+        self._scorer = _Scorer(word, char, clf) if ready and multinomial else None
 
     @classmethod
     def create(
