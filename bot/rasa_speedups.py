@@ -152,16 +152,12 @@ def _share_action_sessions() -> None:
     import asyncio
 
     import aiohttp
-    import orjson
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
-    def _json(data: Any) -> str:
-        try:
-            return orjson.dumps(data).decode()
-        except TypeError:  # integers past 64 bits, non-string keys: as before
-            import json
+    from bot.fast_json import dumps
 
-            return json.dumps(data)
+    def _json(data: Any) -> str:
+        return dumps(data).decode()
 
     class _Shared:
         """``async with endpoint.session() as s``: the endpoint's open session; leaving does not close it."""

@@ -8,21 +8,17 @@ dialogue) and, past ``TRACKER_MAX_EVENTS`` events, keeps only the most recent on
 prefixed by events that restore the current slots and active form — so nothing the
 assistant knows about the conversation is lost, only old history.
 
-Trackers are written and read with orjson (the same JSON as Rasa's, several times
-faster; plain ``json`` for what orjson refuses: integers past 64 bits, non-string keys,
-NaN in stored text; orjson writes a NaN slot value as null), and a
-cut history is written straight from its events, without rebuilding a tracker from them.
+Trackers are written and read with ``bot.fast_json`` (orjson), and a cut history is
+written straight from its events, without rebuilding a tracker from them.
 
 Configured in deploy/endpoints.production.yml: ``type: bot.tracker_store.BoundedRedisTrackerStore``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-import orjson
 from rasa.core.tracker_store import RedisTrackerStore, TrackerDeserialisationException
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.conversation import Dialogue
@@ -30,6 +26,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 from bot import rasa_speedups
+from bot.fast_json import dumps, loads
 from bot.redis_twin import AsyncTwin
 
 rasa_speedups.apply()  # this module is imported by every production Rasa worker
@@ -56,20 +53,6 @@ def bounded_events(tracker: DialogueStateTracker, max_events: int) -> list[Event
         prefix.append(ActiveLoop(tracker.active_loop_name, timestamp=stamp))
     prefix.append(ActionExecuted(ACTION_LISTEN_NAME, timestamp=stamp))
     return prefix + keep
-
-
-def dumps(data: Any) -> bytes:
-    try:
-        return orjson.dumps(data)
-    except TypeError:  # orjson refuses integers past 64 bits and non-string keys; Rasa's json takes them
-        return json.dumps(data).encode()
-
-
-def loads(data: str | bytes) -> Any:
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return json.loads(data)
 
 
 class BoundedRedisTrackerStore(RedisTrackerStore):
