@@ -10,7 +10,8 @@ import os
 import socket
 import uuid
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import Any, Iterator, NoReturn
+from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import text
@@ -50,6 +51,13 @@ def unavailable(message: str) -> NoReturn:
 def require(service: str, host: str, port: int) -> None:
     if not _port_open(host, port):
         unavailable(f"{service} is not running on {host}:{port}; start it with: {START_HINTS[service]}")
+
+
+def redis_store_args() -> dict[str, Any]:
+    """host, port and db of the test Redis (TEST_REDIS_URL), for Rasa's Redis stores; requires it running."""
+    url = urlparse(REDIS_URL)
+    require("Redis", url.hostname or "127.0.0.1", url.port or 6379)
+    return {"host": url.hostname or "127.0.0.1", "port": url.port or 6379, "db": int(url.path.strip("/") or 0)}
 
 
 def require_model() -> Path:

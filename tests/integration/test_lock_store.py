@@ -6,23 +6,18 @@ import asyncio
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlparse
 
 import pytest
 
 from bot.lock_store import POLL_SECONDS, RenewingRedisLockStore
-from tests.conftest import REDIS_URL, require
+from tests.conftest import redis_store_args
 
 pytestmark = pytest.mark.redis
 
 
 @pytest.fixture()
 def stores() -> list[RenewingRedisLockStore]:
-    url = urlparse(REDIS_URL)
-    require("Redis", url.hostname or "127.0.0.1", url.port or 6379)
-    db = int((url.path or "/0").strip("/") or 0)
-    made = [RenewingRedisLockStore(host=url.hostname, port=url.port or 6379, db=db, key_prefix="t") for _ in range(2)]
-    return made  # two workers' views of one Redis
+    return [RenewingRedisLockStore(**redis_store_args(), key_prefix="t") for _ in range(2)]  # two workers' views
 
 
 def conversation() -> str:

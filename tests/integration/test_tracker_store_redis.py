@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from urllib.parse import urlparse
 
 import pytest
 from rasa.core.tracker_store import RedisTrackerStore
@@ -14,16 +13,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import BoundedRedisTrackerStore
 from mpp.config import PROJECT_ROOT
-from tests.conftest import REDIS_URL, require
+from tests.conftest import redis_store_args
 
 pytestmark = pytest.mark.redis
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
-
-
-def _redis_args() -> dict:
-    url = urlparse(REDIS_URL)
-    require("Redis", url.hostname or "127.0.0.1", url.port or 6379)
-    return {"host": url.hostname, "port": url.port or 6379, "db": int((url.path or "/0").strip("/") or 0)}
 
 
 def conversation(turns: int) -> DialogueStateTracker:
@@ -45,7 +38,7 @@ def conversation(turns: int) -> DialogueStateTracker:
 
 
 async def test_saved_tracker_reads_back_with_its_state() -> None:
-    store = BoundedRedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t", max_events=60)
+    store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t", max_events=60)
     tracker = conversation(5)  # under the bound: kept whole
     await store.save(tracker)
     again = await store.retrieve(tracker.sender_id)
@@ -54,7 +47,7 @@ async def test_saved_tracker_reads_back_with_its_state() -> None:
 
 
 async def test_long_conversation_is_cut_and_keeps_slots_form_and_last_turns() -> None:
-    store = BoundedRedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t", max_events=60)
+    store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t", max_events=60)
     tracker = conversation(100)
     await store.save(tracker)
     stored = json.loads(store.red.get(store.key_prefix + tracker.sender_id))
@@ -68,8 +61,8 @@ async def test_long_conversation_is_cut_and_keeps_slots_form_and_last_turns() ->
 
 
 async def test_rasas_own_store_reads_what_we_wrote_and_we_read_what_it_wrote() -> None:
-    ours = BoundedRedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t")
-    theirs = RedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t")
+    ours = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
+    theirs = RedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
     a, b = conversation(3), conversation(3)
     await ours.save(a)
     await theirs.save(b)
@@ -79,7 +72,7 @@ async def test_rasas_own_store_reads_what_we_wrote_and_we_read_what_it_wrote() -
 
 
 async def test_values_orjson_refuses_are_still_stored() -> None:
-    store = BoundedRedisTrackerStore(DOMAIN, **_redis_args(), key_prefix="t")
+    store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
     tracker = conversation(1)
     tracker.update(SlotSet("pesan_nama", 2**70))  # past 64 bits: Python's json writes it
     await store.save(tracker)
