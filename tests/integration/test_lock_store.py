@@ -115,3 +115,13 @@ async def test_a_cancelled_turn_gives_its_place_back(stores: list[RenewingRedisL
     started = time.monotonic()
     async with stores[1].lock(me, lock_lifetime=30):  # not 30 s behind a ticket nobody releases
         assert time.monotonic() - started < POLL_SECONDS
+
+
+async def test_any_conversation_id_is_only_data_to_the_lock(stores: list[RenewingRedisLockStore]) -> None:
+    hostile = ['x"}]; redis.call("FLUSHALL") --', "telegram:\x00\x1b[31m", "wa:😀<script>", "{{7*7}}' OR 1=1 --", "\\"]
+    for me in (h + uuid.uuid4().hex[:6] for h in hostile):
+        async with stores[0].lock(me, lock_lifetime=10):
+            lock = stores[1].get_lock(me)
+            assert lock is not None and lock.conversation_id == me
+        assert stores[0].get_lock(me) is None
+    assert stores[0].red.ping()
