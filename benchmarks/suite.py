@@ -175,6 +175,12 @@ def run_config(
             cpu = sum(cpu_seconds(p.popen.pid) for p in stack.rasa if p.popen) - cpu_before
             for profiler in profilers:
                 profiler.wait()
+            if profile is not None:
+                from benchmarks.profile_summary import summary
+
+                for proc in stack.rasa:
+                    out = profile / f"{name}-{proc.port}.txt"
+                    print(summary(out, 25) if out.exists() else f"no profile written to {out}", flush=True)
             saturated, booked, errors = load.turns, load.booked, load.errors
             light_load = Load(stack.url, stack.rest_token, load.faq)
             asyncio.run(light_load.run(senders[:workers], long_senders, seconds / 2, seed=2))
