@@ -58,16 +58,22 @@ class Limiter:
     """One bucket for the whole channel and one per chat (kept for the most recent chats only)."""
 
     def __init__(
-        self, global_rate: float, global_burst: float, chat_rate: float, chat_burst: float, max_chats: int = 10_000
+        self,
+        global_rate: float,
+        global_burst: float,
+        chat_rate: float,
+        chat_burst: float,
+        max_chats: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
     ):
-        self.global_bucket = TokenBucket(global_rate, global_burst)
-        self._chat_rate, self._chat_burst, self._max = chat_rate, chat_burst, max_chats
+        self.global_bucket = TokenBucket(global_rate, global_burst, clock)
+        self._chat_rate, self._chat_burst, self._max, self._clock = chat_rate, chat_burst, max_chats, clock
         self._chats: OrderedDict[str, TokenBucket] = OrderedDict()
 
     def chat(self, chat_id: str) -> TokenBucket:
         bucket = self._chats.get(chat_id)
         if bucket is None:
-            bucket = self._chats[chat_id] = TokenBucket(self._chat_rate, self._chat_burst)
+            bucket = self._chats[chat_id] = TokenBucket(self._chat_rate, self._chat_burst, self._clock)
             if len(self._chats) > self._max:
                 self._chats.popitem(last=False)
         else:
