@@ -117,18 +117,23 @@ class RenewingRedisLockStore(RedisLockStore):
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs}
         super().__init__(**kwargs)
+        # Rasa's synchronous methods (issue_ticket, cleanup) run the scripts on Rasa's client;
+        # a turn's lock() awaits them on the asyncio twin.
         self._issue = self.red.register_script(_ISSUE)
-        self._poll = self.red.register_script(_POLL)
         self._release = self.red.register_script(_RELEASE)
         self.twin = AsyncTwin(self.red)
 
+    def _call(self, conversation_id: str, lifetime: float, *more: int) -> dict[str, list]:
+        return {
+            "keys": [self.key_prefix + conversation_id],
+            "args": [repr(time.time()), repr(float(lifetime)), conversation_id, *more],
+        }
+
     async def _run_async(self, script: str, conversation_id: str, lifetime: float, *more: int) -> Any:
-        args = [repr(time.time()), repr(float(lifetime)), conversation_id, *more]
-        return await self.twin.script(script)(keys=[self.key_prefix + conversation_id], args=args)
+        return await self.twin.script(script)(**self._call(conversation_id, lifetime, *more))
 
     def _run(self, script: Any, conversation_id: str, lifetime: float, *more: int) -> Any:
-        args = [repr(time.time()), repr(float(lifetime)), conversation_id, *more]
-        return script(keys=[self.key_prefix + conversation_id], args=args)
+        return script(**self._call(conversation_id, lifetime, *more))
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         try:

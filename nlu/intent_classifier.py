@@ -67,6 +67,15 @@ class _Scorer:
     in that order, word features first; then the intercept and the same softmax.
     """
 
+    @classmethod
+    def for_model(
+        cls, word: TfidfVectorizer | None, char: TfidfVectorizer | None, clf: LogisticRegression | None
+    ) -> _Scorer | None:
+        """A scorer for a trained multinomial model (more than two intents), else None."""
+        if word is None or char is None or clf is None or len(getattr(clf, "classes_", ())) <= 2:
+            return None
+        return cls(word, char, clf)
+
     def __init__(self, word: TfidfVectorizer, char: TfidfVectorizer, clf: LogisticRegression) -> None:
         self.parts: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray, int]] = []
         offset = 0
@@ -136,9 +145,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         self._storage = model_storage
         self._resource = resource
         self._word, self._char, self._clf = word, char, clf
-        multinomial = clf is not None and len(getattr(clf, "classes_", ())) > 2
-        ready = word is not None and char is not None and clf is not None
-        self._scorer = _Scorer(word, char, clf) if ready and multinomial else None
+        self._scorer = _Scorer.for_model(word, char, clf)
 
     @classmethod
     def create(
@@ -164,7 +171,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             random_state=self._config.get("random_state", 42),
         )
         self._clf.fit(features, labels)
-        self._scorer = _Scorer(self._word, self._char, self._clf) if len(self._clf.classes_) > 2 else None
+        self._scorer = _Scorer.for_model(self._word, self._char, self._clf)
         self._persist()
         return self._resource
 
