@@ -12,21 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mpp.catalogue.model import JENIS_LABELS, Catalogue, Contact, Mpp, Service
-from mpp.replies import Choice, Location, Reply
+from mpp.replies import POPULAR_SERVICES, Choice, Location, Reply
 from mpp.text import bullets, join_names, rupiah, tanggal, weekly_hours
 
-# Offered when we must ask which service: the most asked-about ones (WhatsApp lists hold 10 rows).
-POPULAR_SERVICES = (
-    "ktp_el",
-    "kk",
-    "akta_kelahiran",
-    "kia",
-    "skck",
-    "paspor",
-    "sim",
-    "pajak_kendaraan",
-    "bpjs_kesehatan",
-)
 TOPICS = (
     "tanya_syarat",
     "tanya_biaya",
