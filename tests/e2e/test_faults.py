@@ -20,8 +20,6 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from benchmarks.prod_stack import NGINX, ProdStack, start_prod_stack, start_redis
-from benchmarks.stack import load_demo_catalogue
 from mpp.booking.model import Booking, BookingRequest
 from mpp.catalogue.loader import read_catalogue
 from mpp.db.booking_tables import BookingRow, SlotUsageRow
@@ -29,6 +27,8 @@ from mpp.db.engine import make_engine, make_session_factory
 from mpp.numbering import SqlQueueNumbers
 from mpp.storage import Unavailable
 from testkit.core import on_database
+from testkit.prod_stack import NGINX, ProdStack, start_prod_stack, start_redis
+from testkit.stack import load_demo_catalogue
 from tests.conftest import CATALOGUE_DIR, unavailable
 from tests.tcp_proxy import CuttableProxy
 
@@ -146,8 +146,8 @@ def test_trackers_expire(stack: ProdStack) -> None:
 
 
 async def test_action_server_down_apologises_and_keeps_the_message(stack: ProdStack, sqlite_url: str) -> None:
-    from tests.gateway_harness import start, until
-    from tests.stubs.telegram_api import text_update
+    from testkit.gateway_harness import start, until
+    from testkit.stubs.telegram_api import text_update
 
     harness = await start(sqlite_url, rasa_url=stack.url, rasa_rest_token=stack.rest_token)
     harness.gateway.retry_delays = (1, 1, 1, 1, 1, 1)
