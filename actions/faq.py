@@ -11,8 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import UsesCore, blocking, intent, latest_entity, send
 from mpp.clock import local_today
-from mpp.faq import TOPICS, Question, answer
-from mpp.replies import Choice, Reply
+from mpp.faq import TOPICS, Question, answer, ask_topic
 
 _LIST_WORDS = re.compile(r"\b(apa\s*(aja|saja|aj|ja)|semua|daftar|list|instansi|layanan apa|apa yang ada|apa yg ada)\b")
 
@@ -50,8 +49,7 @@ class ActionJawabPertanyaan(UsesCore, Action):
         topic = asked if asked in TOPICS else tracker.get_slot("topik")
         events: List[Dict[str, Any]] = [SlotSet("jenis", jenis)]
         if topic not in TOPICS:
-            known = catalogue.service(service)
-            send(dispatcher, _ask_topic(known.name if known else None, service, mpp))
+            send(dispatcher, ask_topic(catalogue, service, mpp))
             return events
         question = Question(topic=topic, service=service, jenis=jenis, mpp=mpp)
         known_mpp = catalogue.mpp(mpp)
@@ -59,19 +57,3 @@ class ActionJawabPertanyaan(UsesCore, Action):
         send(dispatcher, await blocking(answer, catalogue, question, today))
         events.append(SlotSet("topik", topic))
         return events
-
-
-def _ask_topic(service_name: str | None, service: str | None, mpp: str | None) -> Reply:
-    entities = {k: v for k, v in {"layanan": service, "mpp": mpp}.items() if v}
-    about = f" tentang {service_name}" if service_name else ""
-    choices = tuple(
-        Choice(title, intent, entities)
-        for title, intent in (
-            ("Syarat", "tanya_syarat"),
-            ("Biaya", "tanya_biaya"),
-            ("Lama proses", "tanya_lama_proses"),
-            ("Jam buka", "tanya_jadwal"),
-            ("Lokasi", "tanya_lokasi"),
-        )
-    )
-    return Reply(f"Apa yang ingin Anda ketahui{about}?", choices)

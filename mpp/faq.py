@@ -108,6 +108,21 @@ def ask_service(catalogue: Catalogue, question: Question) -> Reply:
     )
 
 
+def ask_topic(catalogue: Catalogue, service_code: str | None, mpp_code: str | None) -> Reply:
+    """A bare service or MPP without a question ("kalau NIB?" as the first message): what to know?"""
+    service = catalogue.service(service_code)
+    entities = {k: v for k, v in {"layanan": service_code, "mpp": mpp_code}.items() if v}
+    about = f" tentang {service.name}" if service else ""
+    topics = (
+        ("Syarat", "tanya_syarat"),
+        ("Biaya", "tanya_biaya"),
+        ("Lama proses", "tanya_lama_proses"),
+        ("Jam buka", "tanya_jadwal"),
+        ("Lokasi", "tanya_lokasi"),
+    )
+    return Reply(f"Apa yang ingin Anda ketahui{about}?", tuple(Choice(t, i, entities) for t, i in topics))
+
+
 def ask_mpp(catalogue: Catalogue, question: Question) -> Reply:
     choices = tuple(
         Choice(m.name, question.topic, _entities(question.service, question.jenis, m.code))

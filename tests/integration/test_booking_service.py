@@ -306,3 +306,23 @@ def test_one_nik_from_many_chats_at_once_books_once(db_url: str, catalogue: Cata
     outcomes = _race(db_url, catalogue, same_nik, attempts=20, threads=20)
     assert sum(isinstance(o, Booking) for o in outcomes) == 1
     assert all(o.reason == Reason.DUPLICATE for o in outcomes if isinstance(o, Refusal))
+
+
+def test_the_sweep_command_marks_no_shows_and_tells_them(
+    db_url: str, catalogue: Catalogue, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from mpp.cli import main as cli
+    from mpp.db.queue_tables import NotificationRow
+
+    booked = service_for(db_url, catalogue).book(request(1, first_slot(catalogue)))  # 1 December, first slot
+    assert isinstance(booked, Booking)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("MPP_NOW", "2026-12-01T07:00:00+07:00")  # before the slot: nothing to do
+    assert cli(["booking", "sweep"]) == 0
+    assert "0 booking(s) marked as no-show" in capsys.readouterr().out
+    monkeypatch.setenv("MPP_NOW", "2026-12-01T12:00:00+07:00")  # long after it, never checked in
+    assert cli(["booking", "sweep"]) == 0
+    assert "1 booking(s) marked as no-show" in capsys.readouterr().out
+    assert count(db_url, select(func.count()).select_from(BookingRow).where(BookingRow.status == "no_show")) == 1
+    missed = select(func.count()).select_from(NotificationRow).where(NotificationRow.kind == "missed")
+    assert count(db_url, missed) == 1
