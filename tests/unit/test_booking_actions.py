@@ -234,3 +234,19 @@ async def test_check_answers_the_live_position_on_the_day(demo) -> None:  # type
     )
     text = dispatcher.messages[0]["text"]
     assert f"{booking.queue_number}: tinggal 2 nomor lagi, perkiraan 30 menit" in text  # 2 x 15-minute slots, 1 counter
+
+
+async def test_core_calls_leave_the_event_loop(deps) -> None:  # type: ignore[no-untyped-def]
+    """Database work runs in a worker thread, so one slow query never stalls other conversations."""
+    import threading
+
+    seen: list[int] = []
+    upcoming = deps.bookings.upcoming
+
+    def recording(chat_id: str):  # type: ignore[no-untyped-def]
+        seen.append(threading.get_ident())
+        return upcoming(chat_id)
+
+    deps.bookings.upcoming = recording
+    await ActionCekAntrean(deps).run(CollectingDispatcher(), tracker({}, intent="cek_antrean"), {})
+    assert seen and threading.get_ident() not in seen
