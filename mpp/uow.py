@@ -15,7 +15,7 @@ from datetime import datetime
 from itertools import chain
 from types import TracebackType
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from mpp.booking.repository import SqlBookingRepository, SqlLookupLog, SqlOutageLog, SqlSlotLedger
@@ -46,6 +46,15 @@ class SqlTokenVault:
         erase_tokens(self.session, sender)
 
 
+def _translated(exc: DBAPIError) -> Exception:
+    """The core's name for a database failure; other errors (a bug in a query) stay as they are."""
+    if isinstance(exc, IntegrityError):
+        return Conflict(str(exc.orig))
+    if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
+        return Unavailable(str(exc.orig))
+    return exc
+
+
 class _NoArrivals:
     def check_in(self, code: str, mpp_code: str, now: datetime) -> Arrival:
         raise QueueError("check-in is not wired in this unit of work")
@@ -67,7 +76,11 @@ class SqlUnitOfWork(UnitOfWork):
         self._arrivals = arrivals
 
     def __enter__(self) -> SqlUnitOfWork:
-        super().__enter__()
+        try:
+            super().__enter__()  # a write unit of work connects here (BEGIN IMMEDIATE on SQLite)
+        except DBAPIError as exc:
+            self.session.close()
+            raise _translated(exc) from exc
         s = self.session
         self.bookings = SqlBookingRepository(s)
         self.places = SqlSlotLedger(s)
@@ -84,10 +97,8 @@ class SqlUnitOfWork(UnitOfWork):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         super().__exit__(exc_type, exc, tb)
-        if isinstance(exc, IntegrityError):
-            raise Conflict(str(exc.orig)) from exc
-        if isinstance(exc, OperationalError):
-            raise Unavailable(str(exc.orig)) from exc
+        if isinstance(exc, DBAPIError) and _translated(exc) is not exc:
+            raise _translated(exc) from exc
 
     def _seen(self) -> Iterator[Recorder]:
         return chain(self.bookings.seen(), self.tickets.seen())

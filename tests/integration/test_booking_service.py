@@ -326,3 +326,14 @@ def test_the_sweep_command_marks_no_shows_and_tells_them(
     assert count(db_url, select(func.count()).select_from(BookingRow).where(BookingRow.status == "no_show")) == 1
     missed = select(func.count()).select_from(NotificationRow).where(NotificationRow.kind == "missed")
     assert count(db_url, missed) == 1
+
+
+def test_an_unreachable_database_is_unavailable_not_a_driver_error(catalogue: Catalogue) -> None:
+    """Actions tell the citizen to try again on mpp.storage.Unavailable; they never see SQLAlchemy."""
+    from mpp.storage import Unavailable
+
+    nowhere = on_database("postgresql+psycopg2://postgres@127.0.0.1:9/none", catalogue, fixed_clock(NOW))
+    with pytest.raises(Unavailable):
+        nowhere.bookings.upcoming("telegram:1")  # a read: connects inside the unit of work
+    with pytest.raises(Unavailable):
+        nowhere.bookings.cancel(1, "telegram:1")  # a write: connects when the unit of work begins
