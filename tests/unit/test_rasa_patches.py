@@ -136,3 +136,16 @@ async def test_shared_action_sessions_are_closed_when_the_server_stops() -> None
         assert session.closed
     finally:
         applied.undo()
+
+
+def test_rasa_building_our_rest_channel_at_start_up_applies_them() -> None:
+    """The one place: Rasa builds its channels from credentials.yml once per worker."""
+    from bot.rasa_channel import PrivateRestInput
+
+    channel = PrivateRestInput.from_credentials(None)
+    try:
+        assert isinstance(channel, PrivateRestInput)
+        assert stored(RemoteAction, "_action_call_format") is not AS_SHIPPED
+    finally:
+        rasa_speedups.apply().undo()  # the handle of what the channel applied
+    assert stored(RemoteAction, "_action_call_format") is AS_SHIPPED
