@@ -1,11 +1,17 @@
 # The two commands a newcomer needs: `make run` and `make test`. The rest are shortcuts.
-.PHONY: run test setup train validate evaluate lint bench clean gateway console
+.PHONY: run test check setup train validate evaluate lint bench clean gateway console
 
 run:        ## set up and chat with the assistant in the terminal (embedded default)
 	./scripts/run.sh
 
 test:       ## set up and run the whole test suite
 	./scripts/test.sh
+
+check:      ## the fast tier (under a minute, no services): ruff, mypy, unit tests
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+	.venv/bin/python -m pytest tests/unit -q
 
 setup:      ## venv, install, migrate, load the demo catalogue, train when stale
 	./scripts/setup.sh

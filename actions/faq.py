@@ -9,22 +9,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import CatalogueSource, default_catalogue, latest_entity, send, today_for
-from mpp.faq import TOPICS, Question, answer
-from mpp.replies import Choice, Reply
+from actions.runtime import UsesCore, blocking, intent, latest_entity, send
+from mpp.clock import local_today
+from mpp.faq import TOPICS, Question, answer, ask_topic
 
 _LIST_WORDS = re.compile(r"\b(apa\s*(aja|saja|aj|ja)|semua|daftar|list|instansi|layanan apa|apa yang ada|apa yg ada)\b")
 
 
-class ActionJawabPertanyaan(Action):
+class ActionJawabPertanyaan(UsesCore, Action):
     """One action for every question type: the intent names the topic, slots keep the context.
 
     A follow-up without a service ("kalau biayanya?") uses the service asked about
     before; a bare answer ("kalau paspor?", "yang di bogor") repeats the last topic.
     """
-
-    def __init__(self, catalogue: CatalogueSource | None = None) -> None:
-        self._catalogue = catalogue
 
     def name(self) -> str:
         return "action_jawab_pertanyaan"
@@ -32,15 +29,15 @@ class ActionJawabPertanyaan(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        catalogue = (self._catalogue or default_catalogue()).get()
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        catalogue = await self.catalogue()
+        asked = intent(tracker)
         new_service = latest_entity(tracker, "layanan")
         new_mpp = latest_entity(tracker, "mpp")
         service = new_service or tracker.get_slot("layanan")
         text = (tracker.latest_message.get("text") or "").lower()
         if not new_service and (
-            (intent in ("tanya_jadwal", "tanya_lokasi") and new_mpp)
-            or (intent == "daftar_layanan" and _LIST_WORDS.search(text))
+            (asked in ("tanya_jadwal", "tanya_lokasi") and new_mpp)
+            or (asked == "daftar_layanan" and _LIST_WORDS.search(text))
         ):
             # "mpp bogor buka jam brp" or "layanan apa aja di bekasi" ask about the MPP itself,
             # not about the service discussed before ("di bekasi ada ga?" still means that service).
@@ -49,29 +46,14 @@ class ActionJawabPertanyaan(Action):
         if jenis is None and new_service is None:
             jenis = tracker.get_slot("jenis")  # same service as before: keep its jenis
         mpp = new_mpp or tracker.get_slot("mpp")
-        topic = intent if intent in TOPICS else tracker.get_slot("topik")
+        topic = asked if asked in TOPICS else tracker.get_slot("topik")
         events: List[Dict[str, Any]] = [SlotSet("jenis", jenis)]
         if topic not in TOPICS:
-            known = catalogue.service(service)
-            send(dispatcher, _ask_topic(known.name if known else None, service, mpp))
+            send(dispatcher, ask_topic(catalogue, service, mpp))
             return events
         question = Question(topic=topic, service=service, jenis=jenis, mpp=mpp)
-        send(dispatcher, answer(catalogue, question, today_for(catalogue, mpp)))
+        known_mpp = catalogue.mpp(mpp)
+        today = local_today(self.core.clock, known_mpp.timezone if known_mpp else "Asia/Jakarta")
+        send(dispatcher, await blocking(answer, catalogue, question, today))
         events.append(SlotSet("topik", topic))
         return events
-
-
-def _ask_topic(service_name: str | None, service: str | None, mpp: str | None) -> Reply:
-    entities = {k: v for k, v in {"layanan": service, "mpp": mpp}.items() if v}
-    about = f" tentang {service_name}" if service_name else ""
-    choices = tuple(
-        Choice(title, intent, entities)
-        for title, intent in (
-            ("Syarat", "tanya_syarat"),
-            ("Biaya", "tanya_biaya"),
-            ("Lama proses", "tanya_lama_proses"),
-            ("Jam buka", "tanya_jadwal"),
-            ("Lokasi", "tanya_lokasi"),
-        )
-    )
-    return Reply(f"Apa yang ingin Anda ketahui{about}?", choices)

@@ -1,35 +1,76 @@
-"""What the actions share: access to the core, the clock, and reply rendering."""
+"""What the actions share: the core they adapt, blocking calls off the event loop, reply rendering.
+
+An action reads slots and the latest message, calls the core, and renders the core's
+reply; it decides nothing about bookings or answers itself. Every call that may touch
+the database (the catalogue's freshness check included) runs in a worker thread
+(``blocking``), so one slow query never stalls the other conversations the action
+server is serving.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import date, datetime
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
+from mpp.clock import Clock
+from mpp.queue.service import QueueService
 from mpp.replies import Choice, Reply
 
-DEFAULT_TZ = ZoneInfo("Asia/Jakarta")
+T = TypeVar("T")
 
 
 class CatalogueSource(Protocol):
     def get(self) -> Catalogue: ...
 
 
-def default_catalogue() -> CatalogueSource:
-    from mpp.wiring import get_core
+class CoreAccess(Protocol):
+    """What actions use of the core (``mpp.wiring.Core`` in the action server; fakes in tests)."""
 
-    return get_core().catalogue
+    @property
+    def catalogue(self) -> CatalogueSource: ...
+
+    @property
+    def bookings(self) -> BookingService: ...
+
+    @property
+    def queue(self) -> QueueService: ...
+
+    @property
+    def clock(self) -> Clock: ...
 
 
-def today_for(catalogue: Catalogue, mpp_code: str | None) -> date:
-    mpp = catalogue.mpp(mpp_code)
-    tz = ZoneInfo(mpp.timezone) if mpp else DEFAULT_TZ
-    return datetime.now(tz).date()
+async def blocking(fn: Callable[..., T], *args: Any) -> T:
+    """Run a call that may wait on the database in a worker thread."""
+    return await asyncio.to_thread(fn, *args)
+
+
+class UsesCore:
+    """Mixin (not an Action itself: rasa_sdk registers every Action subclass by its name)."""
+
+    def __init__(self, core: CoreAccess | None = None) -> None:
+        self._core = core
+
+    @property
+    def core(self) -> CoreAccess:
+        if self._core is None:
+            from mpp.wiring import get_core
+
+            self._core = get_core()
+        return self._core
+
+    async def catalogue(self) -> Catalogue:
+        return await blocking(self.core.catalogue.get)
+
+    def now(self) -> datetime:
+        return self.core.clock()
 
 
 def payload(choice: Choice) -> str:
@@ -39,7 +80,9 @@ def payload(choice: Choice) -> str:
     return f"/{choice.intent}{json.dumps(dict(choice.entities), ensure_ascii=False)}"
 
 
-def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+def send(dispatcher: CollectingDispatcher, reply: Reply | str) -> None:
+    if isinstance(reply, str):
+        reply = Reply(reply)
     buttons = [{"title": c.title, "payload": payload(c)} for c in reply.choices]
     kwargs: dict[str, Any] = {"text": reply.text}
     if buttons:
@@ -60,6 +103,10 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         )
 
 
+def intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
 def latest_entities(tracker: Tracker, entity: str) -> list[str]:
     return [str(e["value"]) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
@@ -67,31 +114,3 @@ def latest_entities(tracker: Tracker, entity: str) -> list[str]:
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
     values = latest_entities(tracker, entity)
     return values[0] if values else None
-
-
-def default_bookings():  # type: ignore[no-untyped-def]
-    from mpp.wiring import get_core
-
-    return get_core().bookings
-
-
-def resolve_personal(sender: str, text: str | None) -> str | None:
-    """The NIK or phone number behind a token in ``text`` (tokens belong to one conversation).
-
-    Raw digits (a message that did not pass through bot.rasa_channel) are returned as they are.
-    """
-    import re
-
-    from mpp.privacy import TOKEN_PATTERN
-    from mpp.privacy_store import resolve_token
-    from mpp.wiring import get_core
-
-    if not text:
-        return None
-    match = TOKEN_PATTERN.search(text)
-    if match is None:
-        digits = re.sub(r"[^\d+]", "", text)
-        return digits or None
-    core = get_core()
-    with core.uow() as uow:
-        return resolve_token(uow.session, core.crypto, sender, match.group(0))

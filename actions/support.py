@@ -7,33 +7,26 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import CatalogueSource, default_catalogue, latest_entity, send
+from actions.runtime import UsesCore, intent, latest_entity, send
 from mpp.complaints import complaint_reply
 from mpp.suggest import fallback_reply
 
 
-class ActionJawabPengaduan(Action):
-    def __init__(self, catalogue: CatalogueSource | None = None) -> None:
-        self._catalogue = catalogue
-
+class ActionJawabPengaduan(UsesCore, Action):
     def name(self) -> str:
         return "action_jawab_pengaduan"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        catalogue = (self._catalogue or default_catalogue()).get()
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        catalogue = await self.catalogue()
         mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
-        send(dispatcher, complaint_reply(catalogue, mpp, wants_officer=intent == "minta_petugas"))
+        send(dispatcher, complaint_reply(catalogue, mpp, wants_officer=intent(tracker) == "minta_petugas"))
         return []
 
 
-class ActionFallbackLayanan(Action):
+class ActionFallbackLayanan(UsesCore, Action):
     """Low NLU confidence: offer the likely services as buttons, never a confident guess."""
-
-    def __init__(self, catalogue: CatalogueSource | None = None) -> None:
-        self._catalogue = catalogue
 
     def name(self) -> str:
         return "action_fallback_layanan"
@@ -41,7 +34,7 @@ class ActionFallbackLayanan(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        catalogue = (self._catalogue or default_catalogue()).get()
+        catalogue = await self.catalogue()
         message = tracker.latest_message
         ranked = [i.get("name") for i in message.get("intent_ranking", []) if i.get("name")]
         reply = fallback_reply(

@@ -27,10 +27,12 @@ from mpp.booking.model import Booking, BookingRequest
 from mpp.booking.service import BookingService
 from mpp.booking.slots import day_slots
 from mpp.catalogue.loader import read_catalogue
+from mpp.clock import fixed_clock
 from mpp.config import PROJECT_ROOT
-from mpp.db.engine import make_engine, make_session_factory
+from mpp.db.engine import make_engine
 from mpp.privacy import Crypto, Keys
 from mpp.wiring import upgrade_database
+from testkit.core import on_database
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 DAYS = [date(2026, 11, 30)] + [date(2026, 12, d) for d in (1, 2, 3, 4, 7, 8, 9, 10, 11)]  # open weekdays in the window
@@ -48,7 +50,7 @@ def catalogue(quota: int):  # type: ignore[no-untyped-def]
 
 
 def service(url: str, cat) -> BookingService:  # type: ignore[no-untyped-def]
-    return BookingService(make_session_factory(make_engine(url)), lambda: cat, Crypto(KEYS), now=lambda: NOW)
+    return on_database(url, cat, fixed_clock(NOW), crypto=Crypto(KEYS)).bookings
 
 
 def run(url: str, attempts: int, threads: int, quota: int, slots_used: int) -> tuple[float, int]:

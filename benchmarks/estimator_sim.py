@@ -27,8 +27,9 @@ from mpp.catalogue.store import save_catalogue
 from mpp.config import PROJECT_ROOT
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
-from mpp.queue.service import QueueService, Staff
+from mpp.queue.service import Staff
 from mpp.wiring import upgrade_database
+from testkit.core import on_database
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -45,7 +46,7 @@ def simulate(seed: int, counters: int, per_hour: float) -> None:
             save_catalogue(uow.session, read_catalogue(PROJECT_ROOT / "data" / "catalogue"))
             uow.commit()
         clock = {"now": datetime(2026, 12, 1, 7, 30, tzinfo=WIB)}
-        queue = QueueService(factory, lambda: cat, now=lambda: clock["now"])
+        queue = on_database(factory, cat, lambda: clock["now"]).queue
         staff = [Staff(i, "kota_bogor", "disdukcapil", str(i)) for i in range(1, counters + 1)]
         events: list[tuple[datetime, int, str, int]] = []  # (time, seq, kind, counter index or 0)
         seq = 0

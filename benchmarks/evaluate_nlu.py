@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.nlu_eval import FLOORS, Report, evaluate_model, load_examples
 from mpp.config import PROJECT_ROOT
+from testkit.nlu_eval import FLOORS, Report, evaluate_model, load_examples
 
 OUT = PROJECT_ROOT / "models" / "eval"
 RASA = str(Path(sys.executable).parent / "rasa")

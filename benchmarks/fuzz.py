@@ -20,70 +20,14 @@ import json
 import logging
 import os
 import random
-import string
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from mpp.text import citizen_text
-
-HOSTILE = [
-    "",
-    " ",
-    "\n\n\t",
-    "'; DROP TABLE booking; --",
-    "1 OR 1=1",
-    '" OR ""="',
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "**bold** _it_ [klik](javascript:alert(1)) `code`",
-    "{{7*7}} ${7*7} {% debug %} #{7*7}",
-    '/tanya_biaya{"layanan": "paspor"}',
-    "/restart",
-    "/session_start",
-    "\x00\x01\x02\x07\x1b[31m",
-    "\u202eabc\u202d",
-    "🙏🏽🔥💯" * 50,
-    "ا لسلام عليكم",
-    "你好" * 20,
-    "ก" * 300,
-    "3271045708900001" * 30,
-    "9" * 500,
-    "NIKREFAAAAAAAAAA",
-    "%s%s%s%n",
-    "../../etc/passwd",
-    "null",
-    "undefined",
-    "NaN",
-    "\ufeff\u200b\u200d",
-    "A" * 10_000,
-]
-
-
-def hostile_messages(count: int, seed: int = 1) -> list[str]:
-    rng = random.Random(seed)
-    alphabet = string.printable + "ăéîøüßçñ€£¥©®™✓✗←↑→↓∞≈≠≤≥αβγδ" + "".join(chr(c) for c in range(0x1F600, 0x1F640))
-    out = []
-    for i in range(count):
-        kind = i % 4
-        if kind == 0:
-            out.append(rng.choice(HOSTILE))
-        elif kind == 1:
-            out.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200))))
-        elif kind == 2:
-            base = rng.choice(["syarat ktp", "biaya paspor brp", "mau antri kk besok", "batal", "ya", "cek antrean"])
-            out.append(f"{base} {rng.choice(HOSTILE)[:200]}")
-        else:
-            out.append("".join(chr(rng.randint(1, 0xFFFF)) for _ in range(rng.randint(1, 60))).replace("\ud800", ""))
-    return [m.encode("utf-8", "replace").decode("utf-8", "replace") for m in out]
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+from testkit.hostile import RAW_BODIES, hostile_messages, mutate
+from testkit.processes import rss_kb
 
 
 async def fuzz_rest(url: str, token: str, messages: list[str], concurrency: int = 8, senders: int = 200) -> Counter:
@@ -125,10 +69,9 @@ async def fuzz_gateway(
     import hashlib
     import hmac
 
-    from tests.gateway_harness import TELEGRAM_SECRET, WA_APP_SECRET, start
-    from tests.integration.test_gateway_fuzz import RAW_BODIES, mutate
-    from tests.stubs.graph_api import webhook_body
-    from tests.stubs.telegram_api import text_update
+    from testkit.gateway_harness import TELEGRAM_SECRET, WA_APP_SECRET, start
+    from testkit.stubs.graph_api import webhook_body
+    from testkit.stubs.telegram_api import text_update
 
     rng = random.Random(seed)
     harness = await start(db_url, rasa_url=rasa_url, keys=keys, rasa_rest_token=token, workers=16)
@@ -196,8 +139,8 @@ def main() -> None:
     import argparse
     import tempfile
 
-    from benchmarks.prod_stack import start_prod_stack
-    from benchmarks.suite import database
+    from testkit.prod_stack import start_prod_stack
+    from testkit.stack import database
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=10_000, help="messages through each of REST and the webhooks")

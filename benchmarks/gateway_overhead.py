@@ -22,10 +22,10 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.nlu_eval import load_examples
-from benchmarks.stack import start_stack
-from tests.gateway_harness import start
-from tests.stubs.telegram_api import text_update
+from testkit.gateway_harness import start
+from testkit.nlu_eval import load_examples
+from testkit.stack import start_stack
+from testkit.stubs.telegram_api import text_update
 
 FAQ = {"tanya_syarat", "tanya_biaya", "tanya_jadwal", "tanya_lokasi", "tanya_lama_proses"}
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import hstack
 
-from benchmarks.fuzz import hostile_messages
-from benchmarks.nlu_eval import load_examples, quiet_rasa
 from mpp.config import PROJECT_ROOT
+from testkit.hostile import hostile_messages
+from testkit.nlu_eval import load_examples, quiet_rasa
 
 
 def main() -> None:

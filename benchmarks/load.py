@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from benchmarks.nlu_eval import load_examples
+from testkit.nlu_eval import load_examples
 
 FAQ_INTENTS = {
     "tanya_syarat",

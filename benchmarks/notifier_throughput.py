@@ -23,7 +23,7 @@ from bot.notifier import Notifier
 from bot.ratelimit import Limiter
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
-from mpp.queue import outbox
+from mpp.notify_outbox import Notice, SqlOutbox
 from mpp.wiring import upgrade_database
 
 
@@ -48,7 +48,7 @@ async def run(count: int, rate: float, burst: float, transport: str) -> None:
         with UnitOfWork(factory, write=True) as uow:
             for i in range(count):
                 chat = f"telegram:{i % 200}"
-                outbox.add(uow.session, chat_id=chat, kind="bench", text=f"pesan {i}", dedupe_key=f"b{i}", now=now)
+                SqlOutbox(uow.session).add(Notice(chat, "bench", f"pesan {i}", f"b{i}"), now)
             uow.commit()
         channel = FakeChannel()
         limiter = Limiter(global_rate=rate, global_burst=burst, chat_rate=1, chat_burst=5)

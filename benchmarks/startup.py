@@ -15,8 +15,8 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.stack import MODEL, free_port, rasa_run
 from mpp.config import PROJECT_ROOT
+from testkit.stack import MODEL, free_port, rasa_run
 
 
 def process_ready_seconds(model: Path) -> float:
@@ -54,7 +54,7 @@ def process_ready_seconds(model: Path) -> float:
 def agent_load_seconds(model: Path) -> float:
     from rasa.core.agent import Agent
 
-    from benchmarks.nlu_eval import quiet_rasa
+    from testkit.nlu_eval import quiet_rasa
 
     quiet_rasa()
     start = time.perf_counter()

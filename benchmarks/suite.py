@@ -43,11 +43,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.fuzz import rss_kb
 from benchmarks.load import FIXED_NOW, Load, Turn, faq_texts, percentile
-from benchmarks.prod_stack import ProdStack, start_prod_stack
-from benchmarks.stack import BIN, load_demo_catalogue
 from mpp.config import PROJECT_ROOT
+from testkit.processes import rss_kb
+from testkit.prod_stack import ProdStack, start_prod_stack
+from testkit.stack import BIN, clear_bookings, database
 
 OUT = PROJECT_ROOT / "models" / "bench"
 STOCK_CONFIG = PROJECT_ROOT / "benchmarks" / "configs" / "stock_rasa_init.yml"
@@ -104,41 +104,6 @@ def train(name: str, config: Path, force: bool) -> tuple[Path, float, float, boo
     seconds, peak = time.perf_counter() - started, usage.ru_maxrss / 1024
     stamp.write_text(json.dumps({"digest": digest, "seconds": seconds, "peak_mb": peak}))
     return model, seconds, peak, True
-
-
-# ---- database ----------------------------------------------------------------------
-def database(work: Path, postgres: str | None, name: str = "mpp_bench") -> str:
-    """A fresh core database with the demo catalogue: PostgreSQL when reachable, else SQLite."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    from mpp.db.engine import make_engine
-
-    url = f"sqlite:///{work / 'mpp.db'}"
-    if postgres:
-        try:
-            admin = make_engine(postgres)
-            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
-        except Exception as exc:  # no PostgreSQL here: SQLite, and say so
-            print(f"PostgreSQL unavailable ({exc.__class__.__name__}): the core runs on SQLite")
-    load_demo_catalogue(url)
-    return url
-
-
-def clear_bookings(url: str) -> None:
-    from sqlalchemy import text
-
-    from mpp.db.engine import make_engine
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        for table in ("notification", "ticket", "slot_usage", "booking", "lookup_attempt", "pii_token"):
-            conn.execute(text(f"DELETE FROM {table}"))
-    engine.dispose()
 
 
 # ---- one configuration -------------------------------------------------------------

@@ -27,8 +27,6 @@ from mpp.text import citizen_text
 
 logger = logging.getLogger(__name__)
 
-rasa_speedups.apply()
-
 
 def redact(text: str, sender: str) -> str:
     """The message with every NIK and phone number replaced by a stored token."""
@@ -57,6 +55,12 @@ class PrivateRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Any) -> Any:
+        """Rasa builds its channels once per worker at start-up: the one place the speed-ups are applied."""
+        rasa_speedups.apply()
+        return super().from_credentials(credentials)
 
     async def _extract_sender(self, req: Request) -> Any:
         expected = os.environ.get("RASA_REST_TOKEN")

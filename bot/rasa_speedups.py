@@ -1,71 +1,143 @@
-"""Hot spots of a Rasa 3.6 turn, removed without changing what Rasa does.
+"""Speed-ups of a Rasa 3.6 worker's turn that change how fast, never what Rasa does.
 
-py-spy on a Rasa worker under the benchmark suite's traffic (benchmarks/suite.py):
+Each entry of ``PATCHES`` replaces one Rasa internal, names the Rasa version it was
+written against, and says why it is safe. Rules:
 
-* 48% of the worker's time went to ``RemoteAction._validate_action_result``: it calls
-  ``jsonschema.validate``, which checks the (constant) response schema itself and builds
-  a new validator on every action call. Here the schema is checked once and the validator
-  kept; every action server response is still validated, with the same error.
-* 11% went to ``Event.resolve_by_type``, which walks every subclass of ``Event`` for every
-  event of every tracker it reads from the store. Here a found class is remembered by its
-  type name; unknown names still go the original way (default, "topic", error).
+* Applied from one place only: ``bot.rasa_channel.PrivateRestInput.from_credentials``,
+  which Rasa calls once per worker at start-up when it builds its channels. Nothing is
+  patched by importing a module.
+* A patch written for another Rasa version is refused with a warning and that part of
+  Rasa stays as shipped: internals change between releases, and a patch that no longer
+  fits would change behaviour silently. Re-check and re-date the table when Rasa moves.
+* ``apply()`` returns a handle whose ``undo()`` puts every replaced attribute back;
+  tests apply and undo per test, so no other test runs on patched Rasa.
+* ``MPP_RASA_SPEEDUPS=0`` applies none (the benchmark suite's ``ours-1w-stockrasa``).
+* ``MPP_ACTION_EVENTS`` (default 60, at least 1): how many of the latest events an
+  action call carries. Our actions read slots, the latest message and the active form,
+  never old events, and rasa_sdk's form validation looks back only to the last action,
+  so the full history (up to ``TRACKER_MAX_EVENTS``) is not sent; the state (slots,
+  latest message, active loop) always is. Raise it for an action that reads history.
+* Shared action-server sessions are closed when the server stops.
 
-* Then 13% went to JSON-encoding action calls: each one carries the conversation's whole
-  event history (up to TRACKER_MAX_EVENTS) to the action server. Our actions read slots,
-  the latest message and the active form, never old events; rasa_sdk's form validation
-  looks back only to the last action. So an action call carries the last
-  ``MPP_ACTION_EVENTS`` events (default 60), with the full state (slots, latest message,
-  active loop) as before. (The domain goes only to the form validation actions that need
-  it: ``enable_selective_domain`` in the endpoints, ``send_domain`` in domain.yml.)
-
-Measured again at 52 turns/s (benchmarks/suite.py --profile):
-
-* jsonschema still took 7%: the events schema is a ``oneOf`` over 23 event kinds, walked
-  for every event. The schema is now also compiled to Python by fastjsonschema; what it
-  accepts is accepted, anything it refuses goes through jsonschema as before (same error).
-* 4% went to opening an aiohttp session and a TCP connection for every action call.
-  Action calls now share one session per endpoint and event loop (connections kept
-  alive for 2 s, under the action server's 5 s), and its JSON is written by orjson.
-* ~5% went to deep copies and text made only for debug log lines, at info level.
-  They are made only when debug logging is on.
-* 5% went to matching every rule against every state of the conversation; past a
-  rule's length the match always holds, so only the longest rule's length is walked.
-* 16% went to ``states_for_tracker_history``: each policy at each step replays the whole
-  tracker. The walk over a tracker now goes on from where it stopped while only plain
-  events were added (see ``_states_continue_where_they_stopped``).
-
-tests/nlu/test_policy_speedups.py replays 3,300 predictions (stories, rules, and the same
-after 40 others: trackers of 280 events) with and without these: every policy's
-prediction, the states and the rules that apply are the same.
-
-Applied when Rasa imports our REST channel (credentials.yml) or tracker store
-(endpoints), i.e. in every Rasa process of ours. ``MPP_RASA_SPEEDUPS=0`` turns them off:
-the benchmark suite's ``ours-1w-stockrasa`` configuration measures their effect.
+What each patch is worth was measured with the benchmark suite; the figures are in the
+README (*Measuring*). tests/nlu/test_policy_speedups.py replays 3,300 predictions with and
+without the patches and finds every prediction, dialogue state and applicable rule equal.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-_applied = False
+logger = logging.getLogger(__name__)
+
+WRITTEN_FOR = "3.6.21"
+DEFAULT_ACTION_EVENTS = 60
+_MISSING = object()
 
 
-def apply() -> None:
+class Patcher:
+    """Replaces attributes and remembers the originals (as stored: a staticmethod stays one)."""
+
+    def __init__(self) -> None:
+        self._originals: list[tuple[Any, str, Any]] = []
+
+    def replace(self, owner: Any, name: str, value: Any) -> Any:
+        """Put ``value`` at ``owner.name``; returns what was there (as ``getattr`` sees it)."""
+        stored = vars(owner).get(name, _MISSING) if hasattr(owner, "__dict__") else _MISSING
+        current = getattr(owner, name)
+        self._originals.append((owner, name, stored))
+        setattr(owner, name, value)
+        return current
+
+    def undo(self) -> None:
+        for owner, name, stored in reversed(self._originals):
+            if stored is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, stored)
+        self._originals.clear()
+
+
+@dataclass(frozen=True)
+class Settings:
+    action_events: int = DEFAULT_ACTION_EVENTS
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    why: str  # what it removes from a turn, and why the result is the same
+    rasa: str  # the Rasa version it was written against
+    install: Callable[[Patcher, Settings], None]
+
+
+@dataclass
+class Applied:
+    """What ``apply()`` changed; ``undo()`` restores Rasa as it was."""
+
+    names: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    _patcher: Patcher = field(default_factory=Patcher)
+
+    def undo(self) -> None:
+        global _applied
+        self._patcher.undo()
+        if _applied is self:
+            _applied = None
+
+
+_applied: Applied | None = None
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    raw = env.get("MPP_ACTION_EVENTS", str(DEFAULT_ACTION_EVENTS))
+    try:
+        keep = int(raw)
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        raise ValueError(f"MPP_ACTION_EVENTS must be a whole number of events, at least 1 (got {raw!r})")
+    return Settings(action_events=keep)
+
+
+def apply(env: Mapping[str, str] | None = None, rasa_version: str | None = None) -> Applied:
+    """Apply every patch written for the running Rasa, once per process; see the module docstring."""
     global _applied
-    if _applied or os.environ.get("MPP_RASA_SPEEDUPS", "1") == "0":
-        return
-    _applied = True
-    _cache_action_result_validator()
-    _cache_event_types()
-    _share_action_sessions()
-    _skip_debug_only_work()
-    _rules_look_back_their_length()
-    _states_continue_where_they_stopped()
-    _recent_events_to_actions(int(os.environ.get("MPP_ACTION_EVENTS", "60")))
+    if _applied is not None:
+        return _applied
+    env = os.environ if env is None else env
+    applied = Applied()
+    if env.get("MPP_RASA_SPEEDUPS", "1") == "0":
+        logger.info("Rasa speed-ups off (MPP_RASA_SPEEDUPS=0)")
+        _applied = applied
+        return applied
+    settings = settings_from(env)
+    if rasa_version is None:
+        import rasa
+
+        rasa_version = rasa.__version__
+    for patch in PATCHES:
+        if patch.rasa != rasa_version:
+            logger.warning(
+                "Rasa speed-up %r not applied: written for Rasa %s, this is Rasa %s (left as shipped)",
+                patch.name,
+                patch.rasa,
+                rasa_version,
+            )
+            applied.refused.append(patch.name)
+            continue
+        patch.install(applied._patcher, settings)
+        applied.names.append(patch.name)
+    _applied = applied
+    return applied
 
 
-def _cache_action_result_validator() -> None:
+def _cache_action_result_validator(p: Patcher, _: Settings) -> None:
     from jsonschema import ValidationError
     from jsonschema.exceptions import best_match
     from jsonschema.validators import validator_for
@@ -91,7 +163,7 @@ def _cache_action_result_validator() -> None:
             raise error
         return True
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    p.replace(RemoteAction, "_validate_action_result", _validate_action_result)
 
 
 def _compile_response_check(schema: dict[str, Any]) -> Any:
@@ -131,7 +203,7 @@ def _compile_response_check(schema: dict[str, Any]) -> Any:
     return check
 
 
-def _cache_event_types() -> None:
+def _cache_event_types(p: Patcher, _: Settings) -> None:
     from rasa.shared.core.events import Event
 
     original = Event.resolve_by_type
@@ -145,12 +217,20 @@ def _cache_event_types() -> None:
                 found[type_name] = cls
         return cls
 
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+    p.replace(Event, "resolve_by_type", staticmethod(resolve_by_type))
 
 
-def _share_action_sessions() -> None:
-    import asyncio
+_sessions: list[Any] = []  # aiohttp sessions shared by action calls, closed when the server stops
 
+
+async def close_shared_sessions() -> None:
+    while _sessions:
+        session = _sessions.pop()
+        if not session.closed:
+            await session.close()
+
+
+def _share_action_sessions(p: Patcher, _: Settings) -> None:
     import aiohttp
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
@@ -186,12 +266,29 @@ def _share_action_sessions() -> None:
                 json_serialize=_json,
             )
             self.__dict__["_mpp_session"], self.__dict__["_mpp_loop"] = shared, loop
+            _sessions.append(shared)
         return _Shared(shared)
 
-    EndpointConfig.session = session  # type: ignore[method-assign]
+    p.replace(EndpointConfig, "session", session)
 
 
-def _skip_debug_only_work() -> None:
+def _close_sessions_on_stop(p: Patcher, _: Settings) -> None:
+    """Rasa's own shutdown listener (``close_resources``, registered after the channels
+    are built) also closes the action-call sessions."""
+    from rasa.core import run
+
+    original = run.close_resources
+
+    async def close_resources(app: Any, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            await original(app, loop)
+        finally:
+            await close_shared_sessions()
+
+    p.replace(run, "close_resources", close_resources)
+
+
+def _skip_debug_only_work(p: Patcher, _: Settings) -> None:
     """Debug-log arguments are built only when debug logging is on.
 
     Rasa deep-copies states, events and parse data for ``structlogger.debug(...)`` calls,
@@ -213,7 +310,7 @@ def _skip_debug_only_work() -> None:
         def deepcopy(value: Any, memo: Any = None, log: logging.Logger = log) -> Any:
             return copy.deepcopy(value, memo) if log.isEnabledFor(logging.DEBUG) else value
 
-        module.copy = types.SimpleNamespace(copy=copy.copy, deepcopy=deepcopy)  # type: ignore[attr-defined]
+        p.replace(module, "copy", types.SimpleNamespace(copy=copy.copy, deepcopy=deepcopy))
 
     format_states = RulePolicy.format_tracker_states
     log = logging.getLogger(rule_policy.__name__)
@@ -221,10 +318,10 @@ def _skip_debug_only_work() -> None:
     def format_tracker_states(states: list[dict]) -> str:
         return format_states(states) if log.isEnabledFor(logging.DEBUG) else ""
 
-    RulePolicy.format_tracker_states = staticmethod(format_tracker_states)  # type: ignore[method-assign,assignment]
+    p.replace(RulePolicy, "format_tracker_states", staticmethod(format_tracker_states))
 
 
-def _rules_look_back_their_length() -> None:
+def _rules_look_back_their_length(p: Patcher, _: Settings) -> None:
     """Matching rules against a conversation looks back only as far as the longest rule.
 
     ``RulePolicy._get_possible_keys`` walks back over every state of the tracker and
@@ -245,10 +342,10 @@ def _rules_look_back_their_length() -> None:
             states = states[-known[2] :]
         return original(self, lookup, states)
 
-    RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[method-assign]
+    p.replace(RulePolicy, "_get_possible_keys", _get_possible_keys)
 
 
-def _states_continue_where_they_stopped() -> None:
+def _states_continue_where_they_stopped(p: Patcher, _: Settings) -> None:
     """A tracker's dialogue states are worked out once per turn, not once per policy and step.
 
     ``Domain.states_for_tracker_history`` replays the whole tracker into a fresh copy and
@@ -373,10 +470,11 @@ def _states_continue_where_they_stopped() -> None:
         step(self, final, states, False, *args)
         return states
 
-    Domain.states_for_tracker_history = states_for_tracker_history  # type: ignore[method-assign]
+    p.replace(Domain, "states_for_tracker_history", states_for_tracker_history)
 
 
-def _recent_events_to_actions(keep: int) -> None:
+def _recent_events_to_actions(p: Patcher, settings: Settings) -> None:
+    """An action call carries the last ``MPP_ACTION_EVENTS`` events and the whole current state."""
     import rasa
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.domain import Domain
@@ -384,7 +482,7 @@ def _recent_events_to_actions(keep: int) -> None:
 
     def _action_call_format(self: RemoteAction, tracker: DialogueStateTracker, domain: Domain) -> dict[str, Any]:
         state = tracker.current_state(EventVerbosity.NONE)
-        state["events"] = [event.as_dict() for event in list(tracker.events)[-keep:]]
+        state["events"] = [event.as_dict() for event in list(tracker.events)[-settings.action_events :]]
         result = {
             "next_action": self._name,
             "sender_id": tracker.sender_id,
@@ -395,4 +493,57 @@ def _recent_events_to_actions(keep: int) -> None:
             result["domain"] = domain.as_dict()
         return result
 
-    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
+    p.replace(RemoteAction, "_action_call_format", _action_call_format)
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(
+        "action responses: one compiled validator",
+        "jsonschema built a new validator and re-checked the constant schema on every action call; "
+        "the same schema now decides through a compiled check, and jsonschema words any refusal",
+        WRITTEN_FOR,
+        _cache_action_result_validator,
+    ),
+    Patch(
+        "event classes remembered by name",
+        "Event.resolve_by_type walked every Event subclass for every stored event; a found class is kept",
+        WRITTEN_FOR,
+        _cache_event_types,
+    ),
+    Patch(
+        "one HTTP session per action endpoint",
+        "each action call opened a session and a TCP connection; calls now share one (orjson bodies)",
+        WRITTEN_FOR,
+        _share_action_sessions,
+    ),
+    Patch(
+        "shared sessions closed at shutdown",
+        "the sessions above are closed by Rasa's own after_server_stop listener",
+        WRITTEN_FOR,
+        _close_sessions_on_stop,
+    ),
+    Patch(
+        "debug-only copies skipped at info level",
+        "deep copies and state text made only for debug log lines are made only when debug logging is on",
+        WRITTEN_FOR,
+        _skip_debug_only_work,
+    ),
+    Patch(
+        "rules matched over their own length",
+        "past the longest rule's length a rule match always holds: only that many states are walked",
+        WRITTEN_FOR,
+        _rules_look_back_their_length,
+    ),
+    Patch(
+        "dialogue states continue where they stopped",
+        "each policy replayed the whole tracker at every step; the walk now goes on from the last one",
+        WRITTEN_FOR,
+        _states_continue_where_they_stopped,
+    ),
+    Patch(
+        "action calls carry the latest MPP_ACTION_EVENTS events",
+        "the whole history was JSON-encoded into every action call; actions read only the current state",
+        WRITTEN_FOR,
+        _recent_events_to_actions,
+    ),
+)

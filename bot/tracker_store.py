@@ -25,11 +25,8 @@ from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
-from bot import rasa_speedups
 from bot.fast_json import dumps, loads
 from bot.redis_twin import AsyncTwin
-
-rasa_speedups.apply()  # this module is imported by every production Rasa worker
 
 DEFAULT_MAX_EVENTS = 120  # ~15 whole turns; every policy featurises the whole kept history on every step
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape as e
 
 from mpp.catalogue.model import Catalogue, Mpp
-from mpp.queue.service import Ticket
+from mpp.queue.service import TicketView as Ticket
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1c2330}

@@ -13,6 +13,7 @@ from typing import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from mpp import booking_commands
 from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
 from mpp.catalogue.store import load_from_db, save_catalogue
 from mpp.config import load_settings
@@ -247,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("--reason", required=True, help='shown to citizens, e.g. "blanko KTP-el habis"')
     close.add_argument("--service", help="only this service (default: the whole MPP)")
     close.set_defaults(func=cmd_outage_add)
+    booking_commands.register(sub)
     return parser
 
 

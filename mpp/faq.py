@@ -12,21 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mpp.catalogue.model import JENIS_LABELS, Catalogue, Contact, Mpp, Service
-from mpp.replies import Choice, Location, Reply
+from mpp.replies import POPULAR_SERVICES, Choice, Location, Reply
 from mpp.text import bullets, join_names, rupiah, tanggal, weekly_hours
 
-# Offered when we must ask which service: the most asked-about ones (WhatsApp lists hold 10 rows).
-POPULAR_SERVICES = (
-    "ktp_el",
-    "kk",
-    "akta_kelahiran",
-    "kia",
-    "skck",
-    "paspor",
-    "sim",
-    "pajak_kendaraan",
-    "bpjs_kesehatan",
-)
 TOPICS = (
     "tanya_syarat",
     "tanya_biaya",
@@ -118,6 +106,21 @@ def ask_service(catalogue: Catalogue, question: Question) -> Reply:
         "(misalnya: KTP, akta kelahiran, NPWP, PBG, nikah).",
         choices,
     )
+
+
+def ask_topic(catalogue: Catalogue, service_code: str | None, mpp_code: str | None) -> Reply:
+    """A bare service or MPP without a question ("kalau NIB?" as the first message): what to know?"""
+    service = catalogue.service(service_code)
+    entities = {k: v for k, v in {"layanan": service_code, "mpp": mpp_code}.items() if v}
+    about = f" tentang {service.name}" if service else ""
+    topics = (
+        ("Syarat", "tanya_syarat"),
+        ("Biaya", "tanya_biaya"),
+        ("Lama proses", "tanya_lama_proses"),
+        ("Jam buka", "tanya_jadwal"),
+        ("Lokasi", "tanya_lokasi"),
+    )
+    return Reply(f"Apa yang ingin Anda ketahui{about}?", tuple(Choice(t, i, entities) for t, i in topics))
 
 
 def ask_mpp(catalogue: Catalogue, question: Question) -> Reply:

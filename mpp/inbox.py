@@ -18,7 +18,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from mpp.booking.codes import ALPHABET
+from mpp.codes import ALPHABET
 from mpp.db.inbox_tables import ButtonRow, InboundMessageRow
 
 LEASE_SECONDS = 60

@@ -1,6 +1,11 @@
-"""Claiming notifications from the outbox: due, leased, retried with back-off, or dead.
+"""The notification outbox: written with the change it reports, claimed and sent by the notifier.
 
-A claim is a lease: if the notifier dies after sending but before marking the row
+Writing (``SqlOutbox``): a notice is inserted in the same transaction as the change it
+reports, so a call to the counter is never recorded without its "silakan menuju loket"
+message, nor a message sent for a call that did not happen. ``dedupe_key`` makes
+writing the same notice twice harmless.
+
+Claiming: due, leased, retried with back-off, or dead. A claim is a lease: if the notifier dies after sending but before marking the row
 sent, the lease runs out and the row is sent again — the only way a citizen can
 get a message twice. A message that can never be delivered (the user blocked the
 bot) is marked dead and listed in the console instead of being retried forever.
@@ -10,14 +15,73 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from mpp.db.queue_tables import NotificationRow
+from mpp.db.sql import insert_ignore
 
 LEASE = timedelta(seconds=60)
 BACKOFF = (5, 20, 60, 300, 900, 3600)  # seconds; after these, the message is dead
+
+
+REMINDERS = ("reminder_day", "reminder_hour")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to one chat; ``due_at`` None means as soon as possible."""
+
+    chat_id: str
+    kind: str
+    text: str
+    dedupe_key: str
+    due_at: datetime | None = None
+    booking_id: int | None = None
+
+
+class Outbox(Protocol):
+    def add(self, notice: Notice, now: datetime) -> None: ...
+
+    def cancel_reminders(self, booking_id: int) -> None:
+        """Reminders of this booking not sent yet are not sent at all."""
+
+
+class SqlOutbox:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, notice: Notice, now: datetime) -> None:
+        insert_ignore(
+            self.session,
+            NotificationRow,
+            {
+                "chat_id": notice.chat_id,
+                "kind": notice.kind,
+                "text": notice.text,
+                "dedupe_key": notice.dedupe_key,
+                "booking_id": notice.booking_id,
+                "due_at": notice.due_at or now,
+                "status": "pending",
+                "attempts": 0,
+                "created_at": now,
+            },
+            ["dedupe_key"],
+        )
+
+    def cancel_reminders(self, booking_id: int) -> None:
+        self.session.execute(
+            update(NotificationRow)
+            .where(
+                NotificationRow.booking_id == booking_id,
+                NotificationRow.status == "pending",
+                NotificationRow.kind.in_(REMINDERS),
+            )
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        )
 
 
 @dataclass(frozen=True)

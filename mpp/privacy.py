@@ -23,7 +23,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from mpp.booking.codes import ALPHABET
+from mpp.codes import ALPHABET
 from mpp.config import PROJECT_ROOT
 
 LONG_NUMBER = re.compile(r"(?<![\d])\d(?:[ .-]?\d){11,19}(?![\d])")

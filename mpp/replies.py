@@ -9,6 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+# Offered as buttons when we must ask which service: the most asked-about ones, at most ten
+# (a WhatsApp list holds ten rows). Booking offers those of them booked by MPP slot.
+POPULAR_SERVICES = (
+    "ktp_el",
+    "kk",
+    "akta_kelahiran",
+    "kia",
+    "skck",
+    "paspor",
+    "sim",
+    "pajak_kendaraan",
+    "bpjs_kesehatan",
+    "pindah",
+)
+
 
 @dataclass(frozen=True)
 class Choice:

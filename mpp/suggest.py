@@ -5,8 +5,8 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from mpp.catalogue.model import Catalogue
-from mpp.faq import POPULAR_SERVICES, TOPICS
-from mpp.replies import Choice, Reply
+from mpp.faq import TOPICS
+from mpp.replies import POPULAR_SERVICES, Choice, Reply
 
 TOPIC_TITLES = {
     "tanya_syarat": "Syarat",

@@ -1,4 +1,8 @@
-"""Builds the core's collaborators from settings, lazily and once per process."""
+"""Builds the core's collaborators from settings, lazily and once per process.
+
+The composition root: the one clock (``MPP_NOW`` or the system clock), the SQL unit of
+work with its event handlers, and the booking and queue services on top of it.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,17 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from mpp.booking.model import Policy
 from mpp.booking.service import BookingService
 from mpp.catalogue.store import CatalogueProvider
+from mpp.clock import Clock, fixed_clock, system_clock
 from mpp.config import PROJECT_ROOT, Settings, load_settings
 from mpp.db.engine import make_engine, make_session_factory
-from mpp.db.uow import UnitOfWork
+from mpp.events import Handlers
+from mpp.handlers import BookingArrivals, build_handlers
 from mpp.privacy import Crypto, load_keys
 from mpp.queue.service import QueueService
+from mpp.uow import SqlUnitOfWork
 
 
 @dataclass
@@ -41,23 +49,36 @@ class Core:
         return Crypto(load_keys())
 
     @cached_property
-    def bookings(self) -> BookingService:
+    def clock(self) -> Clock:
+        """The one clock of this process: ``MPP_NOW`` (tests only) or the system clock."""
         fixed = self.settings.fixed_now
-        if fixed is not None:
-            return BookingService(self.session_factory, self.catalogue.get, self.crypto, now=lambda: fixed)
-        return BookingService(self.session_factory, self.catalogue.get, self.crypto)
+        return fixed_clock(fixed) if fixed is not None else system_clock
+
+    @cached_property
+    def policy(self) -> Policy:
+        return Policy()
+
+    def uow(self, write: bool = False) -> SqlUnitOfWork:
+        """A unit of work on the core database, with every repository and the event handlers."""
+        return SqlUnitOfWork(
+            self.session_factory,
+            write,
+            handlers=self.handlers,
+            crypto=lambda: self.crypto,
+            arrivals=lambda uow: BookingArrivals(uow.bookings, self.catalogue.get, self.policy),
+        )
+
+    @cached_property
+    def handlers(self) -> Handlers:
+        return build_handlers(self.catalogue.get, self.clock)
+
+    @cached_property
+    def bookings(self) -> BookingService:
+        return BookingService(self.uow, self.catalogue.get, self.crypto, self.policy, self.clock)
 
     @cached_property
     def queue(self) -> QueueService:
-        fixed = self.settings.fixed_now
-        if fixed is not None:
-            return QueueService(
-                self.session_factory, self.catalogue.get, now=lambda: fixed, away_threshold=self.settings.notify_away
-            )
-        return QueueService(self.session_factory, self.catalogue.get, away_threshold=self.settings.notify_away)
-
-    def uow(self, write: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, write=write)
+        return QueueService(self.uow, self.catalogue.get, self.clock, away_threshold=self.settings.notify_away)
 
 
 _core: Core | None = None

@@ -1,12 +1,15 @@
-"""Indonesian date/time expressions in citizens' chat, resolved to ISO values.
+"""Indonesian date/time expressions in citizens' chat, resolved to typed values.
 
 Booking a queue slot needs an exact day and hour, so every expression is
 resolved against the caller's ``now`` (the MPP's local, timezone-aware time).
-Values are local wall-clock times in ``now``'s timezone, written without an
-offset; the booking layer re-attaches the zone.
+``parse`` returns a typed value: ``Dates`` (a day or a range of days), ``Times``
+(a time or a range), ``DateTimes`` (both), or a ``Duration``. Times are local
+wall-clock times in ``now``'s timezone, without a zone; the booking layer
+re-attaches it. ISO strings are only for the Rasa edge (entity values, the gold
+sets): ``parse_iso``, ``DateTimeSpan.iso``.
 
-Value grammar
--------------
+ISO grammar of the values
+-------------------------
 - date ``2026-12-05``; time ``09:00`` (``09:00:15`` when seconds are said);
   date+time ``2026-12-05T09:00``.
 - interval ``start/end`` of any of the above, both ends inclusive:
@@ -53,15 +56,92 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from nlu import datetime_words as W
 
-__all__ = ["DateTimeSpan", "find_spans", "parse"]
+__all__ = ["DateTimeSpan", "DateTimes", "Dates", "Duration", "Times", "Value", "find_spans", "parse", "parse_iso"]
 
 _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)?|[^\w\s]")
 _SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 _Hit = tuple[int, "_Expr"]  # (index after the match, meaning)
 _Day = date  # `_Expr.date` shadows the type inside the class
+MINUTES_PER_HOUR = 60
+HALF_DAY_MINUTES = 12 * MINUTES_PER_HOUR
+LAST_HOUR = 24  # "jam 24" is midnight
+FIRST_24H_HOUR = 13  # 13-24 can only be the 24-hour clock; 1-12 need pagi/siang/sore/malam or a leading zero
+MAX_DAY_OF_MONTH = 31
+MONTHS_IN_YEAR = 12
+BARE_YEARS = range(1900, 2100)  # a lone four-digit number read as a year
+
+
+@dataclass(frozen=True)
+class Dates:
+    """A day (``first == last``) or a range of days, both ends included."""
+
+    first: date
+    last: date
+
+    def days(self) -> list[date]:
+        return [date.fromordinal(d) for d in range(self.first.toordinal(), self.last.toordinal() + 1)]
+
+    @property
+    def iso(self) -> str:
+        return self.first.isoformat() + (f"/{self.last.isoformat()}" if self.last != self.first else "")
+
+
+@dataclass(frozen=True)
+class Times:
+    """A time of day, or a range ("pagi", "jam 9-11") when ``last`` is set; no day said."""
+
+    first: time
+    last: time | None = None
+    seconds: bool = False  # seconds were said ("09:00:15"): shown in the ISO value of ``first``
+
+    def span(self) -> tuple[time, time]:
+        """(from, to); from == to for an exact time."""
+        return self.first, self.last if self.last is not None else self.first
+
+    @property
+    def iso(self) -> str:
+        head = self.first.isoformat(timespec="seconds" if self.seconds else "minutes")
+        return head + (f"/{self.last.isoformat(timespec='minutes')}" if self.last is not None else "")
+
+
+@dataclass(frozen=True)
+class DateTimes:
+    """A moment ("besok jam 9"), or a range ("besok pagi") when ``last`` is set; local wall-clock time."""
+
+    first: datetime
+    last: datetime | None = None
+    seconds: bool = False
+
+    def days(self) -> list[date]:
+        return Dates(self.first.date(), (self.last or self.first).date()).days()
+
+    def span(self) -> tuple[time, time]:
+        return self.first.time(), (self.last or self.first).time()
+
+    @property
+    def iso(self) -> str:
+        head = self.first.isoformat(timespec="seconds" if self.seconds else "minutes")
+        return head + (f"/{self.last.isoformat(timespec='minutes')}" if self.last is not None else "")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time not anchored to now ("lima menit", "setengah tahun")."""
+
+    unit: str  # second, minute, hour, day, week, month, year
+    amount: float
+
+    @property
+    def iso(self) -> str:
+        return _iso_duration(self.unit, self.amount)
+
+
+Value = Dates | Times | DateTimes | Duration
+_KINDS = {Dates: "tanggal", Times: "waktu", Duration: "waktu", DateTimes: "tanggal_waktu"}
 
 
 @dataclass(frozen=True)
@@ -71,8 +151,27 @@ class DateTimeSpan:
     start: int
     end: int
     text: str
-    kind: str
-    value: str
+    value: Value
+
+    @property
+    def kind(self) -> str:
+        """``tanggal``, ``waktu`` or ``tanggal_waktu``: the entity (or both) the span stands for."""
+        return _KINDS[type(self.value)]
+
+    @property
+    def iso(self) -> str:
+        return self.value.iso
+
+
+class _Clock(NamedTuple):
+    """An hour[:minute[:second]] as read at a token."""
+
+    next: int  # index after it
+    hour: int
+    minute: int
+    second: int | None
+    fixed: bool  # already on the 24-hour clock
+    minutes_given: bool  # "9.30" rather than "9": a bare number is a clock time only with minutes
 
 
 @dataclass(frozen=True)
@@ -91,7 +190,7 @@ class _Expr:
     pod: str | None = None  # part of day
     moment: datetime | None = None  # fully resolved instant
     show_seconds: bool = False
-    duration: str | None = None
+    duration: Duration | None = None
 
 
 def _add_months(d: date, months: int) -> date:
@@ -104,7 +203,7 @@ def _clamped(year: int, month: int, day: int) -> date:
 
 
 def _month_end(d: date) -> date:
-    return _clamped(d.year, d.month, 31)
+    return _clamped(d.year, d.month, MAX_DAY_OF_MONTH)
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -116,7 +215,7 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 def _two_digits(tok: str) -> bool:
     """Minutes or seconds: exactly two digits below 60."""
-    return tok.isdecimal() and len(tok) == 2 and int(tok) < 60
+    return tok.isdecimal() and len(tok) == 2 and int(tok) < MINUTES_PER_HOUR
 
 
 def _iso_duration(unit: str, amount: float) -> str:
@@ -239,24 +338,26 @@ class _Parser:
             return None
         return day[0], replace(day[1], date=day[1].date - timedelta(days=1))
 
-    def hm(self, j: int) -> tuple[int, int, int, int | None, bool, bool] | None:
-        """Hour[:minute[:second]] -> (next, hour, minute, second, fixed, minutes_given)."""
+    def hm(self, j: int) -> _Clock | None:
+        """Hour[:minute[:second]] at token j."""
         tok = self.t(j)
         if tok.isdecimal() and len(tok) in (3, 4):  # "615 pagi", "jam 0930"
             hour, minute = divmod(int(tok), 100)
-            ok = hour <= 24 and minute < 60
-            return (j + 1, hour, minute, None, tok[0] == "0" or hour >= 13, False) if ok else None
-        if tok.isdecimal() and len(tok) <= 2 and int(tok) <= 24:
-            hour, fixed = int(tok), tok[0] == "0" or int(tok) >= 13
+            ok = hour <= LAST_HOUR and minute < MINUTES_PER_HOUR
+            return _Clock(j + 1, hour, minute, None, tok[0] == "0" or hour >= FIRST_24H_HOUR, False) if ok else None
+        if tok.isdecimal() and len(tok) <= 2 and int(tok) <= LAST_HOUR:
+            hour, fixed = int(tok), tok[0] == "0" or int(tok) >= FIRST_24H_HOUR
             sep = self.t(j + 1)
             if sep not in (":", ".") or not _two_digits(self.t(j + 2)):
-                return j + 1, hour, 0, None, fixed, False
+                return _Clock(j + 1, hour, 0, None, fixed, False)
             k, second = j + 3, None
             if self.t(k) == sep and _two_digits(self.t(k + 1)):
                 k, second = k + 2, int(self.t(k + 1))
-            return k, hour, int(self.t(j + 2)), second, fixed, True
+            return _Clock(k, hour, int(self.t(j + 2)), second, fixed, True)
         n = self.number(j)
-        return (n[0], n[1], 0, None, n[1] >= 13 or n[1] == 0, False) if n and n[1] <= 24 else None
+        if n is None or n[1] > LAST_HOUR:
+            return None
+        return _Clock(n[0], n[1], 0, None, n[1] >= FIRST_24H_HOUR or n[1] == 0, False)
 
     def clock(self, i: int) -> _Hit | None:
         today = self.t(i) in W.TODAY_BEFORE_POD and self.t(i + 1) in W.HOUR_MARKERS  # "nanti jam 2"
@@ -271,7 +372,8 @@ class _Parser:
             got = self.hm(j)
             if got is None:
                 return None
-            j, e, ok = got[0], _Expr(hour=got[1], minute=got[2], second=got[3], fixed=got[4]), got[5] or marked
+            e = _Expr(hour=got.hour, minute=got.minute, second=got.second, fixed=got.fixed)
+            j, ok = got.next, got.minutes_given or marked
             if delta := self.minute_delta(j):
                 j, e = delta[0], replace(e, minute=e.minute + delta[1])
         j = j + 2 if self.t(j) == "-" and self.t(j + 1) == "an" else self.skip(j, {"an"})  # "jam 9an"
@@ -280,7 +382,7 @@ class _Parser:
         k = self.range_sep(j)
         end = self.hm(self.marker(k, W.HOUR_MARKERS)) if k is not None else None
         if end:  # "jam 9 sampai jam 11"
-            k, e2, q2 = self.qualifier(end[0], replace(e, end=(end[1], end[2], end[4])))
+            k, e2, q2 = self.qualifier(end.next, replace(e, end=(end.hour, end.minute, end.fixed)))
             if ok or qualified or q2:
                 return k, e2
         return (j, e) if ok or qualified else None
@@ -293,7 +395,7 @@ class _Parser:
             n: tuple[int, int] | None = (j + 2, 15 if nxt in W.QUARTER_WORDS else 30)
         else:
             n = self.number(j + 1)
-        if not sign or not n or n[1] >= 60:
+        if not sign or not n or n[1] >= MINUTES_PER_HOUR:
             return None
         return self.skip(n[0], {"menit", "mnt"}), sign * n[1]
 
@@ -323,7 +425,7 @@ class _Parser:
         elif not direction and (k := self.seq(j, W.PAST_AFTER)):
             j, direction = k, -1
         if not direction:
-            return j, _Expr(duration=_iso_duration(unit, amount))
+            return j, _Expr(duration=Duration(unit, amount))
         days = amount * (7 if unit == "week" else 1)
         if unit in ("day", "week") and days % 1 == 0:
             return j, _Expr(date=self.today + timedelta(days=direction * days), strength=3)
@@ -361,7 +463,7 @@ class _Parser:
     def year(self, i: int) -> _Hit | None:
         """'dari 1995', 'tahun 2004': a bare year only after such a word, or alone."""
         tok, context = self.t(i), self.t(i - 1) in W.YEAR_CONTEXT or len(self.toks) == 1
-        if len(tok) == 4 and tok.isdecimal() and 1900 <= int(tok) <= 2099 and context:
+        if len(tok) == 4 and tok.isdecimal() and int(tok) in BARE_YEARS and context:
             return i + 1, _Expr(date=date(int(tok), 1, 1), date_end=date(int(tok), 12, 31), strength=3)
         return None
 
@@ -448,16 +550,16 @@ class _Parser:
         """[tanggal] D [- D2] [bulan] month [YYYY]; tanggal D [bulan ini/depan | bln 12]."""
         j = self.marker(i, W.DATE_MARKERS)
         marked, n = j > i, self.number(j)
-        if n is None or not 1 <= n[1] <= 31:
+        if n is None or not 1 <= n[1] <= MAX_DAY_OF_MONTH:
             return None
         j, day = n
         k, day2 = self.range_sep(j), None
         n2 = self.number(k) if k is not None else None
-        if n2 and day < n2[1] <= 31 and self.t(self.skip(n2[0], W.MONTH_WORDS)) in W.MONTHS:
+        if n2 and day < n2[1] <= MAX_DAY_OF_MONTH and self.t(self.skip(n2[0], W.MONTH_WORDS)) in W.MONTHS:
             j, day2 = n2[0], n2[1]  # "5-7 des"
         j += self.t(j) in W.MONTH_WORDS and self.t(j + 1) in W.MONTHS
         month, num = W.MONTHS.get(self.t(j)), self.t(j + 1)
-        if marked and self.t(j) in W.MONTH_WORDS and num.isdecimal() and 1 <= int(num) <= 12:
+        if marked and self.t(j) in W.MONTH_WORDS and num.isdecimal() and 1 <= int(num) <= MONTHS_IN_YEAR:
             j, month = j + 1, int(num)  # "tgl 1 bln 12"
         if month is None:
             if not marked:
@@ -496,14 +598,14 @@ class _Parser:
         ):
             return None  # "14.30" is a time, "9-11" a range
         day, month = int(a), int(b)
-        if month > 12 and day <= 12:
+        if month > MONTHS_IN_YEAR and day <= MONTHS_IN_YEAR:
             day, month = month, day  # only month/day is valid: "12/26/2018"
         d = self.upcoming(day, month, (int(c) + (2000 if len(c) == 2 else 0)) if c else None)
         return (j, _Expr(date=d, strength=3)) if d else None
 
     def upcoming(self, day: int, month: int, year: int | None) -> date | None:
         """The date itself with a year; else its next occurrence from today."""
-        if not 1 <= month <= 12:
+        if not 1 <= month <= MONTHS_IN_YEAR:
             return None
         if year is not None:
             return _safe_date(year, month, day)
@@ -552,32 +654,33 @@ def _merge(a: _Expr, b: _Expr) -> _Expr | None:
     )
 
 
-def _resolve(e: _Expr) -> tuple[str, str]:
-    """(kind, ISO value) of a merged expression."""
+def _resolve(e: _Expr) -> Value:
+    """The typed value of a merged expression."""
     if e.duration:
-        return "waktu", e.duration
+        return e.duration
     if e.moment:
-        return "tanggal_waktu", e.moment.isoformat(timespec="seconds" if e.show_seconds else "minutes")
+        return DateTimes(e.moment, seconds=e.show_seconds)
     if e.hour is None and not e.pod:
         assert e.date is not None
-        end = e.date_end if e.date_end and e.date_end != e.date else None
-        return "tanggal", e.date.isoformat() + (f"/{end.isoformat()}" if end else "")
+        return Dates(e.date, e.date_end or e.date)
     if e.hour is None:
         bounds = list(W.PARTS_OF_DAY[e.pod or ""])
     else:
-        start = W.clock_hour(e.hour, e.pod, e.fixed) * 60 + e.minute
+        start = W.clock_hour(e.hour, e.pod, e.fixed) * MINUTES_PER_HOUR + e.minute
         bounds = [start]
         if e.end:
-            end_min = W.clock_hour(e.end[0], e.pod, e.end[2]) * 60 + e.end[1]
+            end_min = W.clock_hour(e.end[0], e.pod, e.end[2]) * MINUTES_PER_HOUR + e.end[1]
             if end_min <= start and e.pod:  # "jam 8 sampai 4 sore": sore is for the end only
-                start = W.clock_hour(e.hour, None, e.fixed) * 60 + e.minute
-            bounds = [start, end_min + (720 if end_min <= start and end_min < 720 else 0)]
+                start = W.clock_hour(e.hour, None, e.fixed) * MINUTES_PER_HOUR + e.minute
+            # "jam 9 sampai 2": the end is in the afternoon
+            later = HALF_DAY_MINUTES if end_min <= start and end_min < HALF_DAY_MINUTES else 0
+            bounds = [start, end_min + later]
     day = datetime.combine(e.date or date(2000, 1, 1), time())
     stamps = [day + timedelta(minutes=m, seconds=(e.second or 0) if k == 0 else 0) for k, m in enumerate(bounds)]
-    spec = ["seconds" if e.second is not None and k == 0 else "minutes" for k in range(len(stamps))]
+    last = stamps[1] if len(stamps) > 1 else None
     if e.date is None:
-        return "waktu", "/".join(s.time().isoformat(timespec=p) for s, p in zip(stamps, spec, strict=True))
-    return "tanggal_waktu", "/".join(s.isoformat(timespec=p) for s, p in zip(stamps, spec, strict=True))
+        return Times(stamps[0].time(), last.time() if last else None, seconds=e.second is not None)
+    return DateTimes(stamps[0], last, seconds=e.second is not None)
 
 
 def _scan(text: str, now: datetime) -> list[tuple[int, int, _Expr]]:
@@ -595,19 +698,21 @@ def _scan(text: str, now: datetime) -> list[tuple[int, int, _Expr]]:
 
 def find_spans(text: str, now: datetime) -> list[DateTimeSpan]:
     """All date/time expressions in a message, non-overlapping, longest match first."""
-    spans = []
-    for start, end, e in _scan(text, now):
-        kind, value = _resolve(e)
-        spans.append(DateTimeSpan(start, end, text[start:end], kind, value))
-    return spans
+    return [DateTimeSpan(start, end, text[start:end], _resolve(e)) for start, end, e in _scan(text, now)]
 
 
-def parse(text: str, now: datetime) -> str | None:
-    """ISO value of the phrase's expression; a day and a time said apart are combined."""
+def parse(text: str, now: datetime) -> Value | None:
+    """The meaning of the phrase's expression; a day and a time said apart are combined."""
     found = _scan(text, now)
     if not found:
         return None
     e = found[0][2]
     for _, _, other in found[1:]:
         e = _merge(e, other) or e
-    return _resolve(e)[1]
+    return _resolve(e)
+
+
+def parse_iso(text: str, now: datetime) -> str | None:
+    """``parse`` as an ISO string, for the Rasa edge (entity values) and the gold sets."""
+    value = parse(text, now)
+    return value.iso if value is not None else None

@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from mpp.catalogue.model import JENIS_VALUES, SERVICE_CODES
-from nlu.datetime_parser import DateTimeSpan, find_spans, parse
+from nlu.datetime_parser import Dates, DateTimes, DateTimeSpan, Times, find_spans, parse, parse_iso
 from nlu.entity_matcher import EntityMatcher
 
 logger = logging.getLogger(__name__)
@@ -49,8 +49,8 @@ def split_date_time(span: DateTimeSpan, now: datetime) -> List[tuple[str, int, i
     elif match:  # time first: "jam 9 besok"
         for word in reversed(list(re.finditer(r"\S+", span.text))[1:]):  # longest time first
             head, tail = span.text[: word.start()].rstrip(), span.text[word.start() :]
-            head_value, tail_value = parse(head, now) or "", parse(tail, now) or ""
-            if ":" in head_value and "-" not in head_value and "-" in tail_value:
+            head_value, tail_value = parse(head, now), parse(tail, now)
+            if isinstance(head_value, Times) and isinstance(tail_value, (Dates, DateTimes)):
                 return [("waktu", span.start, span.start + len(head)), ("tanggal", span.start + word.start(), span.end)]
     return [("tanggal", span.start, span.end), ("waktu", span.start, span.end)]
 
@@ -179,7 +179,7 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
                         "end": end,
                         "value": surface,
                         "confidence_entity": 1.0,
-                        "additional_info": {"iso": parse(surface, now) or span.value},
+                        "additional_info": {"iso": parse_iso(surface, now) or span.iso},
                     }
                 )
         return out

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nlu.datetime_parser import find_spans, parse  # noqa: E402
+from nlu.datetime_parser import find_spans, parse_iso  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "data" / "datetime"
 GOLD_FILES = ("xsid_gold.tsv", "citizen_gold.tsv", "heldout_gold.tsv")
@@ -52,13 +52,13 @@ def evaluate(rows: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
     """Misses of parse(span) and of find_spans(utterance)."""
     parse_misses, span_misses = [], []
     for utterance, span, value in rows:
-        got = parse(span, NOW)
+        got = parse_iso(span, NOW)
         if got != value:
             parse_misses.append(f"{span!r}: got {got!r}, want {value!r}")
         start = span_offset(utterance, span)
         found = find_spans(utterance, NOW)
-        if not any(s.start == start and s.end == start + len(span) and s.value == value for s in found):
-            shown = [(s.text, s.value) for s in found]
+        if not any(s.start == start and s.end == start + len(span) and s.iso == value for s in found):
+            shown = [(s.text, s.iso) for s in found]
             span_misses.append(f"{utterance!r} want {span!r}={value!r}, got {shown}")
     return parse_misses, span_misses
 

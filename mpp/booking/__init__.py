@@ -1,1 +1,1 @@
-"""Queue-slot booking: calendar, slots, NIK checks, and the booking service."""
+"""Queue-slot booking: the Booking aggregate and its rules, calendar, slots, NIK checks, availability, the service."""

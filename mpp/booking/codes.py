@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+from mpp.codes import ALPHABET
+
+__all__ = ["ALPHABET", "LENGTH", "new_code", "normalize_code"]
 LENGTH = 8
 
 
@@ -19,7 +21,3 @@ def new_code() -> str:
 
 def normalize_code(text: str) -> str:
     return text.replace("-", "").replace(" ", "").upper()
-
-
-def queue_number(prefix: str, number: int) -> str:
-    return f"{prefix}-{number:03d}"

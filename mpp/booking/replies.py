@@ -1,4 +1,9 @@
-"""What the citizen reads about bookings: summaries, confirmations, refusals with choices."""
+"""Everything a citizen reads about bookings, in one place: prompts, refusals, confirmations, notices.
+
+Polite Indonesian ("Anda"), short enough for a phone screen. A refusal never names
+another booking's code, time or place: a leaked NIK must not tell anyone where and when
+its holder will be, nor give them a code to check in with.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from datetime import date, time
 
 import qrcode
 
-from mpp.booking.model import Booking, Refusal, SlotOption
+from mpp.booking.confirmation import Operation
+from mpp.booking.model import Booking, Policy, Reason, Refusal, SlotOption
 from mpp.catalogue.model import Catalogue
 from mpp.privacy import mask_nik, mask_phone
-from mpp.replies import Choice, Reply
+from mpp.replies import POPULAR_SERVICES, Choice, Reply
 from mpp.text import bullets, clock, join_names, tanggal
 
 ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -26,15 +32,87 @@ def short_day(day: date) -> str:
     return tanggal(day).replace(f" {day.year}", "")
 
 
-def slot_choice(catalogue: Catalogue, option: SlotOption, with_mpp: bool = False) -> Choice:
-    """A button that fills date and time (and the MPP when it is another one) in the booking form."""
-    title = f"{short_day(option.slot.day)} {clock(option.slot.start)}"
-    entities = {"tanggal": option.slot.day.isoformat(), "waktu": option.slot.start.strftime("%H:%M")}
-    if with_mpp:
-        mpp = catalogue.mpp(option.mpp_code)
-        title = f"{mpp.name if mpp else option.mpp_code}: {title}"
-        entities["mpp"] = option.mpp_code
-    return Choice(title, "informasi", entities)
+def _yes_no(yes: str = "Ya", no: str = "Tidak") -> tuple[Choice, ...]:
+    return (Choice(yes, "afirmasi"), Choice(no, "negasi"))
+
+
+# ---- refusals ------------------------------------------------------------------------
+def unknown_service_or_mpp() -> str:
+    return "Layanan atau MPP tidak dikenal."
+
+
+def not_offered(service: str, mpp: str, elsewhere: list[str]) -> str:
+    names = join_names(elsewhere)
+    return f"{service} tidak tersedia di {mpp}" + (f"; ada di {names}." if names else ".")
+
+
+def not_bookable(service: str) -> str:
+    return f"{service} tidak dipesan lewat antrean MPP."
+
+
+def outside_window(last: date, policy: Policy) -> str:
+    return f"Antrean bisa dipesan mulai hari ini sampai {tanggal(last)} ({policy.window_days} hari ke depan)."
+
+
+def closed_day(mpp: str, day: date, reason: str) -> str:
+    return f"{mpp} tutup pada {tanggal(day)} ({reason})."
+
+
+def no_such_slot(day: date, start: time) -> str:
+    return f"Tidak ada slot pukul {clock(start)} pada {tanggal(day)} (di luar jam layanan atau sudah lewat)."
+
+
+def full(day: date, start: time | None) -> str:
+    when = f"pukul {clock(start)} " if start else ""
+    return f"Maaf, antrean {when}pada {tanggal(day)} sudah penuh."
+
+
+def duplicate(service: str) -> str:
+    """The same NIK already holds this service that day: said without that booking's code, time or place."""
+    return (
+        f"NIK ini sudah terdaftar untuk antrean {service} pada hari yang sama. Satu NIK hanya bisa punya satu "
+        'antrean per layanan per hari. Bila itu antrean Anda, ketik "cek antrean" di chat yang dipakai memesan.'
+    )
+
+
+def chat_limit(policy: Policy) -> str:
+    return (
+        f"Satu chat hanya bisa memesan {policy.max_per_chat_week} antrean dalam 7 hari. "
+        "Batalkan antrean yang tidak dipakai bila perlu."
+    )
+
+
+def nik_limit(policy: Policy) -> str:
+    return f"Satu NIK hanya bisa memesan {policy.max_per_nik_week} antrean dalam 7 hari."
+
+
+def not_found_here() -> str:
+    return "Antrean tidak ditemukan di chat ini."
+
+
+def rate_limited() -> str:
+    return "Terlalu banyak percobaan cek kode. Silakan coba lagi 1 jam lagi."
+
+
+def ask_last_digits() -> str:
+    return "Untuk melihat antrean dari chat lain, kirim 4 angka terakhir NIK pemesan."
+
+
+def wrong_code_or_digits() -> str:
+    return "Kode booking atau 4 angka terakhir NIK tidak cocok."
+
+
+_CHANGE_REFUSED = {
+    Reason.STARTED: "Jadwal antrean ini sudah dimulai, jadi tidak bisa dibatalkan lagi.",
+    Reason.ARRIVED: "Antrean ini sudah check-in di MPP, jadi tidak bisa dibatalkan atau dipindah.",
+    Reason.NOT_ACTIVE: "Antrean ini sudah tidak aktif.",
+    Reason.TOO_LATE: "Jadwal antrean hanya bisa dipindah paling lambat sehari sebelum jadwal. Anda masih bisa membatalkannya sampai jamnya tiba.",
+    Reason.MOVED_ALREADY: "Jadwal antrean ini sudah pernah dipindah; hanya boleh satu kali. Anda bisa membatalkannya lalu memesan baru.",
+}
+
+
+def change_refused(reason: Reason) -> str:
+    return _CHANGE_REFUSED.get(reason, "Antrean ini tidak bisa diubah.")
 
 
 def refusal_reply(catalogue: Catalogue, refusal: Refusal) -> Reply:
@@ -52,17 +130,104 @@ def refusal_reply(catalogue: Catalogue, refusal: Refusal) -> Reply:
     return Reply("\n".join(lines), choices)
 
 
-def day_choices(catalogue: Catalogue, days: list[date]) -> tuple[Choice, ...]:
-    return tuple(Choice(short_day(d), "informasi", {"tanggal": d.isoformat()}) for d in days)
+# ---- the form --------------------------------------------------------------------------
+def ask_service(catalogue: Catalogue) -> Reply:
+    """The popular services one books by MPP slot, as buttons."""
+    codes = [c for c in POPULAR_SERVICES if c in catalogue.services and catalogue.booking_mode(None, c) == "mpp_slot"]
+    choices = tuple(Choice(catalogue.services[c].name, "informasi", {"layanan": c}) for c in codes)
+    return Reply("Antrean untuk layanan apa? Pilih atau ketik namanya (misalnya: KK, akta kelahiran, SIM).", choices)
 
 
-def time_choices(options: list[SlotOption]) -> tuple[Choice, ...]:
-    return tuple(
-        Choice(f"{clock(o.slot.start)} (sisa {o.free})", "informasi", {"waktu": o.slot.start.strftime("%H:%M")})
-        for o in options
+def ask_mpp(catalogue: Catalogue, service_code: str | None) -> Reply:
+    mpps = catalogue.mpps_offering(service_code) if service_code else list(catalogue.mpps.values())
+    return Reply("Di MPP mana Anda ingin datang?", tuple(Choice(m.name, "informasi", {"mpp": m.code}) for m in mpps))
+
+
+def ask_day(days: list[date], policy: Policy) -> Reply:
+    if not days:
+        return Reply(
+            f"Maaf, semua slot dalam {policy.window_days} hari ke depan sudah penuh atau tutup. "
+            "Coba MPP lain atau cek lagi besok."
+        )
+    return Reply(
+        "Mau datang tanggal berapa? Pilih hari yang masih ada slot, atau ketik (misalnya: besok, senin depan, 5 Desember).",
+        tuple(Choice(short_day(d), "informasi", {"tanggal": d.isoformat()}) for d in days),
     )
 
 
+def ask_time(options: list[SlotOption]) -> Reply:
+    choices = tuple(
+        Choice(f"{clock(o.slot.start)} (sisa {o.free})", "informasi", {"waktu": o.slot.start.strftime("%H:%M")})
+        for o in options
+    )
+    return Reply("Pilih jam kedatangan (sisa tempat dalam kurung), atau ketik jamnya:", choices)
+
+
+def unknown_service() -> str:
+    return "Maaf, layanannya belum saya kenali. Pilih dari tombol atau ketik namanya."
+
+
+def unknown_mpp() -> str:
+    return "Maaf, MPP itu tidak ada di sistem kami. Pilih salah satu MPP di tombol."
+
+
+def not_offered_at(catalogue: Catalogue, service_code: str, mpp_code: str) -> Reply:
+    others = catalogue.mpps_offering(service_code)
+    text = f"{catalogue.services[service_code].name} tidak tersedia di {catalogue.mpps[mpp_code].name}."
+    choices = tuple(Choice(m.name, "informasi", {"mpp": m.code}) for m in others)
+    return Reply(text + (" Pilih MPP lain:" if others else ""), choices)
+
+
+def day_not_understood() -> str:
+    return 'Maaf, tanggalnya belum saya pahami. Contoh: "besok", "senin depan", "5 Desember".'
+
+
+def time_not_understood() -> str:
+    return 'Maaf, jamnya belum saya pahami. Contoh: "jam 9", "14.30", atau pilih tombol.'
+
+
+def name_invalid() -> str:
+    return "Mohon tulis nama lengkap dengan huruf saja (3–80 karakter), sesuai KTP/KK."
+
+
+def phone_invalid() -> str:
+    return 'Nomor HP sepertinya kurang tepat (contoh: 0812xxxxxxxx). Ketik ulang, atau "lewati".'
+
+
+def last_digits_invalid() -> str:
+    return "Mohon kirim tepat 4 angka terakhir NIK pemesan."
+
+
+def booked_elsewhere(catalogue: Catalogue, service_code: str, mode: str) -> Reply:
+    """A service booked through the agency's own system, or walk-in only: how to go about it instead."""
+    service = catalogue.services[service_code]
+    how = service.booking_note or "Layanan ini tidak memakai antrean MPP."
+    if mode == "walk_in":
+        return Reply(f"{service.name} dilayani langsung tanpa pemesanan (walk-in). {how}")
+    link = f"\n🔗 {service.booking_url}" if service.booking_url else ""
+    return Reply(f"{service.name} tidak dipesan lewat antrean MPP.\n{how}{link}")
+
+
+def form_incomplete() -> str:
+    return 'Maaf, data pemesanan tidak lengkap. Silakan mulai lagi: ketik "mau antri".'
+
+
+def slot_label(option: SlotOption) -> str:
+    return f"{short_day(option.slot.day)} {clock(option.slot.start)}"
+
+
+def slot_choice(catalogue: Catalogue, option: SlotOption, with_mpp: bool = False) -> Choice:
+    """A button that fills date and time (and the MPP when it is another one) in the booking form."""
+    title = slot_label(option)
+    entities = {"tanggal": option.slot.day.isoformat(), "waktu": option.slot.start.strftime("%H:%M")}
+    if with_mpp:
+        mpp = catalogue.mpp(option.mpp_code)
+        title = f"{mpp.name if mpp else option.mpp_code}: {title}"
+        entities["mpp"] = option.mpp_code
+    return Choice(title, "informasi", entities)
+
+
+# ---- summaries and confirmations ---------------------------------------------------------
 def where(catalogue: Catalogue, mpp_code: str, service_code: str) -> str:
     mpp, offering = catalogue.mpps[mpp_code], catalogue.offering(mpp_code, service_code)
     if offering is None:
@@ -89,10 +254,10 @@ def summary(
     if phone:
         lines.append(f"• HP: {mask_phone(phone)}")
     lines.append("\nSudah benar? Pilih Ya untuk memesan.")
-    return Reply("\n".join(lines), (Choice("Ya, pesan", "afirmasi"), Choice("Tidak", "negasi")))
+    return Reply("\n".join(lines), _yes_no("Ya, pesan", "Tidak"))
 
 
-def booked_reply(catalogue: Catalogue, booking: Booking, nik: str | None) -> Reply:
+def booked_reply(catalogue: Catalogue, booking: Booking, nik: str | None, policy: Policy) -> Reply:
     service = catalogue.services[booking.service_code]
     lines = [
         "✅ Antrean berhasil dipesan!",
@@ -108,10 +273,15 @@ def booked_reply(catalogue: Catalogue, booking: Booking, nik: str | None) -> Rep
     if requirements and service.requirements_verified:
         lines.append("\nBawa persyaratan:\n" + bullets(requirements))
     lines.append(
-        "\nTunjukkan kode QR atau kode booking saat tiba. Ubah atau batalkan paling lambat sehari sebelumnya "
-        '(ketik "ubah jadwal" atau "batalkan antrean").'
+        "\nTunjukkan kode QR atau kode booking saat tiba. Batal datang? Batalkan sampai jamnya tiba, agar tempatnya "
+        f"bisa dipakai warga lain. Pindah jadwal bisa {_times(policy.max_moves)}, paling lambat sehari sebelumnya "
+        '(ketik "batalkan antrean" atau "ubah jadwal").'
     )
-    return Reply("\n".join(lines), image_path=None)
+    return Reply("\n".join(lines))
+
+
+def _times(count: int) -> str:
+    return "satu kali" if count == 1 else f"{count} kali"
 
 
 def booking_line(catalogue: Catalogue, booking: Booking) -> str:
@@ -122,6 +292,147 @@ def booking_line(catalogue: Catalogue, booking: Booking) -> str:
         f"{booking.queue_number} · {name} · {short_day(booking.day)} {clock(booking.start)} "
         f"{zone(catalogue, booking.mpp_code)} · {mpp.name if mpp else booking.mpp_code} (kode {booking.code})"
     )
+
+
+def which_booking(catalogue: Catalogue, bookings: list[Booking], intent: str) -> Reply:
+    choices = tuple(
+        Choice(f"{b.queue_number} {tanggal(b.day)}", intent, {"kode_booking": b.code}) for b in bookings[:10]
+    )
+    return Reply("Antrean yang mana?\n" + "\n".join(f"• {booking_line(catalogue, b)}" for b in bookings), choices)
+
+
+def nothing_to_cancel() -> str:
+    return "Tidak ada antrean aktif dari chat ini yang bisa dibatalkan."
+
+
+def nothing_to_move() -> str:
+    return "Tidak ada antrean aktif dari chat ini yang bisa dipindah."
+
+
+def ask_cancel(catalogue: Catalogue, booking: Booking) -> Reply:
+    return Reply(f"Batalkan antrean ini?\n• {booking_line(catalogue, booking)}", _yes_no("Ya, batalkan", "Jangan"))
+
+
+def moving(catalogue: Catalogue, booking: Booking, policy: Policy) -> str:
+    return f"Memindah jadwal:\n• {booking_line(catalogue, booking)}\n(Jadwal hanya bisa dipindah {_times(policy.max_moves)}.)"
+
+
+def ask_move(day: date, start: time) -> Reply:
+    return Reply(f"Pindahkan jadwal ke {tanggal(day)}, pukul {clock(start)}?", _yes_no("Ya, pindahkan", "Jangan"))
+
+
+def ask_erase() -> Reply:
+    text = (
+        "Hapus data pribadi Anda? Semua antrean aktif dari chat ini akan dibatalkan, dan nama, NIK, serta "
+        "nomor HP yang tersimpan dihapus (UU 27/2022 tentang Pelindungan Data Pribadi)."
+    )
+    return Reply(text, _yes_no("Ya, hapus", "Jangan"))
+
+
+_DECLINED = {
+    Operation.BOOK: "Baik, tidak jadi dipesan. Data yang tadi Anda isi tidak disimpan.",
+    Operation.CANCEL: "Baik, antrean Anda tetap aktif.",
+    Operation.MOVE: "Baik, jadwal antrean tidak diubah.",
+    Operation.ERASE: "Baik, data Anda tidak dihapus.",
+}
+
+
+def declined(operation: Operation) -> str:
+    return _DECLINED[operation]
+
+
+def cancelled(booking: Booking) -> str:
+    return (
+        f"Antrean {booking.queue_number} (kode {booking.code}) sudah dibatalkan. Terima kasih sudah memberi tahu, "
+        "tempatnya kini bisa dipakai warga lain."
+    )
+
+
+def moved(catalogue: Catalogue, booking: Booking, policy: Policy) -> str:
+    return (
+        f"Jadwal sudah dipindah ✅\n{booking_line(catalogue, booking)}\n"
+        f"Jadwal hanya bisa dipindah {_times(policy.max_moves)}."
+    )
+
+
+def erased(count: int) -> str:
+    return (
+        f"Data pribadi Anda sudah dihapus ({count} pemesanan). Antrean aktif dari chat ini dibatalkan. "
+        "Percakapan ini tidak lagi menyimpan NIK atau nomor HP Anda."
+    )
+
+
+def database_trouble() -> str:
+    return (
+        "Maaf, sistem antrean sedang gangguan sebentar, jadi permintaan Anda belum tersimpan. "
+        'Silakan ketik "ya" lagi dalam satu-dua menit.'
+    )
+
+
+def no_bookings() -> Reply:
+    return Reply("Belum ada antrean aktif dari chat ini. Mau pesan?", (Choice("Pesan antrean", "pesan_antrean"),))
+
+
+def your_bookings(catalogue: Catalogue, bookings: list[Booking], today_lines: list[str]) -> Reply:
+    parts = []
+    if today_lines:
+        parts.append("Antrean Anda hari ini:\n" + "\n".join(f"• {line}" for line in today_lines))
+    if bookings:
+        lines = "\n".join(f"• {booking_line(catalogue, b)}" for b in bookings)
+        parts.append(f"Jadwal antrean Anda:\n{lines}\n\nTunjukkan kode booking saat tiba di MPP.")
+    return Reply("\n\n".join(parts))
+
+
+def found(catalogue: Catalogue, booking: Booking, own: bool) -> Reply:
+    heading = "Antrean Anda:" if own else "Antrean dengan kode itu:"
+    return Reply(f"{heading}\n• {booking_line(catalogue, booking)}")
+
+
+# ---- notices (sent through the outbox) --------------------------------------------------
+def reminder_day(service: str, mpp: str, day: date, start: time, zone: str, number: str, code: str) -> str:
+    return (
+        f"Pengingat: besok, {tanggal(day)}, pukul {clock(start)} {zone} Anda punya antrean {service} di {mpp} "
+        f'(nomor {number}, kode {code}). Jangan lupa bawa persyaratannya. Tidak jadi datang? Ketik "batalkan antrean".'
+    )
+
+
+def reminder_hour(service: str, mpp: str, start: time, zone: str, code: str) -> str:
+    return (
+        f"Pengingat: 1 jam lagi (pukul {clock(start)} {zone}) jadwal antrean {service} Anda di {mpp}. "
+        f'Tunjukkan kode {code} saat tiba. Tidak jadi datang? Ketik "batalkan antrean".'
+    )
+
+
+def closure(mpp: str, day: date, reason: str, service: str, code: str, suggestion: str | None) -> str:
+    offer = f" Slot terdekat yang masih kosong: {suggestion}." if suggestion else ""
+    return (
+        f"Mohon maaf, {mpp} tidak melayani {service} pada {tanggal(day)} ({reason}). Antrean Anda (kode {code}) "
+        f'perlu dipindah.{offer} Ketik "ubah jadwal" untuk memilih jadwal baru.'
+    )
+
+
+def missed(service: str, mpp: str, day: date, start: time, zone: str, number: str) -> str:
+    return (
+        f"Antrean {service} Anda di {mpp} ({tanggal(day)}, pukul {clock(start)} {zone}, nomor {number}) terlewat "
+        "karena belum check-in, jadi sudah ditutup. Bila masih perlu, silakan pesan lagi lewat chat ini."
+    )
+
+
+# ---- at the kiosk or counter (staff read these) ------------------------------------------
+_CHECK_IN_REFUSED = {
+    Reason.NOT_ACTIVE: "Antrean ini sudah tidak aktif (dibatalkan).",
+    Reason.MISSED: "Jadwal antrean ini sudah lewat (tidak check-in tepat waktu). Silakan ambil nomor walk-in.",
+}
+
+
+def check_in_refused(reason: Reason, booking: Booking) -> str:
+    if reason is Reason.NOT_TODAY:
+        return f"Jadwal antrean ini bukan hari ini (jadwal: {booking.day.isoformat()})."
+    return _CHECK_IN_REFUSED.get(reason, "Antrean ini tidak bisa check-in.")
+
+
+def code_not_here() -> str:
+    return "Kode booking tidak ditemukan di MPP ini."
 
 
 def qr_png_base64(code: str) -> str:

@@ -1,427 +1,369 @@
-"""Booking rules: book, look up, cancel, move, erase — the same calls for chat, console and tests.
+"""Booking use cases: book, look up, cancel, move, confirm, erase, sweep the no-shows.
 
-Each call is one unit of work. Booking takes a place with a conditional UPDATE
-(see ``repository.reserve_place``); a full slot rolls the whole transaction back
-and the citizen gets the nearest free slots and other MPPs instead.
+The same calls serve the chat, the console, the CLI and the tests. Each change is one
+unit of work: the rules live on ``Booking``; this layer loads, asks the rule, takes or
+frees a place in the slot ledger, and commits, and the unit of work hands the booking's
+events to their handlers (reminders, notices) inside the same transaction. A full slot
+rolls the whole unit back and the citizen gets the nearest free slots instead.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
-
-from mpp.booking import model as m
-from mpp.booking import repository as repo
-from mpp.booking.calendar import closed_on
-from mpp.booking.codes import new_code, normalize_code, queue_number
-from mpp.booking.model import Booking, BookingRequest, Refusal, SlotOption
-from mpp.booking.slots import Policy, Slot, bookable_slots, local_now, window
+from mpp.booking import replies
+from mpp.booking.availability import Availability
+from mpp.booking.codes import new_code, normalize_code
+from mpp.booking.confirmation import Operation, Pending
+from mpp.booking.model import (
+    Booking,
+    BookingRequest,
+    Holder,
+    Outcome,
+    Policy,
+    Reason,
+    Refusal,
+    RuleBroken,
+    SlotOption,
+)
+from mpp.booking.ports import BookingUnitOfWork, BookingUnitOfWorkFactory
 from mpp.catalogue.model import Catalogue
-from mpp.db.booking_tables import BookingRow
-from mpp.db.queue_tables import OutageRow
-from mpp.db.uow import UnitOfWork
-from mpp.privacy import Crypto
-from mpp.queue import outbox
-from mpp.text import clock, join_names, tanggal
+from mpp.clock import Clock, system_clock, utc_now
+from mpp.numbering import queue_number
+from mpp.privacy import TOKEN_PATTERN, Crypto
+from mpp.storage import Conflict
 
-Outcome = Booking | Refusal
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+DEFAULT_ZONE = "Asia/Jakarta"
+Confirmed = Booking | Refusal | int  # int: how many bookings' personal data was erased
 
 
 class BookingService:
     def __init__(
         self,
-        session_factory: Callable[[], Session],
+        uow: BookingUnitOfWorkFactory,
         catalogue: Callable[[], Catalogue],
         crypto: Crypto,
         policy: Policy | None = None,
-        now: Callable[[], datetime] = utc_now,
+        clock: Clock = system_clock,
     ):
-        self._session_factory = session_factory
-        self._catalogue = catalogue
-        self._crypto = crypto
+        self._uow, self._catalogue, self._crypto = uow, catalogue, crypto
         self.policy = policy or Policy()
-        self._clock = now
-
-    def _now(self) -> datetime:
-        # Stored times are UTC: SQLite keeps no time zone, so mixing zones would shift them.
-        return self._clock().astimezone(timezone.utc)
+        self._clock = clock
+        self.availability = Availability(uow, catalogue, self.policy, clock)
+        self._confirmations: dict[Operation, Callable[[Pending, str, BookingRequest | None], Confirmed]] = {
+            Operation.BOOK: self._confirm_book,
+            Operation.CANCEL: lambda p, chat, _: self.cancel(p.booking_id or 0, chat),
+            Operation.MOVE: self._confirm_move,
+            Operation.ERASE: lambda _p, chat, _r: self.erase_chat(chat),
+        }
 
     def now(self) -> datetime:
-        return self._now()
+        return utc_now(self._clock)
 
-    def outages(self, mpp_code: str, service_code: str) -> dict[date, str]:
-        """Closures decided after the catalogue was loaded, for this MPP (and service)."""
-        with self._uow() as uow:
-            rows = uow.session.execute(
-                select(OutageRow).where(
-                    OutageRow.mpp_code == mpp_code,
-                    or_(OutageRow.service_code.is_(None), OutageRow.service_code == service_code),
-                )
-            ).scalars()
-            return {r.day: r.reason for r in rows}
-
-    def _uow(self, write: bool = False) -> UnitOfWork:
-        return UnitOfWork(self._session_factory, write=write)
-
-    # ---- availability -------------------------------------------------------------
-    def free_slots(self, mpp_code: str, service_code: str, day: date) -> list[SlotOption]:
-        return self._free(mpp_code, service_code, [day])
-
-    def _free(self, mpp_code: str, service_code: str, days: list[date]) -> list[SlotOption]:
-        """Free places per bookable slot over several days, with one query."""
-        cat = self._catalogue()
-        mpp, offering = cat.mpp(mpp_code), cat.offering(mpp_code, service_code)
-        if mpp is None or offering is None:
-            return []
-        now = self._now()
-        outages = self.outages(mpp_code, service_code)
-        slots = [s for day in days for s in bookable_slots(cat, mpp, offering, day, now, self.policy, outages)]
-        if not slots:
-            return []
-        with self._uow() as uow:
-            counts = repo.booked_counts(uow.session, mpp_code, service_code, sorted({s.day for s in slots}))
-        options = [SlotOption(mpp_code, s, offering.quota_per_slot - counts.get((s.day, s.start), 0)) for s in slots]
-        return [o for o in options if o.free > 0]
-
-    def nearest_free(self, mpp_code: str, service_code: str, near: datetime, limit: int = 4) -> list[SlotOption]:
-        """Free slots closest in time to ``near`` (local), looking across the whole booking window."""
+    def zone(self, mpp_code: str) -> str:
         mpp = self._catalogue().mpp(mpp_code)
-        if mpp is None:
-            return []
-        options = self._free(mpp_code, service_code, window(mpp, self._now(), self.policy))
+        return mpp.timezone if mpp else DEFAULT_ZONE
 
-        def distance(o: SlotOption) -> tuple[int, float]:
-            # the nearest open day first, then the time closest to the one asked for
-            minutes = abs((datetime.combine(near.date(), o.slot.start) - near).total_seconds()) / 60
-            return abs((o.slot.day - near.date()).days), minutes
+    def local_now(self, mpp_code: str | None) -> datetime:
+        return self.now().astimezone(ZoneInfo(self.zone(mpp_code) if mpp_code else DEFAULT_ZONE))
 
-        options.sort(key=distance)
-        return sorted(options[:limit], key=lambda o: (o.slot.day, o.slot.start))
+    # ---- availability (read-only advice) ----------------------------------------------
+    def free_slots(self, mpp_code: str, service_code: str, day: date) -> list[SlotOption]:
+        return self.availability.free_slots(mpp_code, service_code, day)
 
     def free_days(self, mpp_code: str, service_code: str, limit: int = 6) -> list[date]:
-        """The next days with at least one free slot."""
-        mpp = self._catalogue().mpp(mpp_code)
-        if mpp is None:
-            return []
-        days = sorted({o.slot.day for o in self._free(mpp_code, service_code, window(mpp, self._now(), self.policy))})
-        return days[:limit]
+        return self.availability.free_days(mpp_code, service_code, limit)
 
-    def other_mpps(self, mpp_code: str, service_code: str, day: date) -> list[SlotOption]:
-        """For each other MPP offering the service, its first free slot on ``day`` (or the nearest)."""
-        cat = self._catalogue()
-        found = []
-        for other in cat.mpps_offering(service_code):
-            if other.code == mpp_code or cat.booking_mode(other.code, service_code) != "mpp_slot":
-                continue
-            near = self.nearest_free(other.code, service_code, datetime.combine(day, time(8)), limit=1)
-            found.extend(near)
-        return found
-
-    # ---- booking ------------------------------------------------------------------
     def check_slot(self, mpp_code: str, service_code: str, day: date, start: time | None) -> Refusal | None:
-        """Why this slot (or day, when start is None) cannot be booked, with alternatives; None if it can."""
-        cat = self._catalogue()
-        mpp, offering, service = cat.mpp(mpp_code), cat.offering(mpp_code, service_code), cat.service(service_code)
-        if mpp is None or service is None:
-            return Refusal(m.NOT_FOUND, "Layanan atau MPP tidak dikenal.")
-        if offering is None:
-            names = join_names([x.name for x in cat.mpps_offering(service_code)])
-            return Refusal(
-                m.NOT_OFFERED, f"{service.name} tidak tersedia di {mpp.name}" + (f"; ada di {names}." if names else ".")
-            )
-        if cat.booking_mode(mpp_code, service_code) != "mpp_slot":
-            return Refusal(m.NOT_BOOKABLE, f"{service.name} tidak dipesan lewat antrean MPP.")
-        today = local_now(mpp, self._now()).date()
-        near = datetime.combine(day, start or time(8))
-        if day < today or day > today + timedelta(days=self.policy.window_days):
-            last = today + timedelta(days=self.policy.window_days)
-            return Refusal(
-                m.OUTSIDE_WINDOW,
-                f"Antrean bisa dipesan mulai hari ini sampai {tanggal(last)} ({self.policy.window_days} hari ke depan).",
-                tuple(self.nearest_free(mpp_code, service_code, near)),
-            )
-        closed = closed_on(cat, mpp, day, self.outages(mpp_code, service_code))
-        if closed:
-            return Refusal(
-                m.CLOSED,
-                f"{mpp.name} tutup pada {tanggal(day)} ({closed.reason}).",
-                tuple(self.nearest_free(mpp_code, service_code, near)),
-            )
-        free = self.free_slots(mpp_code, service_code, day)
-        if start is None:
-            if free:
-                return None
-            return self.full(mpp_code, service_code, day, None, near)
-        slots = bookable_slots(cat, mpp, offering, day, self._now(), self.policy, self.outages(mpp_code, service_code))
-        if not any(s.start == start for s in slots):
-            return Refusal(
-                m.CLOSED,
-                f"Tidak ada slot pukul {clock(start)} pada {tanggal(day)} (di luar jam layanan atau sudah lewat).",
-                tuple(self.nearest_free(mpp_code, service_code, near)),
-            )
-        if not any(o.slot.start == start for o in free):
-            return self.full(mpp_code, service_code, day, start, near)
-        return None
+        return self.availability.check_slot(mpp_code, service_code, day, start)
 
-    def full(self, mpp_code: str, service_code: str, day: date, start: time | None, near: datetime) -> Refusal:
-        when = f"pukul {clock(start)} " if start else ""
-        return Refusal(
-            m.FULL,
-            f"Maaf, antrean {when}pada {tanggal(day)} sudah penuh.",
-            tuple(self.nearest_free(mpp_code, service_code, near)),
-            tuple(self.other_mpps(mpp_code, service_code, day)),
-        )
-
+    # ---- booking --------------------------------------------------------------------
     def book(self, req: BookingRequest) -> Outcome:
-        refusal = self.check_slot(req.mpp_code, req.service_code, req.day, req.start)
-        if refusal and refusal.reason != m.FULL:
+        refusal = self.availability.check_slot(req.mpp_code, req.service_code, req.day, req.start)
+        if refusal and refusal.reason is not Reason.FULL:
             return refusal
         cat = self._catalogue()
         offering = cat.offering(req.mpp_code, req.service_code)
-        assert offering is not None
-        slot = next(
-            s
-            for s in bookable_slots(
-                cat,
-                cat.mpps[req.mpp_code],
-                offering,
-                req.day,
-                self._now(),
-                self.policy,
-                self.outages(req.mpp_code, req.service_code),
-            )
-            if s.start == req.start
-        )
+        slot = self.availability.slot(req.mpp_code, req.service_code, req.day, req.start)
+        assert offering is not None and slot is not None, "check_slot passed"
         nik_hash = self._crypto.keyed_hash(req.nik)
-        now = self._now()
+        now = self.now()
         try:
             with self._uow(write=True) as uow:
-                s = uow.session
-                repo.serialize(s, f"request:{req.request_id}", f"nik:{nik_hash}", f"chat:{req.chat_id}")
-                existing = repo.by_request(s, req.request_id)
+                uow.serialize(f"request:{req.request_id}", f"nik:{nik_hash}", f"chat:{req.chat_id}")
+                existing = uow.bookings.by_request(req.request_id)
                 if existing is not None:  # the same confirmation pressed twice
-                    return repo.to_booking(existing)
-                same = repo.active_same_day(s, nik_hash, req.service_code, req.day)
-                if same is not None:
-                    return Refusal(
-                        m.DUPLICATE,
-                        f"NIK ini sudah punya antrean {cat.services[req.service_code].name} pada "
-                        f"{tanggal(req.day)} (kode {same.code}). Satu NIK satu antrean per layanan per hari.",
-                    )
-                week_ago = now - timedelta(days=7)
-                if repo.recent_count(s, week_ago, chat_id=req.chat_id) >= self.policy.max_per_chat_week:
-                    return Refusal(
-                        m.CHAT_LIMIT,
-                        f"Satu chat hanya bisa memesan {self.policy.max_per_chat_week} antrean "
-                        "dalam 7 hari. Batalkan antrean yang tidak dipakai bila perlu.",
-                    )
-                if repo.recent_count(s, week_ago, nik_hash=nik_hash) >= self.policy.max_per_nik_week:
-                    return Refusal(
-                        m.NIK_LIMIT, f"Satu NIK hanya bisa memesan {self.policy.max_per_nik_week} antrean dalam 7 hari."
-                    )
-                if not repo.reserve_place(
-                    s, req.mpp_code, req.service_code, req.day, req.start, offering.quota_per_slot
-                ):
-                    uow.session.rollback()
-                    return self.full(
-                        req.mpp_code, req.service_code, req.day, req.start, datetime.combine(req.day, req.start)
-                    )
-                number = repo.next_queue_number(s, req.mpp_code, offering.queue_prefix, req.day)
-                row = BookingRow(
-                    code=self._unused_code(s),
+                    return existing
+                problem = self._caps(uow, req, nik_hash, now)
+                if problem is not None:
+                    return problem
+                if not uow.places.reserve(req.mpp_code, req.service_code, req.day, req.start, offering.quota_per_slot):
+                    return self.availability.full(req.mpp_code, req.service_code, req.day, req.start)
+                booking = Booking(
+                    id=None,
+                    code=self._unused_code(uow),
                     request_id=req.request_id,
                     mpp_code=req.mpp_code,
                     service_code=req.service_code,
                     jenis=req.jenis,
-                    day=req.day,
+                    day=slot.day,
                     start=slot.start,
                     end=slot.end,
-                    queue_number=queue_number(offering.queue_prefix, number),
-                    status="active",
+                    queue_number=queue_number(
+                        offering.queue_prefix, uow.numbers.next(req.mpp_code, offering.queue_prefix, req.day)
+                    ),
                     chat_id=req.chat_id,
-                    name_encrypted=self._crypto.encrypt(req.name),
-                    nik_hash=nik_hash,
-                    nik_encrypted=self._crypto.encrypt(req.nik),
-                    phone_encrypted=self._crypto.encrypt(req.phone) if req.phone else None,
-                    moved_count=0,
                     created_at=now,
                     updated_at=now,
+                    holder=Holder(
+                        name_sealed=self._crypto.encrypt(req.name),
+                        nik_hash=nik_hash,
+                        nik_sealed=self._crypto.encrypt(req.nik),
+                        phone_sealed=self._crypto.encrypt(req.phone) if req.phone else None,
+                    ),
                 )
-                s.add(row)
-                s.flush()
-                booking = repo.to_booking(row)
-                outbox.schedule_reminders(s, cat, booking, now)
+                uow.bookings.add(booking)
+                booking.record_made()
                 uow.commit()
                 return booking
-        except IntegrityError:
+        except Conflict:
             # A concurrent double tap (same request id) or the same NIK in two chats at once.
             with self._uow() as uow:
-                existing = repo.by_request(uow.session, req.request_id)
+                existing = uow.bookings.by_request(req.request_id)
                 if existing is not None:
-                    return repo.to_booking(existing)
-            return Refusal(m.DUPLICATE, "NIK ini sudah punya antrean untuk layanan ini pada hari itu.")
+                    return existing
+            return Refusal(Reason.DUPLICATE, replies.duplicate(cat.services[req.service_code].name))
+
+    def _caps(self, uow: BookingUnitOfWork, req: BookingRequest, nik_hash: str, now: datetime) -> Refusal | None:
+        """One active booking per NIK, service and day; weekly caps per chat and per NIK (against calo)."""
+        if uow.bookings.active_same_day(nik_hash, req.service_code, req.day) is not None:
+            return Refusal(Reason.DUPLICATE, replies.duplicate(self._catalogue().services[req.service_code].name))
+        week_ago = now - timedelta(days=7)
+        if uow.bookings.recent_count(week_ago, chat_id=req.chat_id) >= self.policy.max_per_chat_week:
+            return Refusal(Reason.CHAT_LIMIT, replies.chat_limit(self.policy))
+        if uow.bookings.recent_count(week_ago, nik_hash=nik_hash) >= self.policy.max_per_nik_week:
+            return Refusal(Reason.NIK_LIMIT, replies.nik_limit(self.policy))
+        return None
 
     @staticmethod
-    def _unused_code(session: Session) -> str:
+    def _unused_code(uow: BookingUnitOfWork) -> str:
         while True:
             code = new_code()
-            if repo.by_code(session, code) is None:
+            if not uow.bookings.code_taken(code):
                 return code
 
-    # ---- after booking ------------------------------------------------------------
+    # ---- after booking ----------------------------------------------------------------
     def upcoming(self, chat_id: str) -> list[Booking]:
+        """The chat's active bookings (from yesterday in any zone: nothing of today is missed)."""
         with self._uow() as uow:
-            today = (self._now() + timedelta(hours=7)).date() - timedelta(days=1)  # generous: any MPP zone
-            return [repo.to_booking(r) for r in repo.active_for_chat(uow.session, chat_id, today)]
+            return uow.bookings.active_for_chat(chat_id, (self.now() + timedelta(hours=9)).date() - timedelta(days=1))
 
     def find(self, code: str, chat_id: str, last4: str | None = None) -> Outcome:
         """A booking by code: from its own chat freely, from another chat with the NIK's last 4 digits."""
-        code = normalize_code(code)
-        now = self._now()
+        code, now = normalize_code(code), self.now()
         with self._uow(write=True) as uow:
-            s = uow.session
-            row = repo.by_code(s, code)
-            if row is not None and row.chat_id == chat_id:
-                return repo.to_booking(row)
-            if repo.lookup_attempts(s, chat_id, now) >= self.policy.lookups_per_hour:
-                return Refusal(m.RATE_LIMITED, "Terlalu banyak percobaan cek kode. Silakan coba lagi 1 jam lagi.")
+            booking = uow.bookings.by_code(code)
+            if booking is not None and booking.chat_id == chat_id:
+                return booking
+            if uow.lookups.attempts_since(chat_id, now - timedelta(hours=1)) >= self.policy.lookups_per_hour:
+                return Refusal(Reason.RATE_LIMITED, replies.rate_limited())
             if last4 is None:
-                return Refusal(
-                    m.WRONG_DIGITS, "Untuk melihat antrean dari chat lain, kirim 4 angka terakhir NIK pemesan."
-                )
-            nik = self._crypto.decrypt(row.nik_encrypted) if row is not None and row.nik_encrypted else None
+                return Refusal(Reason.WRONG_DIGITS, replies.ask_last_digits())
+            sealed = booking.holder.nik_sealed if booking is not None else None
+            nik = self._crypto.decrypt(sealed) if sealed is not None else None
             ok = nik is not None and nik[-4:] == last4
-            repo.record_lookup(s, chat_id, now, ok)
+            uow.lookups.record(chat_id, now, ok)
             uow.commit()
-            if not ok or row is None:
-                return Refusal(m.NOT_FOUND, "Kode booking atau 4 angka terakhir NIK tidak cocok.")
-            return repo.to_booking(row)
+            if not ok or booking is None:
+                return Refusal(Reason.NOT_FOUND, replies.wrong_code_or_digits())
+            return booking
 
-    def _changeable(self, row: BookingRow) -> Refusal | None:
-        cat = self._catalogue()
-        mpp = cat.mpps.get(row.mpp_code)
-        today = local_now(mpp, self._now()).date() if mpp else self._now().date()
-        if row.status != "active":
-            return Refusal(m.NOT_FOUND, "Antrean ini sudah tidak aktif.")
-        if (row.day - today).days < self.policy.change_until_days_before:
-            return Refusal(
-                m.TOO_LATE, "Antrean hanya bisa dibatalkan atau dipindah paling lambat sehari sebelum jadwal."
-            )
-        return None
+    def cancel_problem(self, booking: Booking) -> Refusal | None:
+        """Why this booking can no longer be cancelled (asked before the yes/no question)."""
+        return self._problem(booking, lambda b: b.cancel(self.now(), self.zone(b.mpp_code)))
 
-    def change_problem(self, booking: Booking) -> Refusal | None:
-        """Why this booking can no longer be cancelled or moved (checked again when it is done)."""
-        with self._uow() as uow:
-            row = repo.by_id(uow.session, booking.id)
-            if row is None:
-                return Refusal(m.NOT_FOUND, "Antrean tidak ditemukan.")
-            return self._changeable(row)
+    def move_problem(self, booking: Booking) -> Refusal | None:
+        """Why this booking can no longer be moved (the same rule the move itself applies)."""
+        return self._problem(booking, lambda b: b.check_move(self.now(), self.zone(b.mpp_code), self.policy))
+
+    def _problem(self, booking: Booking, rule: Callable[[Booking], object]) -> Refusal | None:
+        with self._uow() as uow:  # rolled back: asking changes nothing
+            current = uow.bookings.get(booking.id or 0)
+            if current is None:
+                return Refusal(Reason.NOT_FOUND, replies.not_found_here())
+            try:
+                rule(current)
+            except RuleBroken as broken:
+                return Refusal(broken.reason, replies.change_refused(broken.reason))
+            return None
 
     def cancel(self, booking_id: int, chat_id: str) -> Outcome:
+        """Until the slot starts; the place is free again at once."""
         with self._uow(write=True) as uow:
-            row = repo.by_id(uow.session, booking_id, lock=True)
-            if row is None or row.chat_id != chat_id:
-                return Refusal(m.NOT_FOUND, "Antrean tidak ditemukan di chat ini.")
-            if row.status == "cancelled":
-                return repo.to_booking(row)  # pressed twice: already done
-            refusal = self._changeable(row)
-            if refusal:
-                return refusal
-            repo.release_place(uow.session, row.mpp_code, row.service_code, row.day, row.start)
-            row.status, row.cancelled_at, row.updated_at = "cancelled", self._now(), self._now()
-            outbox.cancel_reminders(uow.session, row.id)
-            booking = repo.to_booking(row)
-            uow.commit()
+            booking = uow.bookings.get(booking_id, lock=True)
+            if booking is None or booking.chat_id != chat_id:
+                return Refusal(Reason.NOT_FOUND, replies.not_found_here())
+            try:
+                changed = booking.cancel(self.now(), self.zone(booking.mpp_code))
+            except RuleBroken as broken:
+                return Refusal(broken.reason, replies.change_refused(broken.reason))
+            if changed:
+                uow.places.release(booking.mpp_code, booking.service_code, booking.day, booking.start)
+                uow.commit()
             return booking
 
     def move(self, booking_id: int, chat_id: str, day: date, start: time) -> Outcome:
-        cat = self._catalogue()
-        with self._uow(write=True) as uow:
-            row = repo.by_id(uow.session, booking_id, lock=True)
-            if row is None or row.chat_id != chat_id:
-                return Refusal(m.NOT_FOUND, "Antrean tidak ditemukan di chat ini.")
-            if row.day == day and row.start == start:
-                return repo.to_booking(row)  # pressed twice: already moved here
-            refusal = self._changeable(row)
-            if refusal:
-                return refusal
-            if row.moved_count >= self.policy.max_moves:
-                return Refusal(
-                    m.MOVED_ALREADY, "Jadwal antrean hanya bisa dipindah satu kali. Silakan batalkan lalu pesan baru."
-                )
-            mpp_code, service_code = row.mpp_code, row.service_code
-        refusal = self.check_slot(mpp_code, service_code, day, start)
-        if refusal and refusal.reason != m.FULL:
+        now = self.now()
+        with self._uow() as uow:
+            booking = uow.bookings.get(booking_id)
+            if booking is None or booking.chat_id != chat_id:
+                return Refusal(Reason.NOT_FOUND, replies.not_found_here())
+            if (booking.day, booking.start) == (day, start):
+                return booking  # pressed twice: already moved here
+            try:
+                booking.check_move(now, self.zone(booking.mpp_code), self.policy)
+            except RuleBroken as broken:
+                return Refusal(broken.reason, replies.change_refused(broken.reason))
+            mpp_code, service_code = booking.mpp_code, booking.service_code
+        refusal = self.availability.check_slot(mpp_code, service_code, day, start)
+        if refusal and refusal.reason is not Reason.FULL:
             return refusal
-        offering = cat.offering(mpp_code, service_code)
-        assert offering is not None
-        slot: Slot = next(
-            s
-            for s in bookable_slots(
-                cat, cat.mpps[mpp_code], offering, day, self._now(), self.policy, self.outages(mpp_code, service_code)
-            )
-            if s.start == start
-        )
+        offering = self._catalogue().offering(mpp_code, service_code)
+        slot = self.availability.slot(mpp_code, service_code, day, start)
+        assert offering is not None and slot is not None, "check_slot passed"
         with self._uow(write=True) as uow:
-            s = uow.session
-            row = repo.by_id(s, booking_id, lock=True)
-            assert row is not None
-            if row.moved_count >= self.policy.max_moves or row.status != "active":
-                return Refusal(m.MOVED_ALREADY, "Jadwal antrean hanya bisa dipindah satu kali.")
-            if row.day != day and repo.active_same_day(s, row.nik_hash, row.service_code, day) is not None:
-                return Refusal(m.DUPLICATE, "NIK ini sudah punya antrean layanan yang sama pada hari itu.")
-            if not repo.reserve_place(s, row.mpp_code, row.service_code, day, start, offering.quota_per_slot):
-                s.rollback()
-                return self.full(row.mpp_code, row.service_code, day, start, datetime.combine(day, start))
-            repo.release_place(s, row.mpp_code, row.service_code, row.day, row.start)
-            if row.day != day:
-                number = repo.next_queue_number(s, row.mpp_code, offering.queue_prefix, day)
-                row.queue_number = queue_number(offering.queue_prefix, number)
-            row.day, row.start, row.end = day, slot.start, slot.end
-            row.moved_count += 1
-            row.updated_at = self._now()
-            booking = repo.to_booking(row)
-            outbox.cancel_reminders(s, row.id)
-            outbox.schedule_reminders(s, cat, booking, self._now())
+            booking = uow.bookings.get(booking_id, lock=True)
+            assert booking is not None
+            nik_hash = booking.holder.nik_hash
+            if day != booking.day and nik_hash and uow.bookings.active_same_day(nik_hash, service_code, day):
+                return Refusal(Reason.DUPLICATE, replies.duplicate(self._catalogue().services[service_code].name))
+            if not uow.places.reserve(mpp_code, service_code, day, start, offering.quota_per_slot):
+                return self.availability.full(mpp_code, service_code, day, start)
+            old_day, old_start = booking.day, booking.start
+            number = booking.queue_number
+            if day != old_day:
+                number = queue_number(offering.queue_prefix, uow.numbers.next(mpp_code, offering.queue_prefix, day))
+            try:
+                booking.move(slot, number, now, self.zone(mpp_code), self.policy)
+            except RuleBroken as broken:  # changed since the first look (another chat, a double tap)
+                return Refusal(broken.reason, replies.change_refused(broken.reason))
+            uow.places.release(mpp_code, service_code, old_day, old_start)
             uow.commit()
             return booking
 
     def erase_chat(self, chat_id: str) -> int:
-        """'Hapus data saya': cancel upcoming bookings and erase personal data of this chat."""
-        from mpp.privacy_store import erase_tokens
+        """'Hapus data saya': cancel the chat's active bookings and erase its personal data now.
 
-        now = self._now()
+        Returns how many bookings had personal data erased.
+        """
+        now = self.now()
+        erased = 0
         with self._uow(write=True) as uow:
-            rows = repo.active_for_chat(uow.session, chat_id, date.min)
-            for row in rows:
-                repo.release_place(uow.session, row.mpp_code, row.service_code, row.day, row.start)
-                row.status, row.cancelled_at = "cancelled", now
-                outbox.cancel_reminders(uow.session, row.id)
-            erased = repo.erase_personal_data(uow.session, chat_id, now)
-            erase_tokens(uow.session, chat_id)
+            for booking in uow.bookings.of_chat(chat_id):
+                if booking.withdraw(now):
+                    uow.places.release(booking.mpp_code, booking.service_code, booking.day, booking.start)
+                erased += booking.erase_personal_data(now)
+            uow.tokens.erase(chat_id)
             uow.commit()
-            return erased
+        return erased
+
+    def sweep_missed(self) -> int:
+        """Bookings not checked in by the end of their slot plus the grace period become no-shows.
+
+        Their citizens are told (through the outbox). Run every few minutes (``mpp booking
+        sweep``); running it twice changes nothing.
+        """
+        now = self.now()
+        missed = 0
+        with self._uow(write=True) as uow:
+            for booking in uow.bookings.active_until((now + timedelta(hours=9)).date()):
+                missed += booking.expire(now, self.zone(booking.mpp_code), self.policy)
+            uow.commit()
+        return missed
 
     def personal_details(self, booking: Booking) -> dict[str, str | None]:
         with self._uow() as uow:
-            row = repo.by_id(uow.session, booking.id)
-            if row is None:
+            current = uow.bookings.get(booking.id or 0)
+            if current is None:
                 return {}
-            decrypt = self._crypto.decrypt
+            holder, open_ = current.holder, self._crypto.decrypt
             return {
-                "name": decrypt(row.name_encrypted) if row.name_encrypted else None,
-                "nik": decrypt(row.nik_encrypted) if row.nik_encrypted else None,
-                "phone": decrypt(row.phone_encrypted) if row.phone_encrypted else None,
+                "name": open_(holder.name_sealed) if holder.name_sealed else None,
+                "nik": open_(holder.nik_sealed) if holder.nik_sealed else None,
+                "phone": open_(holder.phone_sealed) if holder.phone_sealed else None,
             }
 
+    def resolve_personal(self, chat_id: str, text: str | None) -> str | None:
+        """The NIK or phone number behind a token in ``text`` (a token belongs to one conversation).
 
-def database_unavailable(exc: Exception) -> bool:
-    return isinstance(exc, OperationalError)
+        Raw digits (a message that did not pass through the REST channel's redaction) are
+        returned as they are.
+        """
+        if not text:
+            return None
+        match = TOKEN_PATTERN.search(text)
+        if match is None:
+            return re.sub(r"[^\d+]", "", text) or None
+        with self._uow() as uow:
+            return uow.tokens.resolve(chat_id, match.group(0))
+
+    # ---- confirmations --------------------------------------------------------------
+    def ask(
+        self,
+        operation: Operation,
+        *,
+        request_id: str | None = None,
+        booking_id: int | None = None,
+        day: date | None = None,
+        start: time | None = None,
+    ) -> Pending:
+        """A new question waiting for "ya"."""
+        return Pending(operation, self.now(), request_id, booking_id, day, start)
+
+    def pending(self, raw: str | None) -> Pending | None:
+        """The question still waiting for an answer, or None (none, unreadable, or expired)."""
+        pending = Pending.loads(raw)
+        return pending if pending is not None and not pending.expired(self.now()) else None
+
+    def confirm(self, pending: Pending, chat_id: str, form: BookingRequest | None = None) -> Confirmed:
+        """Carry out what "ya" confirms. A booking needs the form's request; the rest need only the chat."""
+        return self._confirmations[pending.operation](pending, chat_id, form)
+
+    def _confirm_book(self, pending: Pending, chat_id: str, form: BookingRequest | None) -> Confirmed:
+        if form is None or form.chat_id != chat_id or form.request_id != pending.request_id:
+            return Refusal(Reason.NOT_FOUND, replies.form_incomplete())
+        return self.book(form)
+
+    def _confirm_move(self, pending: Pending, chat_id: str, _form: BookingRequest | None) -> Confirmed:
+        assert pending.booking_id is not None and pending.day is not None and pending.start is not None
+        return self.move(pending.booking_id, chat_id, pending.day, pending.start)
+
+    # ---- closures after bookings exist ------------------------------------------------
+    def add_outage(self, mpp_code: str, day: date, reason: str, service_code: str | None) -> int:
+        """Close a day (or a service on a day) now, and tell the bookings it hits; returns how many."""
+        cat = self._catalogue()
+        if cat.mpp(mpp_code) is None:
+            raise ValueError(f"unknown MPP {mpp_code}")
+        if service_code is not None and cat.offering(mpp_code, service_code) is None:
+            raise ValueError(f"{service_code} is not offered at {mpp_code}")
+        with self._uow(write=True) as uow:
+            outage_id = uow.outages.add(mpp_code, service_code, day, reason, self.now())
+            uow.commit()
+        return self.announce_closure(mpp_code, day, reason, service_code, f"outage:{outage_id}")
+
+    def announce_closure(self, mpp_code: str, day: date, reason: str, service_code: str | None, tag: str) -> int:
+        """Tell every active booking of that day (and service), with the nearest free slot; once per ``tag``."""
+        with self._uow() as uow:
+            affected = [(b.id, b.service_code) for b in uow.bookings.active_on(mpp_code, day, service_code)]
+        for booking_id, service in affected:
+            near = self.availability.nearest_free(mpp_code, service, datetime.combine(day, time(8)), limit=1)
+            suggestion = replies.slot_label(near[0]) if near else None
+            with self._uow(write=True) as uow:
+                booking = uow.bookings.get(booking_id or 0, lock=True)
+                if booking is not None:
+                    booking.disrupt(reason, suggestion, tag, self.policy, self.now())
+                    uow.commit()
+        return len(affected)

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from mpp.booking.calendar import closed_on
+from mpp.booking.model import Policy, Slot
 from mpp.catalogue.model import Catalogue, Mpp, Offering
 
-
-@dataclass(frozen=True)
-class Policy:
-    window_days: int = 14  # how far ahead one can book
-    same_day_cutoff_minutes: int = 60  # a slot today must start at least this much later
-    change_until_days_before: int = 1  # cancel or move until the day before the visit
-    max_moves: int = 1
-    max_per_chat_week: int = 4
-    max_per_nik_week: int = 3
-    lookups_per_hour: int = 5
-
-
-@dataclass(frozen=True)
-class Slot:
-    day: date
-    start: time
-    end: time
+__all__ = ["Policy", "Slot", "bookable_slots", "day_slots", "local_now", "window"]
 
 
 def local_now(mpp: Mpp, now: datetime) -> datetime:

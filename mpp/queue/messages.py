@@ -1,18 +1,19 @@
-"""What the notifications say (Indonesian, short, for a phone's lock screen)."""
+"""What citizens read about their place in today's queue (short, for a phone's lock screen)."""
 
 from __future__ import annotations
 
-from datetime import date, time
-
-from mpp.text import clock, tanggal
+from mpp.queue.model import TicketView
 
 
 def away(number: str, ahead: int, minutes: float) -> str:
     """'tinggal 3 nomor lagi': three numbers are still to be called before this one."""
     if ahead == 0:
         return f"Nomor antrean Anda {number} dipanggil berikutnya. Mohon bersiap di dekat loket."
-    estimate = "sebentar lagi" if minutes < 1 else f"perkiraan {round(minutes)} menit"
-    return f"Nomor antrean Anda {number} tinggal {ahead} nomor lagi, {estimate}. Mohon bersiap di dekat loket."
+    return f"Nomor antrean Anda {number} tinggal {ahead} nomor lagi, {_wait(minutes)}. Mohon bersiap di dekat loket."
+
+
+def _wait(minutes: float) -> str:
+    return "sebentar lagi" if minutes < 1 else f"perkiraan {round(minutes)} menit"
 
 
 def called(number: str, counter: str, floor: str, recall: bool = False) -> str:
@@ -31,20 +32,10 @@ def no_show(number: str) -> str:
     )
 
 
-def reminder_day(service: str, mpp: str, day: date, start: time, zone: str, number: str, code: str) -> str:
-    return (
-        f"Pengingat: besok, {tanggal(day)}, pukul {clock(start)} {zone} Anda punya antrean {service} di {mpp} "
-        f'(nomor {number}, kode {code}). Jangan lupa bawa persyaratannya. Tidak jadi datang? Ketik "batalkan antrean".'
-    )
-
-
-def reminder_hour(service: str, mpp: str, start: time, zone: str, code: str) -> str:
-    return f"Pengingat: 1 jam lagi (pukul {clock(start)} {zone}) jadwal antrean {service} Anda di {mpp}. Tunjukkan kode {code} saat tiba."
-
-
-def closure(mpp: str, day: date, reason: str, service: str, code: str, suggestion: str | None) -> str:
-    offer = f" Slot terdekat yang masih kosong: {suggestion}." if suggestion else ""
-    return (
-        f"Mohon maaf, {mpp} tidak melayani {service} pada {tanggal(day)} ({reason}). Antrean Anda (kode {code}) "
-        f'perlu dipindah.{offer} Ketik "ubah jadwal" untuk memilih jadwal baru.'
-    )
+def live_line(ticket: TicketView, ahead: int, minutes: float) -> str:
+    """A ticket in today's queue, as the citizen wants to know it: where am I, how long."""
+    if ticket.status == "called":
+        return f"{ticket.number}: sedang dipanggil ke loket {ticket.counter_code}. Silakan menuju loket sekarang."
+    if ahead == 0:
+        return f"{ticket.number}: Anda dipanggil berikutnya."
+    return f"{ticket.number}: tinggal {ahead} nomor lagi, {_wait(minutes)}."

@@ -10,8 +10,8 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from benchmarks.stack import start_stack
 from mpp.privacy import Keys
+from testkit.stack import start_stack
 from tests.conftest import require_model
 
 FIXED_NOW = "2026-11-27T10:00:00+07:00"  # a Friday; booking rules run against this clock

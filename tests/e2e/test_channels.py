@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from testkit.gateway_harness import Harness, start, until
+from testkit.stubs.graph_api import webhook_body
+from testkit.stubs.telegram_api import callback_update, text_update
 from tests.e2e.conftest import Assistant
-from tests.gateway_harness import Harness, start, until
-from tests.stubs.graph_api import webhook_body
-from tests.stubs.telegram_api import callback_update, text_update
 
 pytestmark = pytest.mark.e2e
 

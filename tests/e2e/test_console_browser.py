@@ -11,10 +11,11 @@ from aiohttp.test_utils import TestServer
 from console.app import Console, create_app
 from console.auth import add_staff
 from mpp.catalogue.store import save_catalogue
+from mpp.clock import system_clock
 from mpp.config import PROJECT_ROOT
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
-from mpp.queue.service import QueueService
+from testkit.core import on_database
 from tests.conftest import unavailable
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +52,7 @@ async def console_url(sqlite_url: str, demo):  # type: ignore[no-untyped-def]
         save_catalogue(uow.session, demo)
         add_staff(uow.session, "sari", "kata-sandi-rahasia", "Sari", "kota_bogor", "disdukcapil", "2")
         uow.commit()
-    queue = QueueService(factory, lambda: demo.catalogue)
+    queue = on_database(factory, demo.catalogue, system_clock).queue
     server = TestServer(create_app(Console(factory, lambda: demo.catalogue, queue)))
     await server.start_server()
     yield str(server.make_url("")).rstrip("/")

@@ -19,17 +19,16 @@ import redis
 import requests
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
-from benchmarks.prod_stack import NGINX, ProdStack, start_prod_stack, start_redis
-from benchmarks.stack import load_demo_catalogue
-from mpp.booking import repository
 from mpp.booking.model import Booking, BookingRequest
-from mpp.booking.service import BookingService
 from mpp.catalogue.loader import read_catalogue
 from mpp.db.booking_tables import BookingRow, SlotUsageRow
 from mpp.db.engine import make_engine, make_session_factory
-from mpp.privacy import Crypto, Keys
+from mpp.numbering import SqlQueueNumbers
+from mpp.storage import Unavailable
+from testkit.core import on_database
+from testkit.prod_stack import NGINX, ProdStack, start_prod_stack, start_redis
+from testkit.stack import load_demo_catalogue
 from tests.conftest import CATALOGUE_DIR, unavailable
 from tests.tcp_proxy import CuttableProxy
 
@@ -147,8 +146,8 @@ def test_trackers_expire(stack: ProdStack) -> None:
 
 
 async def test_action_server_down_apologises_and_keeps_the_message(stack: ProdStack, sqlite_url: str) -> None:
-    from tests.gateway_harness import start, until
-    from tests.stubs.telegram_api import text_update
+    from testkit.gateway_harness import start, until
+    from testkit.stubs.telegram_api import text_update
 
     harness = await start(sqlite_url, rasa_url=stack.url, rasa_rest_token=stack.rest_token)
     harness.gateway.retry_delays = (1, 1, 1, 1, 1, 1)
@@ -178,21 +177,19 @@ def test_database_briefly_down_fails_a_booking_cleanly(stack: ProdStack, monkeyp
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     cat = read_catalogue(CATALOGUE_DIR).catalogue
     clock = lambda: datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # noqa: E731
-    service = BookingService(
-        make_session_factory(make_engine(proxied)), lambda: cat, Crypto(Keys.generate()), now=clock
-    )
+    service = on_database(proxied, cat, clock).bookings
     day = datetime(2026, 12, 3, tzinfo=ZoneInfo("Asia/Jakarta")).date()
     request = BookingRequest(
         "db-down", "telegram:77", "kota_bogor", "kk", day, clock_time(9, 0), "Warga", "3271041212850003"
     )
-    real = repository.next_queue_number
+    real = SqlQueueNumbers.next
 
     def cut_midway(*args, **kwargs):  # type: ignore[no-untyped-def]
         proxy.cut()  # the place is taken, the booking row not yet written: the worst moment
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(repository, "next_queue_number", cut_midway)
-    with pytest.raises(OperationalError):
+    monkeypatch.setattr(SqlQueueNumbers, "next", cut_midway)
+    with pytest.raises(Unavailable):
         service.book(request)
     monkeypatch.undo()
     proxy.restore()
@@ -203,9 +200,7 @@ def test_database_briefly_down_fails_a_booking_cleanly(stack: ProdStack, monkeyp
             select(func.count()).select_from(BookingRow).where(BookingRow.status == "active")
         ).scalar_one()
     assert booked == rows  # no place taken without its booking: nothing half-written
-    outcome = BookingService(make_session_factory(engine), lambda: cat, Crypto(Keys.generate()), now=clock).book(
-        request
-    )
+    outcome = on_database(make_session_factory(engine), cat, clock).bookings.book(request)
     assert isinstance(outcome, Booking)  # and once the database is back, the same request books
     proxy.close()
     engine.dispose()

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from benchmarks.fuzz import hostile_messages
 from mpp.text import citizen_text
+from testkit.hostile import hostile_messages
 from tests.e2e.conftest import Assistant
 
 

@@ -13,8 +13,9 @@ from bot.terminal import Notifications
 from mpp.catalogue.loader import read_catalogue
 from mpp.config import Settings
 from mpp.db.engine import make_engine, make_session_factory
-from mpp.queue.service import QueueService, Staff
+from mpp.queue.service import Staff
 from mpp.wiring import Core
+from testkit.core import on_database
 from tests.conftest import CATALOGUE_DIR
 from tests.e2e.conftest import Assistant
 
@@ -36,7 +37,7 @@ async def test_booked_citizen_is_reminded_and_called_in_the_terminal_chat(assist
     at_counter = datetime(2026, 11, 27, 13, 50, tzinfo=WIB)
     factory = make_session_factory(make_engine(assistant.db_url))
     catalogue = read_catalogue(CATALOGUE_DIR).catalogue
-    queue = QueueService(factory, lambda: catalogue, now=lambda: at_counter)
+    queue = on_database(factory, catalogue, lambda: at_counter).queue
     queue.check_in("kota_bogor", code)  # at the kiosk
     assert queue.call_next(Staff(1, "kota_bogor", "disdukcapil", "3")) is not None
 

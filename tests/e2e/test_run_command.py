@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from benchmarks.stack import free_port
 from mpp.config import PROJECT_ROOT
+from testkit.stack import free_port
 from tests.conftest import require_model
 
 pytestmark = pytest.mark.e2e

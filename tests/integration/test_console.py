@@ -16,7 +16,7 @@ from mpp.catalogue.store import save_catalogue
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.queue_tables import AuditRow
 from mpp.db.uow import UnitOfWork
-from mpp.queue.service import QueueService
+from testkit.core import on_database
 
 PASSWORD = "kata-sandi-rahasia"
 
@@ -39,7 +39,7 @@ async def site(sqlite_url: str, demo):  # type: ignore[no-untyped-def]
         add_staff(uow.session, "dukcapil.bekasi", PASSWORD, "Rina", "kota_bekasi", "disdukcapil", None)
         uow.commit()
     clock = Clock()
-    queue = QueueService(factory, lambda: demo.catalogue, now=clock)
+    queue = on_database(factory, demo.catalogue, clock).queue
     console = Console(factory, lambda: demo.catalogue, queue, now=clock)
     server = TestServer(create_app(console))
     await server.start_server()

@@ -9,9 +9,9 @@ import pytest
 from aiohttp import web
 
 from mpp.booking.replies import qr_png_base64
-from tests.gateway_harness import WA_VERIFY, Harness, start, until
-from tests.stubs.graph_api import webhook_body
-from tests.stubs.telegram_api import callback_update, text_update, voice_update
+from testkit.gateway_harness import WA_VERIFY, Harness, start, until
+from testkit.stubs.graph_api import webhook_body
+from testkit.stubs.telegram_api import callback_update, text_update, voice_update
 
 
 class RasaStub:

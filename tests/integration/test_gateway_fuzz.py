@@ -5,53 +5,18 @@ answered exactly once, whatever it contains; nothing is left half-processed."""
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import random
-from typing import Any
 
 import pytest
 
-from benchmarks.fuzz import HOSTILE, hostile_messages
 from mpp.text import citizen_text
-from tests.gateway_harness import Harness, start, until
+from testkit.gateway_harness import Harness, start, until
+from testkit.hostile import RAW_BODIES, hostile_messages, mutate
+from testkit.stubs.graph_api import webhook_body
+from testkit.stubs.telegram_api import callback_update, text_update, voice_update
 from tests.integration.test_gateway import RasaStub
-from tests.stubs.graph_api import webhook_body
-from tests.stubs.telegram_api import callback_update, text_update, voice_update
-
-JUNK: list[Any] = [None, 0, -1, 2**70, 1e308, "", "x" * 5000, [], {}, True, "<script>", {"a": [1, {"b": None}]}]
-RAW_BODIES = [
-    b"",
-    b"{",
-    b"null",
-    b"[]",
-    b'"text"',
-    b"\xff\xfe\x00",
-    b"[" * 50_000,
-    b'{"update_id": ' + b"9" * 5000 + b"}",
-]
-
-
-def mutate(body: Any, rng: random.Random) -> Any:
-    """Replace, delete or add one value somewhere in a valid webhook body."""
-    body = copy.deepcopy(body)
-    node, path = body, []
-    while isinstance(node, (dict, list)) and node and rng.random() < 0.75:
-        key = rng.choice(list(node.keys())) if isinstance(node, dict) else rng.randrange(len(node))
-        path.append((node, key))
-        node = node[key]
-    if not path:
-        return rng.choice(JUNK)
-    parent, key = path[-1]
-    action = rng.random()
-    if action < 0.6:
-        parent[key] = rng.choice(JUNK + HOSTILE[:8])
-    elif action < 0.85 and isinstance(parent, dict):
-        del parent[key]
-    elif isinstance(parent, dict):
-        parent[rng.choice(HOSTILE[:8]) or "k"] = rng.choice(JUNK)
-    return body
 
 
 @pytest.fixture()

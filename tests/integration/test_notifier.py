@@ -19,7 +19,7 @@ from mpp.config import PROJECT_ROOT
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.queue_tables import NotificationRow
 from mpp.db.uow import UnitOfWork
-from mpp.queue import outbox
+from mpp.notify_outbox import Notice, SqlOutbox
 from tests.conftest import REDIS_URL, require
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
@@ -39,15 +39,7 @@ class Recorder:
 def add_notes(factory, count: int, chat: str = "telegram:1", due: datetime = NOW, prefix: str = "n") -> None:  # type: ignore[no-untyped-def]
     with UnitOfWork(factory, write=True) as uow:
         for i in range(count):
-            outbox.add(
-                uow.session,
-                chat_id=chat,
-                kind="test",
-                text=f"{prefix}{i}",
-                dedupe_key=f"{chat}:{prefix}{i}",
-                now=NOW,
-                due_at=due,
-            )
+            SqlOutbox(uow.session).add(Notice(chat, "test", f"{prefix}{i}", f"{chat}:{prefix}{i}", due), NOW)
         uow.commit()
 
 

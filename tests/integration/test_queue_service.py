@@ -14,31 +14,18 @@ from mpp.booking.model import Booking, BookingRequest
 from mpp.booking.service import BookingService
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.queue_tables import NotificationRow
-from mpp.privacy import Crypto, Keys
-from mpp.queue.service import QueueError, QueueService, Staff
+from mpp.queue.service import QueueError, Staff
+from testkit.core import MovableClock, on_database
 
 WIB = ZoneInfo("Asia/Jakarta")
 DAY = date(2026, 12, 1)  # Tuesday
 
 
-class Clock:
-    def __init__(self, at: datetime):
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, **kw: float) -> None:
-        self.at += timedelta(**kw)
-
-
 @pytest.fixture()
 def env(db_url: str, demo):  # type: ignore[no-untyped-def]
-    clock = Clock(datetime(2026, 11, 27, 10, 0, tzinfo=WIB))
-    factory = make_session_factory(make_engine(db_url))
-    bookings = BookingService(factory, lambda: demo.catalogue, Crypto(Keys.generate()), now=clock)
-    queue = QueueService(factory, lambda: demo.catalogue, now=clock)
-    return clock, bookings, queue, factory
+    clock = MovableClock(datetime(2026, 11, 27, 10, 0, tzinfo=WIB))
+    services = on_database(db_url, demo.catalogue, clock)
+    return clock, services.bookings, services.queue, services.session_factory
 
 
 def book(bookings: BookingService, i: int, start: time, service: str = "kk") -> Booking:
@@ -202,8 +189,7 @@ def test_two_counters_calling_at_once_never_get_the_same_ticket(env) -> None:  #
 
 
 def test_a_closure_after_booking_tells_the_citizen_and_frees_a_move(env, demo) -> None:  # type: ignore[no-untyped-def]
-    from mpp.booking import model as m
-    from mpp.booking.model import Refusal
+    from mpp.booking.model import Reason, Refusal
     from mpp.booking.outages import add_outage
 
     clock, bookings, queue, factory = env
@@ -223,7 +209,7 @@ def test_a_closure_after_booking_tells_the_citizen_and_frees_a_move(env, demo) -
             "x", "console:new", "kota_bogor", "ktp_el", date(2026, 12, 2), time(10, 0), "W", "3271040101900009"
         )
     )
-    assert isinstance(refused, Refusal) and refused.reason == m.CLOSED and "blanko" in refused.message
+    assert isinstance(refused, Refusal) and refused.reason == Reason.CLOSED and "blanko" in refused.message
     again = bookings.move(b.id, b.chat_id, date(2026, 12, 3), time(9, 0))  # the free move
     assert isinstance(again, Booking) and again.day == date(2026, 12, 3)
 
@@ -242,7 +228,7 @@ def test_a_catalogue_reload_that_closes_a_booked_day_tells_the_citizen(
     monkeypatch.setenv("DATABASE_URL", db_url)
     assert cli(["catalogue", "load"]) == 0
     factory = make_session_factory(make_engine(db_url))
-    bookings = BookingService(factory, lambda: demo.catalogue, Crypto(Keys.generate()))
+    bookings = on_database(factory, demo.catalogue, lambda: dt.now(WIB)).bookings
     today = dt.now(WIB).date()
     day = next(today + timedelta(days=d) for d in range(2, 10) if (today + timedelta(days=d)).weekday() < 4)
     b = bookings.book(

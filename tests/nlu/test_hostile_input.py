@@ -6,17 +6,17 @@ import asyncio
 
 import yaml
 
-from benchmarks.fuzz import hostile_messages
-from benchmarks.nlu_eval import _parse_all
 from mpp.config import PROJECT_ROOT
 from mpp.text import citizen_text
+from testkit.hostile import hostile_messages
+from testkit.nlu_eval import parse_all
 from tests.conftest import MODEL, require_model
 
 
 def test_every_hostile_message_parses_to_a_known_intent() -> None:
     require_model()
     texts = [citizen_text(t) for t in hostile_messages(3000, seed=5)]  # as the gateway hands them on
-    parses = asyncio.run(_parse_all(MODEL, texts))  # an exception here fails the test: that is the point
+    parses = asyncio.run(parse_all(MODEL, texts))  # an exception here fails the test: that is the point
     intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"]) | {"nlu_fallback"}
     assert len(parses) == len(texts)
     for text, parse in zip(texts, parses):

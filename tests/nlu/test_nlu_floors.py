@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.nlu_eval import FLOORS, Report, evaluate_model
+from testkit.nlu_eval import FLOORS, Report, evaluate_model
 from tests.conftest import MODEL, require_model
 
 

@@ -8,9 +8,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from rasa.shared.nlu.training_data.loading import load_data
 
-from benchmarks.nlu_eval import REGRESSION_FILE, load_examples
 from mpp.catalogue.model import SERVICE_CODES
 from mpp.config import PROJECT_ROOT
+from testkit.nlu_eval import REGRESSION_FILE, load_examples
 
 CONTRACT_INTENTS = {
     "tanya_syarat",

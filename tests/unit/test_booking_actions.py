@@ -1,4 +1,4 @@
-"""Booking form validation and flows, through the Rasa SDK actions, on a throwaway SQLite database."""
+"""Booking form validation and flows, through the Rasa SDK actions, on the in-memory core (no database)."""
 
 from __future__ import annotations
 
@@ -11,37 +11,20 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import (
-    ActionBatalAntrean,
-    ActionCekAntrean,
-    ActionJawabKonfirmasi,
-    ActionRingkasPesan,
-    ActionUbahJadwal,
-)
+from actions.booking import ActionJawabKonfirmasi, ActionRingkasPesan
 from actions.booking_forms import ActionAskPesanWaktu, ValidateFormPesanAntrean
-from mpp.booking.service import BookingService
-from mpp.db.engine import make_engine, make_session_factory
-from mpp.privacy import Crypto, Keys
-from mpp.queue.service import QueueService
+from actions.booking_manage import ActionBatalAntrean, ActionCekAntrean, ActionUbahJadwal
+from mpp.clock import fixed_clock
+from testkit.core import MovableClock, Services, in_memory
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)  # Friday morning
 NIK = "3271045708900001"
 
 
-class FakeCatalogue:
-    def __init__(self, catalogue):  # type: ignore[no-untyped-def]
-        self.catalogue = catalogue
-
-    def get(self):  # type: ignore[no-untyped-def]
-        return self.catalogue
-
-
 @pytest.fixture()
-def deps(sqlite_url: str, demo):  # type: ignore[no-untyped-def]
-    factory = make_session_factory(make_engine(sqlite_url))
-    service = BookingService(factory, lambda: demo.catalogue, Crypto(Keys.generate()), now=lambda: NOW)
-    return FakeCatalogue(demo.catalogue), service, QueueService(factory, lambda: demo.catalogue, now=lambda: NOW)
+def deps(demo) -> Services:  # type: ignore[no-untyped-def]
+    return in_memory(demo.catalogue, fixed_clock(NOW))
 
 
 def tracker(
@@ -71,8 +54,7 @@ def slot_events(slots_set: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def validate(deps, filled: dict[str, Any], new: dict[str, Any], **kw: Any) -> tuple[dict[str, Any], list[str]]:  # type: ignore[no-untyped-def]
-    catalogue, service, _queue = deps
-    action = ValidateFormPesanAntrean(catalogue, service)
+    action = ValidateFormPesanAntrean(deps)
     dispatcher = CollectingDispatcher()
     t = tracker({**filled, **new}, events=slot_events(new), **kw)
     events = await action.run(
@@ -107,11 +89,10 @@ async def test_colloquial_date_and_time_become_a_free_slot(deps) -> None:  # typ
     assert slots["pesan_tanggal"] == "2026-11-30" and slots["pesan_waktu"] == "09:00"
 
 
-async def test_holiday_is_refused_with_the_reason_and_alternatives(deps) -> None:  # type: ignore[no-untyped-def]
-    _catalogue, service, _queue = deps
-    service._clock = lambda: datetime(2026, 12, 14, 9, 0, tzinfo=WIB)
+async def test_holiday_is_refused_with_the_reason_and_alternatives(demo) -> None:  # type: ignore[no-untyped-def]
+    later = in_memory(demo.catalogue, fixed_clock(datetime(2026, 12, 14, 9, 0, tzinfo=WIB)))
     slots, texts = await validate(
-        deps, {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor"}, {"pesan_tanggal": "24 desember"}
+        later, {"pesan_layanan": "kk", "pesan_mpp": "kota_bogor"}, {"pesan_tanggal": "24 desember"}
     )
     assert slots["pesan_tanggal"] is None
     assert "cuti bersama" in texts[0]
@@ -145,7 +126,7 @@ async def test_phone_is_optional(deps) -> None:  # type: ignore[no-untyped-def]
 async def test_full_slot_offers_nearest_and_other_mpps(deps, demo) -> None:  # type: ignore[no-untyped-def]
     from mpp.booking.model import BookingRequest
 
-    _catalogue, service, _queue = deps
+    service = deps.bookings
     quota = demo.catalogue.offering("kota_bogor", "kk").quota_per_slot
     for i in range(quota):
         nik = f"32710{i + 1}5708900001"
@@ -171,16 +152,14 @@ async def test_full_slot_offers_nearest_and_other_mpps(deps, demo) -> None:  # t
 
 
 async def test_time_buttons_show_free_places(deps) -> None:  # type: ignore[no-untyped-def]
-    catalogue, service, _queue = deps
     dispatcher = CollectingDispatcher()
     t = tracker({"pesan_layanan": "kk", "pesan_mpp": "kota_bogor", "pesan_tanggal": "2026-11-30"})
-    await ActionAskPesanWaktu(catalogue, service).run(dispatcher, t, {})
+    await ActionAskPesanWaktu(deps).run(dispatcher, t, {})
     buttons = dispatcher.messages[0]["buttons"]
     assert 1 <= len(buttons) <= 10 and all(b["payload"].startswith('/informasi{"waktu": ') for b in buttons)
 
 
 async def _book(deps, sender: str = "console:tester") -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    catalogue, service, _queue = deps
     filled = {
         "pesan_layanan": "kk",
         "pesan_mpp": "kota_bogor",
@@ -191,14 +170,14 @@ async def _book(deps, sender: str = "console:tester") -> dict[str, Any]:  # type
         "pesan_telepon": "-",
     }
     dispatcher = CollectingDispatcher()
-    events = await ActionRingkasPesan(catalogue, service).run(dispatcher, tracker(filled, sender=sender), {})
+    events = await ActionRingkasPesan(deps).run(dispatcher, tracker(filled, sender=sender), {})
     assert "3271********0001" in dispatcher.messages[0]["text"]
     konfirmasi = next(e["value"] for e in events if e["name"] == "konfirmasi")
     dispatcher = CollectingDispatcher()
     t = tracker({**filled, "konfirmasi": konfirmasi}, intent="afirmasi", sender=sender)
-    await ActionJawabKonfirmasi(catalogue, service).run(dispatcher, t, {})
+    await ActionJawabKonfirmasi(deps).run(dispatcher, t, {})
     # the same confirmation again (a double tap that reached the action twice) books once
-    await ActionJawabKonfirmasi(catalogue, service).run(CollectingDispatcher(), t, {})
+    await ActionJawabKonfirmasi(deps).run(CollectingDispatcher(), t, {})
     return {"messages": dispatcher.messages, "konfirmasi": konfirmasi}
 
 
@@ -208,56 +187,66 @@ async def test_confirmed_booking_gets_code_number_requirements_and_qr(deps) -> N
     assert "Kode booking:" in text and "Nomor antrean: A-001" in text and "Bawa persyaratan" in text
     qr = next(m["custom"] for m in result["messages"] if m.get("custom"))
     assert qr["type"] == "booking_qr" and len(qr["code"]) == 8 and qr["png_base64"]
-    _catalogue, service, _queue = deps
-    assert len(service.upcoming("console:tester")) == 1
+    assert len(deps.bookings.upcoming("console:tester")) == 1
 
 
 async def test_check_cancel_and_move_by_chat(deps) -> None:  # type: ignore[no-untyped-def]
-    catalogue, service, _queue = deps
     await _book(deps)
     dispatcher = CollectingDispatcher()
-    await ActionCekAntrean(catalogue, service, _queue).run(dispatcher, tracker({}, intent="cek_antrean"), {})
+    await ActionCekAntrean(deps).run(dispatcher, tracker({}, intent="cek_antrean"), {})
     assert "A-001" in dispatcher.messages[0]["text"]
 
     dispatcher = CollectingDispatcher()
-    events = await ActionUbahJadwal(catalogue, service).run(dispatcher, tracker({}, intent="ubah_jadwal"), {})
+    events = await ActionUbahJadwal(deps).run(dispatcher, tracker({}, intent="ubah_jadwal"), {})
     moving = [e["value"] for e in events if e.get("name") == "ubah_booking"]
     assert moving[-1] is not None  # the rules then open form_ubah_jadwal
 
     dispatcher = CollectingDispatcher()
-    events = await ActionBatalAntrean(catalogue, service).run(dispatcher, tracker({}, intent="batal_antrean"), {})
+    events = await ActionBatalAntrean(deps).run(dispatcher, tracker({}, intent="batal_antrean"), {})
     pending = json.loads(next(e["value"] for e in events if e["name"] == "konfirmasi"))
     assert pending["op"] == "batal"
     dispatcher = CollectingDispatcher()
     t = tracker({"konfirmasi": json.dumps(pending)}, intent="afirmasi")
-    await ActionJawabKonfirmasi(catalogue, service).run(dispatcher, t, {})
+    await ActionJawabKonfirmasi(deps).run(dispatcher, t, {})
     assert "sudah dibatalkan" in dispatcher.messages[0]["text"]
-    assert service.upcoming("console:tester") == []
+    assert deps.bookings.upcoming("console:tester") == []
 
 
 async def test_no_declines_and_a_stale_yes_confirms_nothing(deps) -> None:  # type: ignore[no-untyped-def]
-    catalogue, service, _queue = deps
     old = json.dumps({"op": "hapus", "asked": "2026-11-27T08:00:00+07:00"})  # two hours ago
     dispatcher = CollectingDispatcher()
-    await ActionJawabKonfirmasi(catalogue, service).run(dispatcher, tracker({"konfirmasi": old}, intent="afirmasi"), {})
+    await ActionJawabKonfirmasi(deps).run(dispatcher, tracker({"konfirmasi": old}, intent="afirmasi"), {})
     assert dispatcher.messages[0]["response"] == "utter_afirmasi"
 
 
-async def test_check_answers_the_live_position_on_the_day(sqlite_url: str, demo) -> None:  # type: ignore[no-untyped-def]
-    clock = {"now": NOW}
-    factory = make_session_factory(make_engine(sqlite_url))
-    service = BookingService(factory, lambda: demo.catalogue, Crypto(Keys.generate()), now=lambda: clock["now"])
-    queue = QueueService(factory, lambda: demo.catalogue, now=lambda: clock["now"])
-    deps = (FakeCatalogue(demo.catalogue), service, queue)
+async def test_check_answers_the_live_position_on_the_day(demo) -> None:  # type: ignore[no-untyped-def]
+    clock = MovableClock(NOW)
+    deps = in_memory(demo.catalogue, clock)
     await _book(deps)  # Monday 30 November, 09.00
-    booking = service.upcoming("console:tester")[0]
-    clock["now"] = datetime(2026, 11, 30, 8, 30, tzinfo=WIB)
+    booking = deps.bookings.upcoming("console:tester")[0]
+    clock.at = datetime(2026, 11, 30, 8, 30, tzinfo=WIB)
     for _ in range(2):
-        queue.issue_walk_in("kota_bogor", "ktp_el")
-    queue.check_in("kota_bogor", booking.code)
+        deps.queue.issue_walk_in("kota_bogor", "ktp_el")
+    deps.queue.check_in("kota_bogor", booking.code)
     dispatcher = CollectingDispatcher()
-    await ActionCekAntrean(*deps).run(
+    await ActionCekAntrean(deps).run(
         dispatcher, tracker({}, intent="cek_antrean", text="antrean saya nomor berapa, masih berapa lama?"), {}
     )
     text = dispatcher.messages[0]["text"]
     assert f"{booking.queue_number}: tinggal 2 nomor lagi, perkiraan 30 menit" in text  # 2 x 15-minute slots, 1 counter
+
+
+async def test_core_calls_leave_the_event_loop(deps) -> None:  # type: ignore[no-untyped-def]
+    """Database work runs in a worker thread, so one slow query never stalls other conversations."""
+    import threading
+
+    seen: list[int] = []
+    upcoming = deps.bookings.upcoming
+
+    def recording(chat_id: str):  # type: ignore[no-untyped-def]
+        seen.append(threading.get_ident())
+        return upcoming(chat_id)
+
+    deps.bookings.upcoming = recording
+    await ActionCekAntrean(deps).run(CollectingDispatcher(), tracker({}, intent="cek_antrean"), {})
+    assert seen and threading.get_ident() not in seen

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu.datetime_parser import DateTimeSpan, find_spans, parse
+from nlu.datetime_parser import Dates, DateTimes, DateTimeSpan, Duration, Times, find_spans, parse, parse_iso
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "datetime"
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -40,7 +40,7 @@ def _offset(utterance: str, span: str) -> int:
 
 
 def _v(text: str, now: datetime = NOW) -> str | None:
-    return parse(text, now)
+    return parse_iso(text, now)
 
 
 # -- gold sets ---------------------------------------------------------------
@@ -49,7 +49,7 @@ def _v(text: str, now: datetime = NOW) -> str | None:
 @pytest.mark.parametrize("name", GOLD_FILES)
 def test_gold_parse_accuracy(name: str) -> None:
     rows = _rows(name)
-    misses = [(span, parse(span, NOW), value) for _, span, value in rows if parse(span, NOW) != value]
+    misses = [(span, parse_iso(span, NOW), value) for _, span, value in rows if parse_iso(span, NOW) != value]
     rate = 1 - len(misses) / len(rows)
     print(f"\n{name}: parse exact match {len(rows) - len(misses)}/{len(rows)} = {rate:.3f}")
     for span, got, want in misses:
@@ -66,8 +66,8 @@ def test_gold_find_spans_accuracy(name: str) -> None:
     for utterance, span, value in rows:
         start = _offset(utterance, span)
         found = find_spans(utterance, NOW)
-        if not any((s.start, s.end, s.value) == (start, start + len(span), value) for s in found):
-            misses.append((utterance, span, [(s.text, s.value) for s in found]))
+        if not any((s.start, s.end, s.iso) == (start, start + len(span), value) for s in found):
+            misses.append((utterance, span, [(s.text, s.iso) for s in found]))
     rate = 1 - len(misses) / len(rows)
     print(f"\n{name}: find_spans span+offsets+value {len(rows) - len(misses)}/{len(rows)} = {rate:.3f}")
     for utterance, span, got in misses:
@@ -92,7 +92,8 @@ def test_find_spans_offsets_point_into_original_text() -> None:
     spans = find_spans(text, NOW)
     assert [s.text for s in spans] == ["Jum\u2019at jam 9", "bsk jam 14.30"]
     assert all(text[s.start : s.end] == s.text for s in spans)
-    assert spans[0] == DateTimeSpan(24, 36, "Jum\u2019at jam 9", "tanggal_waktu", "2026-12-04T09:00")
+    assert spans[0] == DateTimeSpan(24, 36, "Jum\u2019at jam 9", DateTimes(datetime(2026, 12, 4, 9, 0)))
+    assert (spans[0].kind, spans[0].iso) == ("tanggal_waktu", "2026-12-04T09:00")
 
 
 def test_find_spans_kinds_and_no_false_positives() -> None:
@@ -101,6 +102,24 @@ def test_find_spans_kinds_and_no_false_positives() -> None:
     assert find_spans("besok pagi jam 8", NOW)[0].kind == "tanggal_waktu"
     for text in ["untuk 2 orang", "NIK 3201234567890001", "jam berapa buka?", "selamat sore kak", "Rp 350.000"]:
         assert find_spans(text, NOW) == [], text
+
+
+def test_values_are_typed_and_iso_only_on_request() -> None:
+    """Callers get dates, times and durations to compute with; the ISO text is for Rasa's entities."""
+    assert parse("minggu depan", NOW) == Dates(datetime(2026, 11, 30).date(), datetime(2026, 12, 6).date())
+    week = parse("minggu depan", NOW)
+    assert isinstance(week, Dates) and len(week.days()) == 7
+    assert parse("besok", NOW) == Dates(datetime(2026, 11, 28).date(), datetime(2026, 11, 28).date())
+    pagi = parse("pagi", NOW)
+    assert isinstance(pagi, Times) and pagi.span() == (datetime(1, 1, 1, 8).time(), datetime(1, 1, 1, 11).time())
+    exact = parse("jam setengah 10", NOW)
+    assert isinstance(exact, Times) and exact.span() == (datetime(1, 1, 1, 9, 30).time(),) * 2
+    morning = parse("besok pagi", NOW)
+    assert isinstance(morning, DateTimes) and morning.days() == [datetime(2026, 11, 28).date()]
+    assert parse("lima menit", NOW) == Duration("minute", 5)
+    assert (
+        parse_iso("lima menit", NOW) == "PT5M" and parse_iso("besok pagi", NOW) == "2026-11-28T08:00/2026-11-28T11:00"
+    )
 
 
 def test_parse_combines_separate_day_and_time() -> None:

@@ -7,9 +7,9 @@ from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import hstack
 
-from benchmarks.fuzz import hostile_messages
-from benchmarks.nlu_eval import load_examples
 from nlu.intent_classifier import TfidfIntentClassifier
+from testkit.hostile import hostile_messages
+from testkit.nlu_eval import load_examples
 from tests.conftest import require_model
 
 

@@ -1,6 +1,12 @@
-"""The Rasa speed-ups change how fast, never what: same validation, same event classes."""
+"""The Rasa speed-ups change how fast, never what: same validation, same event classes.
+
+Each test applies the patches itself and undoes them afterwards (``speedups``), so no
+other test runs on patched Rasa.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from jsonschema import ValidationError
@@ -10,8 +16,18 @@ from rasa.shared.utils.common import all_subclasses
 
 from bot import rasa_speedups
 
-rasa_speedups.apply()
 action = RemoteAction("action_jawab_faq", None)
+
+
+@pytest.fixture()
+def speedups() -> Iterator[rasa_speedups.Applied]:
+    applied = rasa_speedups.apply(env={})
+    assert applied.names and not applied.refused
+    yield applied
+    applied.undo()
+
+
+pytestmark = pytest.mark.usefixtures("speedups")
 
 
 def test_action_server_responses_are_still_validated() -> None:
@@ -109,7 +125,7 @@ async def test_action_calls_share_one_connection_and_send_the_same_json() -> Non
         assert len(set(peers)) == 1  # one kept-alive connection, not one per call
     finally:
         await runner.cleanup()
-        await endpoint.session().session.close()
+        await rasa_speedups.close_shared_sessions()
 
 
 def test_deep_copies_skipped_at_info_level_only_ever_feed_debug_logs() -> None:

@@ -21,8 +21,8 @@ from bot.telegram_channel import TelegramSender, make_bot
 from bot.whatsapp_channel import WhatsAppSender
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.privacy import Crypto, Keys
-from tests.stubs.graph_api import GraphStub
-from tests.stubs.telegram_api import TelegramStub
+from testkit.stubs.graph_api import GraphStub
+from testkit.stubs.telegram_api import TelegramStub
 
 TELEGRAM_SECRET = "s3cret-token-for-tests"
 WA_APP_SECRET = "app-secret-for-tests"

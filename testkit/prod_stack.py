@@ -15,9 +15,9 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.stack import BIN, MODEL, free_port, rasa_run, wait_for
 from mpp.config import PROJECT_ROOT
 from mpp.privacy import Keys
+from testkit.stack import BIN, MODEL, free_port, rasa_run, wait_for
 
 NGINX = "/usr/sbin/nginx"
 

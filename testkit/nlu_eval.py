@@ -121,7 +121,7 @@ def quiet_rasa() -> None:
     logging.getLogger().setLevel(logging.WARNING)
 
 
-async def _parse_all(model_path: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
+async def parse_all(model_path: Path, texts: Iterable[str]) -> list[dict[str, Any]]:
     from rasa.core.agent import Agent
 
     quiet_rasa()
@@ -131,7 +131,7 @@ async def _parse_all(model_path: Path, texts: Iterable[str]) -> list[dict[str, A
 
 def evaluate_model(name: str, model_path: Path, examples: list[Example] | None = None) -> Report:
     examples = examples if examples is not None else load_examples()
-    parses = asyncio.run(_parse_all(model_path, [e.text for e in examples]))
+    parses = asyncio.run(parse_all(model_path, [e.text for e in examples]))
     return score(name, examples, parses)
 
 

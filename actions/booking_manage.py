@@ -1,0 +1,155 @@
+"""A citizen's own bookings: check (with the live queue on the day), look up by code, cancel, move, erase."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.booking import ask, reset_form
+from actions.booking_forms import IgnoreClearedSlots
+from actions.runtime import UsesCore, blocking, latest_entity, send
+from mpp.booking import replies
+from mpp.booking.confirmation import Operation
+from mpp.booking.model import Booking, Reason
+from mpp.catalogue.model import Catalogue
+from mpp.queue.messages import live_line
+
+
+def choose_booking(
+    tracker: Tracker, bookings: list[Booking], cat: Catalogue, intent: str, dispatcher: CollectingDispatcher
+) -> Booking | None:
+    """The booking meant: by code in the message, the only one, or ask with buttons."""
+    code = latest_entity(tracker, "kode_booking")
+    if code:
+        return next((b for b in bookings if b.code == code.upper()), None)
+    if len(bookings) == 1:
+        return bookings[0]
+    send(dispatcher, replies.which_booking(cat, bookings, intent))
+    return None
+
+
+class ActionCekAntrean(UsesCore, Action):
+    def name(self) -> str:
+        return "action_cek_antrean"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        cat = await self.catalogue()
+        code = latest_entity(tracker, "kode_booking")
+        if code:
+            found = await blocking(self.core.bookings.find, code, tracker.sender_id)
+            if isinstance(found, Booking):
+                send(dispatcher, replies.found(cat, found, own=True))
+                return [SlotSet("cek_kode", None)]
+            if found.reason is Reason.WRONG_DIGITS:  # someone else's chat booked it: ask for the NIK digits
+                return [SlotSet("cek_kode", code.upper()), SlotSet("nik_empat", None)]
+            send(dispatcher, found.message)
+            return [SlotSet("cek_kode", None)]
+        today = [live_line(*p) for p in await blocking(self.core.queue.position, tracker.sender_id)]
+        bookings = await blocking(self.core.bookings.upcoming, tracker.sender_id)
+        send(dispatcher, replies.your_bookings(cat, bookings, today) if bookings or today else replies.no_bookings())
+        return [SlotSet("cek_kode", None)]
+
+
+class ValidateFormCekKode(IgnoreClearedSlots, FormValidationAction):
+    def name(self) -> str:
+        return "validate_form_cek_kode"
+
+    def validate_nik_empat(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        digits = re.sub(r"\D", "", str(value or ""))
+        if len(digits) != 4:
+            send(dispatcher, replies.last_digits_invalid())
+            return {"nik_empat": None}
+        return {"nik_empat": digits}
+
+
+class ActionCekKode(UsesCore, Action):
+    def name(self) -> str:
+        return "action_cek_kode"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        code, digits = tracker.get_slot("cek_kode") or "", tracker.get_slot("nik_empat")
+        found = await blocking(self.core.bookings.find, code, tracker.sender_id, digits)
+        if isinstance(found, Booking):
+            send(dispatcher, replies.found(await self.catalogue(), found, own=False))
+        else:
+            send(dispatcher, found.message)
+        return [SlotSet("cek_kode", None), SlotSet("nik_empat", None)]
+
+
+class ActionBatalAntrean(UsesCore, Action):
+    def name(self) -> str:
+        return "action_batal_antrean"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        cat, bookings = await self.catalogue(), self.core.bookings
+        mine = await blocking(bookings.upcoming, tracker.sender_id)
+        if not mine:
+            send(dispatcher, replies.nothing_to_cancel())
+            return []
+        booking = choose_booking(tracker, mine, cat, "batal_antrean", dispatcher)
+        if booking is None:
+            return []
+        problem = await blocking(bookings.cancel_problem, booking)
+        if problem:
+            send(dispatcher, problem.message)
+            return []
+        send(dispatcher, replies.ask_cancel(cat, booking))
+        return [ask(bookings.ask(Operation.CANCEL, booking_id=booking.id))]
+
+
+class ActionUbahJadwal(UsesCore, Action):
+    def name(self) -> str:
+        return "action_ubah_jadwal"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        cat, bookings = await self.catalogue(), self.core.bookings
+        mine = await blocking(bookings.upcoming, tracker.sender_id)
+        if not mine:
+            send(dispatcher, replies.nothing_to_move())
+            return [SlotSet("ubah_booking", None)]
+        booking = choose_booking(tracker, mine, cat, "ubah_jadwal", dispatcher)
+        if booking is None:
+            return [SlotSet("ubah_booking", None)]
+        problem = await blocking(bookings.move_problem, booking)
+        if problem:
+            send(dispatcher, problem.message)
+            return [SlotSet("ubah_booking", None)]
+        send(dispatcher, replies.moving(cat, booking, bookings.policy))
+        return [
+            *reset_form(),
+            SlotSet("ubah_booking", str(booking.id)),
+            SlotSet("pesan_layanan", booking.service_code),
+            SlotSet("pesan_mpp", booking.mpp_code),
+        ]
+
+
+class ActionRingkasUbah(UsesCore, Action):
+    def name(self) -> str:
+        return "action_ringkas_ubah"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        day, start = tracker.get_slot("pesan_tanggal"), tracker.get_slot("pesan_waktu")
+        booking_id = tracker.get_slot("ubah_booking")
+        if not (day and start and booking_id):
+            return reset_form()
+        new_day, new_start = date.fromisoformat(day), time.fromisoformat(start)
+        send(dispatcher, replies.ask_move(new_day, new_start))
+        pending = self.core.bookings.ask(Operation.MOVE, booking_id=int(booking_id), day=new_day, start=new_start)
+        return [ask(pending)]
+
+
+class ActionHapusData(UsesCore, Action):
+    def name(self) -> str:
+        return "action_hapus_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        send(dispatcher, replies.ask_erase())
+        return [ask(self.core.bookings.ask(Operation.ERASE))]
