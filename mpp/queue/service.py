@@ -19,7 +19,8 @@ from mpp.booking import repository as booking_repo
 from mpp.booking.codes import normalize_code, queue_number
 from mpp.catalogue.model import Catalogue, Mpp
 from mpp.db.booking_tables import BookingRow
-from mpp.db.queue_tables import AuditRow, TicketRow
+from mpp.db.queue_tables import TicketRow
+from mpp.db.staff_tables import AuditRow
 from mpp.db.uow import UnitOfWork
 from mpp.queue import messages, outbox
 from mpp.queue.ordering import Waiting, estimate_wait, in_order, minutes_per_ticket

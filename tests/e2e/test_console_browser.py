@@ -9,12 +9,12 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from console.app import Console, create_app
-from console.auth import add_staff
 from mpp.catalogue.store import save_catalogue
 from mpp.config import PROJECT_ROOT
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
 from mpp.queue.service import QueueService
+from mpp.staff.accounts import add_staff
 from tests.conftest import unavailable
 
 pytestmark = pytest.mark.e2e
