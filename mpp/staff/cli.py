@@ -1,4 +1,4 @@
-"""``mpp staff add|list|disable``: staff accounts from the command line.
+"""``mpp staff add|list|disable`` and ``mpp kiosk add|revoke``: accounts and kiosk devices from the command line.
 
 The operator running the CLI holds the database credentials, so it acts as ``OPERATOR`` (a
 national administrator); it still asks ``authorize_grant`` like the console would, so the
@@ -105,6 +105,68 @@ def cmd_disable(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kiosk_add(args: argparse.Namespace) -> int:
+    """A kiosk device and its one-time enrolment code; a name in use at that MPP gets a new code instead."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from mpp.db.staff_tables import KioskDeviceRow
+    from mpp.staff import kiosks
+
+    now = datetime.now(timezone.utc)
+    engine = make_engine(load_settings().database_url)
+    try:
+        with UnitOfWork(make_session_factory(engine), write=True) as uow:
+            if load_from_db(uow.session).mpp(args.mpp) is None:
+                print(f"error: unknown MPP '{args.mpp}'", file=sys.stderr)
+                return EXIT_INVALID
+            existing = uow.session.execute(
+                select(KioskDeviceRow.id).where(
+                    KioskDeviceRow.mpp_code == args.mpp,
+                    KioskDeviceRow.name == args.name,
+                    KioskDeviceRow.revoked_at.is_(None),
+                )
+            ).scalar()
+            if existing is not None:
+                device_id, code = existing, kiosks.new_enrolment_code(uow.session, OPERATOR, existing, now)
+            else:
+                device_id, code = kiosks.create_device(uow.session, OPERATOR, args.mpp, args.name, now)
+            uow.commit()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except SQLAlchemyError as exc:
+        print(f"error: nothing changed: {getattr(exc, 'orig', exc)}", file=sys.stderr)
+        return EXIT_DB
+    finally:
+        engine.dispose()
+    print(f"kiosk {device_id} '{args.name}' at {args.mpp}: enrolment code {code} (once, {kiosks.ENROL_MINUTES} min)")
+    return 0
+
+
+def cmd_kiosk_revoke(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from mpp.staff import kiosks
+
+    engine = make_engine(load_settings().database_url)
+    try:
+        with UnitOfWork(make_session_factory(engine), write=True) as uow:
+            device = kiosks.revoke(uow.session, OPERATOR, args.device, datetime.now(timezone.utc))
+            uow.commit()
+    except ValueError as exc:
+        print(f"error: kiosk {args.device}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except SQLAlchemyError as exc:
+        print(f"error: nothing changed: {getattr(exc, 'orig', exc)}", file=sys.stderr)
+        return EXIT_DB
+    finally:
+        engine.dispose()
+    print(f"kiosk {device.id} '{device.name}' at {device.mpp_code} revoked")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     staff = sub.add_parser("staff", help="console accounts and roles").add_subparsers(dest="action", required=True)
     add = staff.add_parser("add", help="create an account (password: MPP_STAFF_PASSWORD or prompt)")
@@ -126,3 +188,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     disable = staff.add_parser("disable", help="disable an account and end its sessions")
     disable.add_argument("username")
     disable.set_defaults(func=cmd_disable)
+    kiosk = sub.add_parser("kiosk", help="kiosk devices").add_subparsers(dest="action", required=True)
+    kiosk_add = kiosk.add_parser("add", help="create a kiosk device and print its one-time enrolment code")
+    kiosk_add.add_argument("--mpp", required=True, help="MPP code, e.g. kota_bogor")
+    kiosk_add.add_argument("--name", required=True, help="where it stands, e.g. 'Lobi lantai 1'")
+    kiosk_add.set_defaults(func=cmd_kiosk_add)
+    revoke = kiosk.add_parser("revoke", help="stop a kiosk device at once")
+    revoke.add_argument("device", type=int, help="device number (see the console's kiosk page)")
+    revoke.set_defaults(func=cmd_kiosk_revoke)

@@ -124,3 +124,30 @@ def test_migration_0005b_keeps_existing_accounts_as_clerks_and_matches_the_table
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diffs == []  # the ORM tables (mpp/db/*_tables.py) and the migrations describe the same schema
+
+
+def test_kiosk_devices_from_the_command_line(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from mpp.staff import kiosks
+
+    assert cli(["kiosk", "add", "--mpp", "kota_bogor", "--name", "Lobi"]) == 0
+    first = capsys.readouterr().out.split("enrolment code ")[1].split()[0]
+    assert cli(["kiosk", "add", "--mpp", "kota_bogor", "--name", "Lobi"]) == 0  # same name: a new code, same device
+    out = capsys.readouterr().out
+    second = out.split("enrolment code ")[1].split()[0]
+    assert out.startswith("kiosk 1 ") and first != second
+    engine = make_engine(env)
+    factory = make_session_factory(engine)
+    now = datetime.now(timezone.utc)
+    with factory() as s:
+        assert kiosks.enrol(s, first, now) is None  # replaced
+        enrolled = kiosks.enrol(s, second, now)
+        s.commit()
+    assert enrolled is not None
+    credential = enrolled[1]
+    assert cli(["kiosk", "revoke", "1"]) == 0
+    with factory() as s:
+        assert kiosks.resolve(s, credential) is None
+    assert cli(["kiosk", "add", "--mpp", "atlantis", "--name", "X"]) == 2
+    assert cli(["kiosk", "revoke", "42"]) == 2
+    assert "kiosk 42: Anjungan itu tidak ada" in capsys.readouterr().err
+    engine.dispose()
