@@ -21,7 +21,7 @@ from aiohttp import web
 
 from console import kiosk, pages
 from console.board import BoardHub
-from console.login import PasswordChecker
+from console.login import PasswordChecker, Quiet
 from console.net import client_address
 from console.settings import ConsoleSettings
 from mpp.catalogue.model import Catalogue
@@ -55,6 +55,7 @@ class Console:
         self._now = now
         self.throttle = LoginThrottle(keyed_hash=keyed_hash) if keyed_hash else LoginThrottle()
         self.passwords = PasswordChecker(self.settings.login_workers, self.settings.login_queue)
+        self.quiet = Quiet()  # refusals in a flood are logged once a minute per key
         self.kiosks = KioskService(session_factory, queue, self.settings.kiosk, now)
         self.boards = BoardHub(
             self._board_json,
@@ -152,7 +153,8 @@ class Console:
                 self.db, self.throttle.reserve, [(ACCOUNT, username), (ADDRESS, address)], now
             )
         except Throttled as exc:
-            logger.warning("console login throttled for %r from %s", username, address)
+            if self.quiet.due(f"login:{username}:{address}"):
+                logger.warning("console login throttled for %r from %s (logged once a minute)", username, address)
             return self._login_refused(
                 f"Terlalu banyak percobaan masuk. Coba lagi dalam {exc.minutes} menit.",
                 username,

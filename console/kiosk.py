@@ -64,7 +64,8 @@ class KioskRoutes:
         try:
             await asyncio.to_thread(self.c.db, self.c.throttle.reserve, [(ENROL_ADDRESS, address)], now)
         except Throttled as exc:
-            logger.warning("kiosk enrolment throttled from %s", address)
+            if self.c.quiet.due(f"enrol:{address}"):
+                logger.warning("kiosk enrolment throttled from %s (logged once a minute)", address)
             return web.Response(
                 text=kiosk_pages.enrol_page(code, f"Terlalu banyak percobaan. Coba lagi dalam {exc.minutes} menit."),
                 content_type="text/html",
@@ -132,7 +133,8 @@ class KioskRoutes:
             lane = " (jalur prioritas)" if reason else ""
             return self.c.redirect(back, f"Nomor antrean Anda: {ticket.number}{lane}. Silakan tunggu panggilan.")
         except KioskRefused as exc:
-            logger.warning("kiosk device %d refused %s: %s", device.id, action, exc)
+            if self.c.quiet.due(f"kiosk:{device.id}:{action}"):
+                logger.warning("kiosk device %d refused %s (logged once a minute): %s", device.id, action, exc)
             return self.c.redirect(back, str(exc))
         except QueueError as exc:
             return self.c.redirect(back, str(exc))

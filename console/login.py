@@ -9,6 +9,7 @@ wait, and anything beyond is told at once to try again (``None``).
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from mpp.staff.accounts import verify_password
@@ -33,3 +34,20 @@ class PasswordChecker:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class Quiet:
+    """At most one log line per key per ``seconds``: a flood of refusals must not flood the log."""
+
+    def __init__(self, seconds: float = 60.0, size: int = 10_000):
+        self._seconds, self._size = seconds, size
+        self._last: dict[str, float] = {}
+
+    def due(self, key: str) -> bool:
+        now = time.monotonic()
+        if now - self._last.get(key, -self._seconds) < self._seconds:
+            return False
+        if len(self._last) >= self._size:  # many distinct keys (a distributed flood): forget the old ones
+            self._last.clear()
+        self._last[key] = now
+        return True

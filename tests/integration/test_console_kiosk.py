@@ -52,7 +52,7 @@ async def test_an_unenrolled_browser_gets_no_ticket_and_no_check_in(site) -> Non
     assert tickets(site) == 0
 
 
-async def test_a_kiosk_flood_stops_at_the_per_device_limit_and_other_kiosks_go_on(site) -> None:  # type: ignore[no-untyped-def]
+async def test_a_kiosk_flood_stops_at_the_per_device_limit_and_other_kiosks_go_on(site, caplog) -> None:  # type: ignore[no-untyped-def]
     kiosk, token, device = await site.kiosk()
     other, other_token, other_device = await site.kiosk()
     async with contextlib.aclosing(kiosk), contextlib.aclosing(other):
@@ -71,6 +71,7 @@ async def test_a_kiosk_flood_stops_at_the_per_device_limit_and_other_kiosks_go_o
         site.clock.at += POLICY.window + timedelta(seconds=1)
         again = await kiosk.post("/kiosk/kota_bogor/walk-in", data={"kiosk": token, "service": "kk"})
         assert "Nomor antrean Anda" in again.text  # the window slides
+    assert len([r for r in caplog.records if "refused walk-in" in r.getMessage()]) == 1  # the log is not flooded
     walk_ins = [(d, t) for a, d, t in audit(site) if a == "kiosk_walk_in"]
     assert len(walk_ins) == POLICY.walk_ins + 2
     assert {d for d, _ in walk_ins} == {device, other_device}
@@ -216,6 +217,10 @@ async def test_bad_input_on_the_kiosk_forms_gets_a_clear_message_and_keeps_what_
         unknown = await admin.post("/kiosks/999/revoke", data={"csrf": csrf})
         assert unknown.status_code == 303
         assert "tidak ada" in (await admin.get("/kiosks")).text
+    clerk, clerk_csrf = await site.login("dukcapil.bogor")
+    async with contextlib.aclosing(clerk):
+        await clerk.post("/check-in", data={"csrf": clerk_csrf, "code": "   "})
+        assert "Masukkan kode booking" in (await clerk.get("/")).text
     kiosk, token, _ = await site.kiosk()
     async with contextlib.aclosing(kiosk):
         wrong_service = await kiosk.post("/kiosk/kota_bogor/walk-in", data={"kiosk": token, "service": "teleport"})
