@@ -73,7 +73,7 @@ _C, _A, _S, _N = Role.CLERK, Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMI
 
 GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.SERVE_QUEUE: frozenset({_C}),
-    Permission.CONFIRM_PRIORITY: frozenset({_C, _A, _S}),
+    Permission.CONFIRM_PRIORITY: frozenset({_C}),  # at the counter, seeing the citizen
     Permission.VIEW_DEAD_LETTERS: frozenset({_A, _S, _N}),
     Permission.MANAGE_KIOSKS: frozenset({_A, _N}),
     Permission.MANAGE_STAFF: frozenset({_A, _N}),

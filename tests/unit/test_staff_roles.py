@@ -25,7 +25,7 @@ NATIONAL = StaffMember(4, "nas", Role.NATIONAL_ADMIN, None, None)
 # The table as a reader of the README expects it: permission -> roles that have it.
 EXPECTED = {
     Permission.SERVE_QUEUE: {Role.CLERK},
-    Permission.CONFIRM_PRIORITY: {Role.CLERK, Role.MPP_ADMIN, Role.SUPERVISOR},
+    Permission.CONFIRM_PRIORITY: {Role.CLERK},
     Permission.VIEW_DEAD_LETTERS: {Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN},
     Permission.MANAGE_KIOSKS: {Role.MPP_ADMIN, Role.NATIONAL_ADMIN},
     Permission.MANAGE_STAFF: {Role.MPP_ADMIN, Role.NATIONAL_ADMIN},
