@@ -6,6 +6,7 @@ from html import escape as e
 
 from mpp.catalogue.model import Catalogue, Mpp
 from mpp.queue.service import TicketView as Ticket
+from mpp.staff.accounts import StaffSession
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1c2330}
@@ -37,10 +38,10 @@ def csrf_field(token: str) -> str:
     return f'<input type="hidden" name="csrf" value="{e(token)}">'
 
 
-def login_page(error: str | None = None) -> str:
+def login_page(error: str | None = None, username: str = "") -> str:
     body = (
         '<main><section><h1>Konsol Petugas MPP</h1><form method="post" action="/login">'
-        '<p><label>Nama pengguna<br><input name="username" autocomplete="username" required></label></p>'
+        f'<p><label>Nama pengguna<br><input name="username" autocomplete="username" value="{e(username)}" required></label></p>'
         '<p><label>Kata sandi<br><input name="password" type="password" autocomplete="current-password" required></label></p>'
         '<p><button type="submit">Masuk</button></p></form></section></main>'
     )
@@ -63,7 +64,7 @@ def dashboard(
     counter: str | None,
     csrf: str,
     queue: dict[str, list[Ticket]],
-    dead: int,
+    dead: int | None,
     flash: str | None = None,
 ) -> str:
     token = csrf_field(csrf)
@@ -106,6 +107,7 @@ def dashboard(
         for s in cat.services_at(mpp.code)
         if (o := cat.offering(mpp.code, s.code)) and o.agency_code == agency
     )
+    dead_link = "" if dead is None else f' · <a href="/dead-letters">Notifikasi gagal ({dead})</a>'
     body = header + (
         "<main>"
         f'<section><h2>Panggil</h2><form method="post" action="/call-next">{token}'
@@ -118,7 +120,7 @@ def dashboard(
         f'<h2>Check-in booking</h2><form method="post" action="/check-in">{token}<input name="code" placeholder="Kode booking / pindai QR" '
         'aria-label="Kode booking" autocomplete="off"> <button>Check-in</button></form></section>'
         f"<section><h2>Baru selesai</h2><table>{done_rows}</table>"
-        f'<p><a href="/board/{e(mpp.code)}" target="_blank">Layar antrean</a> · <a href="/dead-letters">Notifikasi gagal ({dead})</a></p></section>'
+        f'<p><a href="/board/{e(mpp.code)}" target="_blank">Layar antrean</a>{dead_link}</p></section>'
         "</main>"
     )
     return layout("Konsol MPP", body, flash)
@@ -138,6 +140,7 @@ function render(data) {{
 }}
 const source = new EventSource('/board/{e(mpp.code)}/events');
 source.onmessage = (m) => render(JSON.parse(m.data));
+source.onerror = () => {{ if (source.readyState === EventSource.CLOSED) setTimeout(() => location.reload(), 30000); }};
 """
     body = (
         f'<header><h1>{e(mpp.name)} — Nomor yang dipanggil</h1></header><div class="board" id="tiles" aria-live="polite"></div>'
@@ -146,29 +149,47 @@ source.onmessage = (m) => render(JSON.parse(m.data));
     return layout(f"Layar antrean {mpp.name}", body)
 
 
-def kiosk_page(cat: Catalogue, mpp: Mpp, token: str, message: str | None = None) -> str:
-    services = "".join(f'<option value="{e(s.code)}">{e(s.name)}</option>' for s in cat.services_at(mpp.code))
+def refused_page(message: str) -> str:
     body = (
-        f"<header><h1>{e(mpp.name)} — Anjungan Antrean</h1></header><main>"
-        f'<section><h2>Sudah pesan lewat chat?</h2><form method="post" action="/kiosk/{e(mpp.code)}/check-in">'
-        f'<input type="hidden" name="kiosk" value="{e(token)}"><input name="code" placeholder="Kode booking atau pindai QR" '
-        'aria-label="Kode booking" autocomplete="off" autofocus> <button>Check-in</button></form></section>'
-        f'<section><h2>Ambil nomor antrean</h2><form method="post" action="/kiosk/{e(mpp.code)}/walk-in">'
-        f'<input type="hidden" name="kiosk" value="{e(token)}"><select name="service" aria-label="Layanan">{services}</select> '
-        '<label><input type="checkbox" name="priority" value="1"> Lansia / disabilitas / ibu hamil</label> '
-        "<button>Ambil nomor</button></form></section></main>"
+        '<header><h1>Tidak diizinkan</h1><a href="/" style="color:#fff;margin-left:auto">Kembali</a></header>'
+        f"<main><section><p>{e(message)}</p></section></main>"
     )
-    return layout(f"Anjungan {mpp.name}", body, message)
+    return layout("Tidak diizinkan", body)
 
 
-def dead_letters_page(rows: list[tuple[int, str, str, str, str]]) -> str:
+def admin_home(cat: Catalogue, staff: StaffSession, kiosks: bool, dead: int | None, flash: str | None = None) -> str:
+    """The start page of staff who do not serve a queue: only the pages their role allows."""
+    token = csrf_field(staff.csrf_token)
+    where = "semua MPP" if staff.mpp_code is None else (m.name if (m := cat.mpp(staff.mpp_code)) else staff.mpp_code)
+    links = []
+    if kiosks:
+        links.append('<li><a href="/kiosks">Anjungan (kiosk): daftarkan, lihat aktivitas, cabut</a></li>')
+    if dead is not None:
+        links.append(f'<li><a href="/dead-letters">Notifikasi gagal terkirim ({dead})</a></li>')
+    codes = sorted(cat.mpps) if staff.mpp_code is None else [staff.mpp_code]
+    boards = "".join(
+        f'<li><a href="/board/{e(c)}" target="_blank">Layar antrean {e(cat.mpps[c].name)}</a></li>'
+        for c in codes
+        if c in cat.mpps
+    )
+    body = (
+        f"<header><h1>{e(staff.role.label)} · {e(where)}</h1><span>{e(staff.display_name)}</span>"
+        f'<form method="post" action="/logout">{token}<button class="alt">Keluar</button></form></header>'
+        f"<main><section><h2>Menu</h2><ul>{''.join(links) or '<li>Belum ada menu untuk peran ini.</li>'}</ul></section>"
+        f"<section><h2>Layar antrean</h2><ul>{boards}</ul></section></main>"
+    )
+    return layout("Konsol MPP", body, flash)
+
+
+def dead_letters_page(rows: list[tuple[int, str, str, str, str, str]], mpp_code: str | None) -> str:
     items = "".join(
-        f"<tr><td>{n}</td><td>{e(chat)}</td><td>{e(kind)}</td><td>{e(error)}</td><td>{e(at)}</td></tr>"
-        for n, chat, kind, error, at in rows
+        f"<tr><td>{n}</td><td>{e(mpp)}</td><td>{e(chat)}</td><td>{e(kind)}</td><td>{e(error)}</td><td>{e(at)}</td></tr>"
+        for n, mpp, chat, kind, error, at in rows
     )
+    scope = "semua MPP" if mpp_code is None else mpp_code
     body = (
-        '<header><h1>Notifikasi gagal terkirim</h1><a href="/" style="color:#fff;margin-left:auto">Kembali</a></header>'
-        f"<main><section><table><tr><th>#</th><th>Chat</th><th>Jenis</th><th>Kesalahan</th><th>Dibuat</th></tr>{items}</table>"
-        "</section></main>"
+        f'<header><h1>Notifikasi gagal terkirim · {e(scope)}</h1><a href="/" style="color:#fff;margin-left:auto">Kembali</a></header>'
+        "<main><section><table><tr><th>#</th><th>MPP</th><th>Kanal</th><th>Jenis</th><th>Kesalahan</th><th>Dibuat</th></tr>"
+        f"{items}</table></section></main>"
     )
     return layout("Notifikasi gagal", body)

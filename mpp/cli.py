@@ -1,4 +1,4 @@
-"""Operator commands: ``mpp db upgrade``, ``mpp catalogue check|load``.
+"""Operator commands: ``mpp db upgrade``, ``mpp catalogue check|load``, ``mpp staff …`` (mpp.staff.cli).
 
 Errors go to stderr with a non-zero exit status; a catalogue with problems lists
 every problem (file, field, what is wrong) and leaves the database untouched.
@@ -19,6 +19,7 @@ from mpp.catalogue.store import load_from_db, save_catalogue
 from mpp.config import load_settings
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
+from mpp.staff import cli as staff_cli
 from mpp.wiring import upgrade_database
 
 EXIT_INVALID = 2
@@ -124,55 +125,6 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_staff_add(args: argparse.Namespace) -> int:
-    """Create a counter-staff account (password from MPP_STAFF_PASSWORD or asked for)."""
-    import getpass
-    import os
-
-    from sqlalchemy.exc import IntegrityError
-
-    from console.auth import add_staff
-    from mpp.catalogue.store import load_from_db
-
-    password = os.environ.get("MPP_STAFF_PASSWORD") or getpass.getpass("Kata sandi (min. 10 karakter): ")
-    settings = load_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        with UnitOfWork(make_session_factory(engine), write=True) as uow:
-            catalogue = load_from_db(uow.session)
-            mpp = catalogue.mpp(args.mpp)
-            if mpp is None:
-                print(f"error: unknown MPP '{args.mpp}' (known: {', '.join(sorted(catalogue.mpps))})", file=sys.stderr)
-                return EXIT_INVALID
-            if args.agency not in mpp.agencies:
-                print(
-                    f"error: '{args.agency}' is not an agency of {args.mpp} (known: {', '.join(sorted(mpp.agencies))})",
-                    file=sys.stderr,
-                )
-                return EXIT_INVALID
-            if args.counter and (
-                args.counter not in mpp.counters or mpp.counters[args.counter].agency_code != args.agency
-            ):
-                print(
-                    f"error: counter '{args.counter}' is not a counter of {args.agency} at {args.mpp}", file=sys.stderr
-                )
-                return EXIT_INVALID
-            add_staff(
-                uow.session, args.username, password, args.name or args.username, args.mpp, args.agency, args.counter
-            )
-            uow.commit()
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except IntegrityError:
-        print(f"error: user '{args.username}' exists already", file=sys.stderr)
-        return EXIT_INVALID
-    finally:
-        engine.dispose()
-    print(f"staff account '{args.username}' created for {args.agency} at {args.mpp}")
-    return 0
-
-
 def cmd_outage_add(args: argparse.Namespace) -> int:
     """Close a day (or one service on a day) after bookings exist, and tell the citizens affected."""
     from datetime import date, datetime, timezone
@@ -233,14 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     privacy.add_parser("purge", help="erase personal data past the retention period (run daily)").set_defaults(
         func=cmd_privacy_purge
     )
-    staff = sub.add_parser("staff", help="counter console accounts").add_subparsers(dest="action", required=True)
-    add = staff.add_parser("add", help="create an account (password: MPP_STAFF_PASSWORD or prompt)")
-    add.add_argument("username")
-    add.add_argument("--mpp", required=True, help="MPP code, e.g. kota_bogor")
-    add.add_argument("--agency", required=True, help="agency code at that MPP, e.g. disdukcapil")
-    add.add_argument("--counter", help="default counter (loket) code")
-    add.add_argument("--name", help="name shown in the console")
-    add.set_defaults(func=cmd_staff_add)
+    staff_cli.register(sub)
     outage = sub.add_parser("outage", help="closures after bookings exist").add_subparsers(dest="action", required=True)
     close = outage.add_parser("add", help="close a day (or a service on a day) and notify the affected bookings")
     close.add_argument("--mpp", required=True)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mpp.booking.repository import SqlBookingRepository, SqlLookupLog, SqlOutageLog, SqlSlotLedger
 from mpp.db import sql
-from mpp.db.queue_tables import AuditRow
+from mpp.db.staff_tables import AuditRow
 from mpp.db.uow import UnitOfWork
 from mpp.events import Handlers, Recorder, publish
 from mpp.notify_outbox import SqlOutbox

@@ -1,4 +1,4 @@
-"""Today's queue at the counters, the notification outbox, staff accounts and the console's records."""
+"""Today's queue at the counters, the notification outbox, closures and terminal-chat messages."""
 
 from __future__ import annotations
 
@@ -78,42 +78,3 @@ class OutageRow(Base):
     day = Column(Date, nullable=False)
     reason = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False)
-
-
-class StaffRow(Base):
-    __tablename__ = "staff"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    username = Column(String(64), nullable=False, unique=True)
-    password_hash = Column(String(256), nullable=False)
-    display_name = Column(String(120), nullable=False)
-    mpp_code = Column(String(64), nullable=False)
-    agency_code = Column(String(64), nullable=False)
-    counter_code = Column(String(16))
-    active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-
-
-class StaffSessionRow(Base):
-    """A server-side session; the cookie carries a random token, stored here only as a hash."""
-
-    __tablename__ = "staff_session"
-
-    token_hash = Column(String(64), primary_key=True)
-    staff_id = Column(Integer, nullable=False, index=True)
-    csrf_token = Column(String(64), nullable=False)
-    counter_code = Column(String(16))
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    expires_at = Column(DateTime(timezone=True), nullable=False)
-
-
-class AuditRow(Base):
-    __tablename__ = "audit_log"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    staff_id = Column(Integer)
-    mpp_code = Column(String(64))
-    action = Column(String(32), nullable=False)
-    ticket_id = Column(Integer)
-    detail = Column(Text)
-    at = Column(DateTime(timezone=True), nullable=False)

@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import httpx
 import pytest
-from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from console.app import Console, create_app
-from console.auth import add_staff
-from mpp.catalogue.store import save_catalogue
-from mpp.db.engine import make_engine, make_session_factory
-from mpp.db.queue_tables import AuditRow
-from mpp.db.uow import UnitOfWork
-from testkit.core import on_database
-
-PASSWORD = "kata-sandi-rahasia"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 09.00 WIB, a Tuesday
-
-    def __call__(self) -> datetime:
-        return self.at
+from mpp.db.staff_tables import AuditRow
+from tests.console_harness import PASSWORD, running_console
 
 
 @pytest.fixture()
 async def site(sqlite_url: str, demo):  # type: ignore[no-untyped-def]
-    factory = make_session_factory(make_engine(sqlite_url))
-    with UnitOfWork(factory, write=True) as uow:
-        save_catalogue(uow.session, demo)
-        add_staff(uow.session, "dukcapil.bogor", PASSWORD, "Sari", "kota_bogor", "disdukcapil", "1")
-        add_staff(uow.session, "samsat.bogor", PASSWORD, "Joko", "kota_bogor", "samsat", None)
-        add_staff(uow.session, "dukcapil.bekasi", PASSWORD, "Rina", "kota_bekasi", "disdukcapil", None)
-        uow.commit()
-    clock = Clock()
-    queue = on_database(factory, demo.catalogue, clock).queue
-    console = Console(factory, lambda: demo.catalogue, queue, now=clock)
-    server = TestServer(create_app(console))
-    await server.start_server()
-    base = str(server.make_url("")).rstrip("/")
-    yield base, queue, clock, factory
-    await server.close()
+    async with running_console(sqlite_url, demo) as running:
+        yield running.base, running.queue, running.clock, running.factory, running
 
 
 async def login(base: str, username: str) -> tuple[httpx.AsyncClient, str]:
@@ -68,7 +40,7 @@ async def test_wrong_password_is_refused_and_pages_need_a_session(site) -> None:
 
 
 async def test_call_next_needs_the_csrf_token(site) -> None:  # type: ignore[no-untyped-def]
-    base, queue, _, _ = site
+    base, queue, *_ = site
     queue.issue_walk_in("kota_bogor", "kk")
     client, csrf = await login(base, "dukcapil.bogor")
     assert (await client.post("/call-next", data={})).status_code == 403
@@ -82,7 +54,7 @@ async def test_call_next_needs_the_csrf_token(site) -> None:  # type: ignore[no-
 
 
 async def test_an_expired_session_must_log_in_again(site) -> None:  # type: ignore[no-untyped-def]
-    base, _, clock, _ = site
+    base, _, clock, *_ = site
     client, csrf = await login(base, "dukcapil.bogor")
     clock.at += timedelta(hours=11)
     assert (await client.get("/")).headers["location"] == "/login"
@@ -91,7 +63,7 @@ async def test_an_expired_session_must_log_in_again(site) -> None:  # type: igno
 
 
 async def test_staff_see_and_touch_only_their_mpp_and_agency(site) -> None:  # type: ignore[no-untyped-def]
-    base, queue, _, _ = site
+    base, queue, *_ = site
     kk = queue.issue_walk_in("kota_bogor", "kk")
     samsat_ticket = queue.issue_walk_in("kota_bogor", "pajak_kendaraan")
     client, csrf = await login(base, "dukcapil.bogor")
@@ -119,13 +91,14 @@ def demo_counters(_: str) -> list[tuple[str, str]]:
 
 
 async def test_kiosk_check_in_and_walk_in_need_the_kiosk_cookie(site) -> None:  # type: ignore[no-untyped-def]
-    base, *_ = site
-    async with httpx.AsyncClient(base_url=base, follow_redirects=True) as kiosk:
+    base, *_, running = site
+    kiosk, form_token, _ = await running.kiosk()  # an enrolled kiosk device (see test_console_kiosk.py)
+    async with contextlib.aclosing(kiosk):
         page = (await kiosk.get("/kiosk/kota_bogor")).text
         token = re.search(r'name="kiosk" value="([^"]+)"', page)
-        assert token
+        assert token and token.group(1) == form_token
         ticket = await kiosk.post(
-            "/kiosk/kota_bogor/walk-in", data={"kiosk": token.group(1), "service": "kk", "priority": "1"}
+            "/kiosk/kota_bogor/walk-in", data={"kiosk": token.group(1), "service": "kk", "priority": "lansia"}
         )
         assert "Nomor antrean Anda: A-" in ticket.text
         unknown = await kiosk.post("/kiosk/kota_bogor/check-in", data={"kiosk": token.group(1), "code": "ZZZZ2222"})
@@ -137,7 +110,7 @@ async def test_kiosk_check_in_and_walk_in_need_the_kiosk_cookie(site) -> None:  
 
 
 async def test_staff_actions_are_audited(site) -> None:  # type: ignore[no-untyped-def]
-    base, queue, _, factory = site
+    base, queue, _, factory, _ = site
     queue.issue_walk_in("kota_bogor", "kk")
     client, csrf = await login(base, "dukcapil.bogor")
     await client.post("/call-next", data={"csrf": csrf})
@@ -152,7 +125,7 @@ async def test_staff_actions_are_audited(site) -> None:  # type: ignore[no-untyp
 
 
 async def test_board_is_public_and_streams_the_calls(site) -> None:  # type: ignore[no-untyped-def]
-    base, queue, _, _ = site
+    base, queue, *_ = site
     ticket = queue.issue_walk_in("kota_bogor", "kk")
     client, csrf = await login(base, "dukcapil.bogor")
     await client.post("/call-next", data={"csrf": csrf})

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from benchmarks.nlu_eval import REGRESSION_FILE, Example, load_examples
 from mpp.catalogue.model import SERVICE_CODES
 from mpp.config import PROJECT_ROOT
+from testkit.nlu_eval import REGRESSION_FILE, Example, load_examples
 from tests.nlu.test_regression_set import CONTRACT_INTENTS, near_identical
 
 UNSEEN_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen.yml"

@@ -10,9 +10,6 @@ from testkit.imports import PACKAGES, cycles, first_party, imports, show, top_le
 
 GRAPH = imports()
 ADAPTERS_AND_RASA = ("bot", "actions", "console", "rasa", "rasa_sdk", "sanic", "telegram", "aiohttp")
-# Until helper "trust-console" is merged: mpp/cli.py still creates staff accounts with console.auth.
-# That branch removes the import; delete this exception at the merge.
-UNTIL_TRUST_CONSOLE_MERGE = {("mpp.cli", "console.auth")}
 
 
 def test_no_cycle_between_the_cores_top_level_modules() -> None:
@@ -32,7 +29,7 @@ def test_the_core_imports_nothing_of_the_adapters_or_rasa() -> None:
         for target in targets
         if target.split(".")[0] in ADAPTERS_AND_RASA
     }
-    assert leaks - UNTIL_TRUST_CONSOLE_MERGE == set()
+    assert leaks == set()
 
 
 def test_booking_and_queue_do_not_import_each_other() -> None:

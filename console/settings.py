@@ -1,0 +1,87 @@
+"""The console's settings, read once from the environment; production mode refuses what is unsafe.
+
+With ``MPP_ENV=production`` session and kiosk cookies are always ``Secure`` (whatever
+``CONSOLE_SECURE_COOKIES`` says), and the console does not start without ``DATABASE_URL``,
+the keyed-hash secret ``MPP_PII_HASH_KEY`` (login throttling keys), and an explicit
+``CONSOLE_TRUSTED_PROXIES`` (``none`` when nothing sits in front): behind nginx without it,
+every client would share nginx's address in the logs and in the per-address login limit.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+from console.net import Network, parse_trusted
+from mpp.deployment import ConfigurationError, production_mode, required_secret, secret
+from mpp.staff.kiosks import KioskPolicy
+
+
+def _int(name: str, default: int, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name}={value} must be above 0")
+    return value
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    host: str = "127.0.0.1"
+    port: int = 8090
+    secure_cookies: bool = False
+    trusted_proxies: tuple[Network, ...] = ()
+    board_max_connections: int = 1000  # all boards' event streams together; more get 503
+    board_poll_seconds: float = 0.5  # one query per MPP watched, this often
+    board_heartbeat_seconds: float = 15.0  # a comment line keeps proxies open and finds gone clients
+    login_workers: int = 2  # threads that run scrypt; nothing else runs there
+    login_queue: int = 16  # logins waiting for those threads; more are told to retry
+    kiosk: KioskPolicy = field(default_factory=KioskPolicy)
+
+    @classmethod
+    def from_env(cls) -> ConsoleSettings:
+        production = production_mode()
+        try:
+            trusted = parse_trusted(os.environ.get("CONSOLE_TRUSTED_PROXIES", ""))
+            kiosk = KioskPolicy.from_env()
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        settings = cls(
+            host=os.environ.get("CONSOLE_HOST", "127.0.0.1"),
+            port=_int("CONSOLE_PORT", 8090),
+            secure_cookies=os.environ.get("CONSOLE_SECURE_COOKIES", "false").strip().lower() == "true",
+            trusted_proxies=trusted,
+            board_max_connections=_int("CONSOLE_BOARD_MAX_CONNECTIONS", 1000),
+            board_poll_seconds=_float("CONSOLE_BOARD_POLL_SECONDS", 0.5),
+            login_workers=_int("CONSOLE_LOGIN_WORKERS", 2),
+            kiosk=kiosk,
+        )
+        if production:
+            if not secret("DATABASE_URL"):
+                raise ConfigurationError("DATABASE_URL is not set (MPP_ENV=production requires it)")
+            required_secret("MPP_PII_HASH_KEY")
+            if not os.environ.get("CONSOLE_TRUSTED_PROXIES", "").strip():
+                raise ConfigurationError(
+                    "CONSOLE_TRUSTED_PROXIES is not set (MPP_ENV=production requires it): the proxy's address, "
+                    "e.g. 127.0.0.1 for nginx on this machine, or 'none' when clients connect directly"
+                )
+            settings = replace(settings, secure_cookies=True)
+        return settings
