@@ -25,6 +25,7 @@ from mpp.booking import model as m
 from mpp.booking.model import Booking, BookingRequest, Refusal
 from mpp.booking.replies import booked_reply, booking_line, qr_png_base64, refusal_reply, summary
 from mpp.catalogue.model import Catalogue
+from mpp.faq import booking_elsewhere
 from mpp.queue.service import Ticket
 from mpp.replies import Choice, Reply
 from mpp.text import clock, tanggal
@@ -86,14 +87,9 @@ class ActionRingkasPesan(_BookingAction, Action):
         service = cat.service(code)
         if service is None:
             return reset_form()
-        mode = cat.booking_mode(mpp if cat.offering(mpp, code) else None, code)
-        if mode != "mpp_slot":
-            how = service.booking_note or "Layanan ini tidak memakai antrean MPP."
-            link = f"\n🔗 {service.booking_url}" if service.booking_url else ""
-            text = f"{service.name} tidak dipesan lewat antrean MPP.\n{how}{link}"
-            if mode == "walk_in":
-                text = f"{service.name} dilayani langsung tanpa pemesanan (walk-in). {how}"
-            send(dispatcher, Reply(text))
+        where = mpp if cat.offering(mpp, code) else None
+        if cat.booking_mode(where, code) != "mpp_slot":
+            send(dispatcher, booking_elsewhere(cat, where, code))
             return reset_form()
         nik = resolve_personal(tracker.sender_id, tracker.get_slot("pesan_nik")) or ""
         phone = optional(tracker.get_slot("pesan_telepon"))
