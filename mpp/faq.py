@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mpp.catalogue.completion import HOLIDAYS_UNKNOWN, NOT_BOUNDED, promised_completion
-from mpp.catalogue.model import JENIS_LABELS, Catalogue, Contact, Mpp, Offering, Service, fact_kind
+from mpp.catalogue.model import JENIS_LABELS, Catalogue, Contact, Fee, Mpp, Offering, Service, fact_kind
 from mpp.replies import Choice, Location, Reply
 from mpp.text import bullets, join_names, rupiah, tanggal, weekly_hours
 
@@ -330,7 +330,7 @@ def fees(
     return Reply("\n".join(lines).strip(), _follow_ups(service, "tanya_biaya", mpp))
 
 
-def _fee_verified(service: Service, fee: object) -> bool:
+def _fee_verified(service: Service, fee: Fee) -> bool:
     index = next((i for i, f in enumerate(service.fees) if f is fee), None)
     fact = service.facts.get(f"fee:{index}") if index is not None else None
     return fact is None or fact.verified

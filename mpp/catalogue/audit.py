@@ -10,6 +10,7 @@ list facts the loader would refuse; every other problem still stops it.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -115,12 +116,15 @@ def _natural(key: str) -> tuple[str, int, str]:
     return (head, int(tail), "") if tail.isdigit() else (head, -1, tail)
 
 
-def _unsourced(loaded: LoadedCatalogue, directory: Path) -> list[Finding]:
+def _unsourced(loaded: LoadedCatalogue) -> list[Finding]:
+    """Facts the loader would refuse; a service's entry is its code, as for the other national findings."""
     found = []
     for problem in loaded.unsourced:
         path = Path(problem.file)
         scope = NATIONAL if path.name == SERVICES_FILE else path.stem
-        entry = problem.field.split(".")[0]
+        head = problem.field.split(".")[0]
+        code = re.search(r"\((\w+)\)", head)
+        entry = code.group(1) if scope == NATIONAL and code else head
         found.append(Finding(scope, entry, problem.field, UNSOURCED, problem.message))
     return found
 
@@ -152,7 +156,7 @@ class AuditReport:
 
 def audit(loaded: LoadedCatalogue, directory: Path, today: date) -> AuditReport:
     cat = loaded.catalogue
-    findings = _unsourced(loaded, directory) + _national(cat, today)
+    findings = _unsourced(loaded) + _national(cat, today)
     for code in sorted(cat.mpps):
         findings += _mpp(cat, code, today)
     offered: dict[str, list[str]] = defaultdict(list)

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
+from mpp.catalogue.errors import field_path, message
 from mpp.catalogue.model import Catalogue
 from mpp.catalogue.schema import FactIn, OfferingIn, ServiceIn
 
@@ -146,8 +147,6 @@ def offering_problems(offering: OfferingIn, ctx: OfferingContext) -> list[RulePr
 
 
 def _pydantic_problems(model: Any, raw: Mapping[str, Any]) -> tuple[Any, dict[str, str]]:
-    from mpp.catalogue.loader import field_path, message
-
     try:
         return model.parse_obj(raw), {}
     except ValidationError as exc:

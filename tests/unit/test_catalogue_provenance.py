@@ -4,12 +4,14 @@ one-entry form validation refuse a fact without them, with the file, the field a
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from mpp.catalogue.audit import audit
 from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
 from mpp.catalogue.rules import NO_CHECKED, NO_SOURCE, OfferingContext, validate_offering, validate_service
 from mpp.cli import main as cli
@@ -89,7 +91,10 @@ def test_check_command_refuses_an_unsourced_fact_and_audit_lists_it(catalogue_co
     assert "services[6](skck).legal_basis[0].sources: no source" in err
     assert cli(["catalogue", "audit", "--dir", str(catalogue_copy), "--today", "2026-12-03"]) == 1
     out = capsys.readouterr().out
-    assert "unsourced" in out and "services[6](skck)" in out and "legal_basis[0].sources" in out
+    assert "unsourced" in out and "services[6](skck).legal_basis[0].sources" in out
+    report = audit(read_catalogue(catalogue_copy, strict=False), catalogue_copy, date(2026, 12, 3))
+    assert [(f.entry, f.fact) for f in report.unsourced] == [("skck", "services[6](skck).legal_basis[0].sources")]
+    assert all(report.counts(m)["unsourced"] == 1 for m in ("kota_bogor", "kota_bekasi", "kota_tangerang_selatan"))
 
 
 def test_source_ids_are_required_and_unique_within_an_entry(catalogue_copy: Path) -> None:
