@@ -26,6 +26,7 @@ from mpp.booking.confirmation import Operation, Pending
 from mpp.booking.model import Booking, BookingRequest, Reason, Refusal
 from mpp.booking.service import Confirmed
 from mpp.catalogue.model import Catalogue
+from mpp.faq import booking_elsewhere
 from mpp.storage import Unavailable
 
 FORM_SLOTS = ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu", "pesan_nama", "pesan_nik", "pesan_telepon")
@@ -66,9 +67,9 @@ class ActionRingkasPesan(UsesCore, Action):
         code, mpp = tracker.get_slot("pesan_layanan"), tracker.get_slot("pesan_mpp")
         if cat.service(code) is None:
             return reset_form()
-        mode = cat.booking_mode(mpp if cat.offering(mpp, code) else None, code)
-        if mode != MPP_SLOT:
-            send(dispatcher, replies.booked_elsewhere(cat, code, mode))
+        where = mpp if cat.offering(mpp, code) else None
+        if cat.booking_mode(where, code) != MPP_SLOT:
+            send(dispatcher, booking_elsewhere(cat, where, code))
             return reset_form()
         form = await blocking(form_request, self, tracker, "")
         if form is None:

@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     load = cat.add_parser("load", help="validate, then replace the stored catalogue atomically")
     load.add_argument("--dir", help="catalogue directory (default: MPP_CATALOGUE_DIR or data/catalogue)")
     load.set_defaults(func=cmd_catalogue_load)
+    from mpp.catalogue.commands import add_catalogue_commands
+
+    add_catalogue_commands(cat)
     privacy = sub.add_parser("privacy", help="personal data").add_subparsers(dest="action", required=True)
     privacy.add_parser("purge", help="erase personal data past the retention period (run daily)").set_defaults(
         func=cmd_privacy_purge

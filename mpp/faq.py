@@ -3,7 +3,10 @@
 Each question type is a function of (catalogue, what we know of the question).
 Requirements, fees and processing times are national facts and need no MPP;
 hours, location and the service list depend on the MPP. Anything the catalogue
-marks as unverified is said to be unverified, with a contact to ask instead.
+marks as unverified is said to be unverified, with a contact to ask instead; that
+includes an agency whose presence at the MPP is unverified. Each answer ends with the
+date its facts were checked, "perlu dicek ulang" when one of them is stale, and a
+completion date only where a sourced working-day bound gives one.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mpp.catalogue.model import JENIS_LABELS, Catalogue, Contact, Mpp, Service
+from mpp.catalogue.completion import HOLIDAYS_UNKNOWN, NOT_BOUNDED, promised_completion
+from mpp.catalogue.model import JENIS_LABELS, Catalogue, Contact, Fee, Mpp, Offering, Service, fact_kind
 from mpp.replies import POPULAR_SERVICES, Choice, Location, Reply
 from mpp.text import bullets, join_names, rupiah, tanggal, weekly_hours
 
@@ -60,13 +64,13 @@ def answer(catalogue: Catalogue, question: Question, today: date) -> Reply:
 def _answer(catalogue: Catalogue, question: Question, service: Service | None, mpp: Mpp | None, today: date) -> Reply:
     if question.topic == "tanya_syarat":
         assert service is not None
-        return requirements(catalogue, service, question.jenis, mpp)
+        return requirements(catalogue, service, question.jenis, mpp, today)
     if question.topic == "tanya_biaya":
         assert service is not None
-        return fees(catalogue, service, question.jenis, mpp)
+        return fees(catalogue, service, question.jenis, mpp, today)
     if question.topic == "tanya_lama_proses":
         assert service is not None
-        return processing_time(catalogue, service, question.jenis, mpp)
+        return processing_time(catalogue, service, question.jenis, mpp, today)
     assert mpp is not None
     if question.topic == "tanya_jadwal":
         return opening_hours(catalogue, mpp, service, today)
@@ -152,7 +156,12 @@ def contacts(catalogue: Catalogue, service: Service, mpp: Mpp | None) -> list[st
         agency = mpp.agencies.get(offering.agency_code)
         if agency:
             operator = f" ({offering.operator})" if offering.operator and offering.operator != agency.name else ""
-            lines.append(f"Tanyakan langsung ke loket {agency.name} di {mpp.name}{operator}")
+            if agency.present:
+                lines.append(f"Tanyakan langsung ke loket {agency.name} di {mpp.name}{operator}")
+            else:
+                lines.append(
+                    f"{agency.name}{operator}: kanal resmi instansi (kehadiran loketnya di {mpp.name} belum terverifikasi)"
+                )
             lines.extend(_contact_lines(agency.contact))
         lines.extend(_contact_lines(offering.contact))
     elif not mpp:
@@ -181,20 +190,75 @@ def _unverified(catalogue: Catalogue, service: Service, what: str, mpp: Mpp | No
     return "\n".join(lines)
 
 
-def _footer(service: Service) -> str:
+def _footer(service: Service, topic: str, today: date | None) -> str:
+    """The legal basis, the date the facts of this answer were checked, and whether to re-check them."""
     basis = f"Dasar: {', '.join(service.legal_basis)}. " if service.legal_basis else ""
-    check = " (perlu dicek ulang)" if service.verification == "perlu_dicek" else ""
-    return f"{basis}Info per {tanggal(service.verified_on)}{check}."
+    used = [(k, p) for k, p in service.facts.items() if fact_kind(k) in (topic, "legal_basis")]
+    checked = min((p.checked for _, p in used), default=service.verified_on)
+    stale = today is not None and any(p.stale(fact_kind(k), today) for k, p in used)
+    check = " (perlu dicek ulang)" if service.verification == "perlu_dicek" or stale else ""
+    return f"{basis}Info per {tanggal(checked)}{check}."
+
+
+def _unverified_elsewhere(catalogue: Catalogue, service: Service, mpp: Mpp | None) -> list[str]:
+    """MPPs (other than ``mpp``) listing the service through an agency of unverified presence."""
+    present = {m.code for m in catalogue.mpps_offering(service.code)}
+    return [
+        m.name
+        for m in catalogue.mpps_listing(service.code)
+        if m.code not in present and (mpp is None or m.code != mpp.code)
+    ]
 
 
 def _availability(catalogue: Catalogue, service: Service, mpp: Mpp | None) -> str | None:
     """A note when the user's MPP does not offer the service, naming those that do."""
-    if mpp is None or catalogue.offering(mpp.code, service.code):
+    if mpp is None:
         return None
+    offering = catalogue.offering(mpp.code, service.code)
+    if offering is not None:
+        return _presence_note(catalogue, mpp, service, offering)
     others = [m.name for m in catalogue.mpps_offering(service.code)]
+    doubtful = _unverified_elsewhere(catalogue, service, mpp)
+    tail = f" Di {join_names(doubtful)} kehadiran loketnya belum terverifikasi." if doubtful else ""
     if not others:
-        return f"Catatan: layanan {service.name} tidak tersedia di {mpp.name}."
-    return f"Catatan: layanan {service.name} tidak tersedia di {mpp.name}, tetapi ada di {join_names(others)}."
+        return f"Catatan: layanan {service.name} tidak tersedia di {mpp.name}.{tail}"
+    return f"Catatan: layanan {service.name} tidak tersedia di {mpp.name}, tetapi ada di {join_names(others)}.{tail}"
+
+
+def _presence_note(catalogue: Catalogue, mpp: Mpp, service: Service, offering: Offering) -> str | None:
+    """Said when the agency's presence at this MPP is unverified: ask its own channel before coming."""
+    agency = mpp.agencies.get(offering.agency_code)
+    if agency is None or agency.present:
+        return None
+    source = ""
+    if agency.presence and agency.presence.sources:
+        found = mpp.source(agency.presence.sources[0])
+        if found is not None:
+            source = f" (sumber terakhir: {found.title}" + (f", {found.date}" if found.date else "") + ")"
+    others = [m.name for m in catalogue.mpps_offering(service.code) if m.code != mpp.code]
+    lines = [
+        f"⚠️ Kehadiran loket {agency.name} di {mpp.name} belum terverifikasi{source}, "
+        "jadi antreannya belum bisa dipesan lewat saya. Sebelum datang, tanyakan lewat kanal resmi instansi."
+    ]
+    if others:
+        lines.append(f"Layanan {service.name} tercatat ada di {join_names(others)}.")
+    return " ".join(lines)
+
+
+def _counters_note(mpp: Mpp, offering: Offering) -> str | None:
+    counters = [mpp.counters[c] for c in offering.counters if c in mpp.counters]
+    if any(c.provenance is not None and not c.provenance.verified for c in counters):
+        return "Nomor loket belum terverifikasi; ikuti papan petunjuk di lokasi."
+    return None
+
+
+def _walk_in_note(catalogue: Catalogue, mpp: Mpp, service: Service) -> str | None:
+    route = catalogue.booking_route(mpp.code, service.code)
+    if route.mode != "walk_in":
+        return None
+    return f"{service.name} di {mpp.name} dilayani langsung tanpa pemesanan antrean." + (
+        f" {route.note}" if route.note else ""
+    )
 
 
 def _booking_hint(service: Service) -> str | None:
@@ -203,9 +267,11 @@ def _booking_hint(service: Service) -> str | None:
     return None
 
 
-def requirements(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None) -> Reply:
+def requirements(
+    catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None, today: date | None = None
+) -> Reply:
     jenis = _relevant_jenis(service, jenis)
-    if not service.requirements_verified or not service.requirements:
+    if not service.requirements_verified_for(jenis):
         return Reply(_unverified(catalogue, service, "persyaratan", mpp))
     parts: list[str] = []
     if jenis:
@@ -218,13 +284,23 @@ def requirements(catalogue: Catalogue, service: Service, jenis: str | None, mpp:
             parts.append(bullets(general))
         for j in service.jenis_with_own_requirements:
             parts.append(f"\nJika {_jenis_label(j)}:")
-            parts.append(bullets(service.requirements[j]))
-    extras = [_booking_hint(service), _availability(catalogue, service, mpp), *service.notes[:2], _footer(service)]
+            if service.requirements_verified_for(j):
+                parts.append(bullets(service.requirements[j]))
+            else:
+                parts.append(f"• Rinciannya {UNVERIFIED}; tanyakan ke loket atau kanal resmi instansi.")
+    extras = [
+        _booking_hint(service),
+        _availability(catalogue, service, mpp),
+        *service.notes[:2],
+        _footer(service, "requirement", today),
+    ]
     parts.extend(["", *[e for e in extras if e]])
     return Reply("\n".join(parts).strip(), _follow_ups(service, "tanya_syarat", mpp))
 
 
-def fees(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None) -> Reply:
+def fees(
+    catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None, today: date | None = None
+) -> Reply:
     jenis = _relevant_jenis(service, jenis)
     if service.fee_free:
         lines = [f"Layanan {service.name} GRATIS, tidak dipungut biaya."]
@@ -237,6 +313,7 @@ def fees(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | N
         items = [
             f"{f.label}: {rupiah(f.amount) if f.amount is not None else 'bervariasi'}"
             + (f" — {f.note}" if f.note else "")
+            + (f" ({UNVERIFIED})" if not _fee_verified(service, f) else "")
             for f in service.fees_for(jenis)
         ]
         lines = [heading, bullets(items)] if items else [heading]
@@ -250,25 +327,83 @@ def fees(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | N
     extras = [
         _availability(catalogue, service, mpp),
         "Bayar hanya lewat kanal resmi; laporkan pungutan liar ke SP4N-LAPOR (lapor.go.id).",
-        _footer(service),
+        _footer(service, "fee", today),
     ]
     lines.extend(["", *[e for e in extras if e]])
     return Reply("\n".join(lines).strip(), _follow_ups(service, "tanya_biaya", mpp))
 
 
-def processing_time(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None) -> Reply:
+def _fee_verified(service: Service, fee: Fee) -> bool:
+    index = next((i for i, f in enumerate(service.fees) if f is fee), None)
+    fact = service.facts.get(f"fee:{index}") if index is not None else None
+    return fact is None or fact.verified
+
+
+def processing_time(
+    catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None, today: date | None = None
+) -> Reply:
     jenis = _relevant_jenis(service, jenis)
-    duration = service.processing_time_for(jenis)
-    if not duration:
+    found, fact = service.processing_for(jenis)
+    if found is None or (fact is not None and not fact.verified):
         return Reply(_unverified(catalogue, service, "lama proses", mpp))
     label = f" ({_jenis_label(jenis)})" if jenis else ""
-    lines = [f"Lama proses {service.name}{label}: {duration}"]
+    lines = [f"Lama proses {service.name}{label}: {found.text}"]
     if not jenis:
         for j, text in service.processing_time_by_jenis.items():
             lines.append(f"• Jika {_jenis_label(j)}: {text}")
-    extras = [_availability(catalogue, service, mpp), _footer(service)]
+    if today is not None:
+        lines.append(_promise_line(catalogue, service, jenis, mpp, today))
+    extras = [_availability(catalogue, service, mpp), _footer(service, "processing_time", today)]
     lines.extend(["", *[e for e in extras if e]])
-    return Reply("\n".join(lines).strip(), _follow_ups(service, "tanya_lama_proses", mpp))
+    return Reply("\n".join(line for line in lines if line).strip(), _follow_ups(service, "tanya_lama_proses", mpp))
+
+
+def _promise_line(catalogue: Catalogue, service: Service, jenis: str | None, mpp: Mpp | None, today: date) -> str:
+    """The completion date for an application started today, where a sourced bound gives one."""
+    completion = promised_completion(catalogue, service.code, jenis, today, mpp.code if mpp else None)
+    if completion.day is not None and completion.processing is not None:
+        start = completion.processing.counted_from or "Anda mengajukan"
+        closed = f", dan hari tutup {mpp.name}" if mpp else ""
+        return (
+            f"Jika {start} hari ini ({tanggal(today)}), {service.name} selesai paling lambat "
+            f"{tanggal(completion.day)} (hari kerja, di luar akhir pekan, libur nasional, cuti bersama{closed})."
+        )
+    if completion.reason == HOLIDAYS_UNKNOWN:
+        year = next((y for y in range(today.year, today.year + 3) if y not in catalogue.holiday_years), today.year + 1)
+        return f"Tanggal selesai belum bisa saya hitung: kalender libur tahun {year} belum ada di katalog kami."
+    if completion.reason == NOT_BOUNDED:
+        return "Tanggal selesai belum bisa saya janjikan karena sumber kami tidak memberi batas waktu yang pasti."
+    return ""
+
+
+def booking_elsewhere(catalogue: Catalogue, mpp_code: str | None, service_code: str) -> Reply:
+    """Why a service is not booked in the MPP queue here, and where to go instead.
+
+    Used when the booking form ends because the route is not ``mpp_slot``: the agency's own
+    system, walk-in, or an agency whose presence at this MPP is unverified.
+    """
+    service = catalogue.services[service_code]
+    route = catalogue.booking_route(mpp_code, service_code)
+    mpp = catalogue.mpp(mpp_code)
+    if route.reason == "presence_unverified" and mpp is not None:
+        offering = catalogue.offering(mpp.code, service_code)
+        assert offering is not None
+        lines = [_presence_note(catalogue, mpp, service, offering) or ""]
+        where = contacts(catalogue, service, None)
+        if where:
+            lines.append("Kanal resmi:\n" + bullets(where))
+        choices = tuple(
+            Choice(m.name, "informasi", {"mpp": m.code})
+            for m in catalogue.mpps_offering(service_code)
+            if catalogue.booking_mode(m.code, service_code) == "mpp_slot"
+        )
+        return Reply("\n".join(lines), choices)
+    how = route.note or service.booking_note or "Layanan ini tidak memakai antrean MPP."
+    if route.mode == "walk_in":
+        place = f" di {mpp.name}" if mpp else ""
+        return Reply(f"{service.name}{place} dilayani langsung tanpa pemesanan (walk-in). {how}")
+    link = f"\n🔗 {route.url}" if route.url else ""
+    return Reply(f"{service.name} tidak dipesan lewat antrean MPP.\n{how}{link}")
 
 
 def opening_hours(catalogue: Catalogue, mpp: Mpp, service: Service | None, today: date) -> Reply:
@@ -283,7 +418,7 @@ def opening_hours(catalogue: Catalogue, mpp: Mpp, service: Service | None, today
         lines.append("Tutup khusus:\n" + bullets(f"{tanggal(c.day)}: {c.reason}" for c in soon))
     if service:
         offering = catalogue.offering(mpp.code, service.code)
-        if offering is None:
+        if offering is None or not catalogue.present(mpp.code, service.code):
             lines.append(_availability(catalogue, service, mpp) or "")
         elif offering.hours_note:
             lines.append(f"Khusus {service.name}: {offering.hours_note}")
@@ -297,7 +432,7 @@ def location(catalogue: Catalogue, mpp: Mpp, service: Service | None) -> Reply:
         lines.append(mpp.address_note)
     if service:
         offering = catalogue.offering(mpp.code, service.code)
-        if offering is None:
+        if offering is None or not catalogue.present(mpp.code, service.code):
             lines.append(_availability(catalogue, service, mpp) or "")
         else:
             agency = mpp.agencies.get(offering.agency_code)
@@ -309,6 +444,8 @@ def location(catalogue: Catalogue, mpp: Mpp, service: Service | None) -> Reply:
                 + (f", {agency.name}" if agency else "")
                 + "."
             )
+            lines.append(_walk_in_note(catalogue, mpp, service) or "")
+            lines.append(_counters_note(mpp, offering) or "")
     pin = None
     if mpp.latitude is not None and mpp.longitude is not None:
         pin = Location(mpp.latitude, mpp.longitude, title, mpp.address)
@@ -321,14 +458,15 @@ def availability(catalogue: Catalogue, mpp: Mpp, service: Service) -> Reply:
     """'Is there X at MPP Y?': yes with the counter, or no with the MPPs that have it."""
     offering = catalogue.offering(mpp.code, service.code)
     more = (Choice(f"Semua layanan {mpp.name}", "daftar_layanan", {"mpp": mpp.code}),)
-    if offering is None:
+    if offering is None or not catalogue.present(mpp.code, service.code):
         return Reply(_availability(catalogue, service, mpp) or "", more)
     agency = mpp.agencies.get(offering.agency_code)
     counters = [mpp.counters[c] for c in offering.counters if c in mpp.counters]
     where = join_names([f"loket {c.code} ({c.floor})" for c in counters])
     text = f"Ya, layanan {service.name} ada di {mpp.name}: {where}" + (f", {agency.name}." if agency else ".")
-    if offering.note:
-        text += f"\n{offering.note}"
+    for extra in (offering.note, _walk_in_note(catalogue, mpp, service), _counters_note(mpp, offering)):
+        if extra:
+            text += f"\n{extra}"
     return Reply(text, _follow_ups(service, "daftar_layanan", mpp) + more)
 
 
@@ -337,11 +475,16 @@ def service_list(catalogue: Catalogue, mpp: Mpp) -> Reply:
     for service in catalogue.services_at(mpp.code):
         offering = catalogue.offering(mpp.code, service.code)
         assert offering is not None
-        agency = mpp.agencies[offering.agency_code].name
-        by_agency.setdefault(agency, []).append(service.name)
+        agency = mpp.agencies[offering.agency_code]
+        label = agency.name if agency.present else f"{agency.name} (kehadiran belum terverifikasi)"
+        by_agency.setdefault(label, []).append(service.name)
     lines = [f"Layanan di {mpp.name}:"]
     lines.extend(f"• {agency}: {', '.join(names)}" for agency, names in by_agency.items())
-    elsewhere = [s for s in catalogue.services.values() if not catalogue.offering(mpp.code, s.code)]
+    elsewhere = [
+        s
+        for s in catalogue.services.values()
+        if not catalogue.offering(mpp.code, s.code) and catalogue.mpps_offering(s.code)
+    ]
     if elsewhere:
         lines.append("")
         lines.append(

@@ -198,16 +198,6 @@ def last_digits_invalid() -> str:
     return "Mohon kirim tepat 4 angka terakhir NIK pemesan."
 
 
-def booked_elsewhere(catalogue: Catalogue, service_code: str, mode: str) -> Reply:
-    """A service booked through the agency's own system, or walk-in only: how to go about it instead."""
-    service = catalogue.services[service_code]
-    how = service.booking_note or "Layanan ini tidak memakai antrean MPP."
-    if mode == "walk_in":
-        return Reply(f"{service.name} dilayani langsung tanpa pemesanan (walk-in). {how}")
-    link = f"\n🔗 {service.booking_url}" if service.booking_url else ""
-    return Reply(f"{service.name} tidak dipesan lewat antrean MPP.\n{how}{link}")
-
-
 def form_incomplete() -> str:
     return 'Maaf, data pemesanan tidak lengkap. Silakan mulai lagi: ketik "mau antri".'
 

@@ -3,18 +3,23 @@
 Every problem found is reported with the file, the field and what is wrong, all
 at once, so an operator can fix a file in one pass. Nothing touches the database
 here: storing happens only after the whole catalogue has been validated.
+
+A fact without a source or a checked date is refused; ``strict=False`` (used by the
+audit) loads anyway and returns those facts as findings instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import yaml
 from pydantic import ValidationError
 
+from mpp.catalogue.errors import field_path, message
 from mpp.catalogue.model import (
     WEEKDAYS_ID,
     Agency,
@@ -28,10 +33,23 @@ from mpp.catalogue.model import (
     Holiday,
     Mpp,
     Offering,
+    ProcessingTime,
+    Provenance,
     Service,
     Source,
 )
-from mpp.catalogue.schema import HolidayFile, MppFile, ServicesFile, parse_clock
+from mpp.catalogue.rules import (
+    INVALID,
+    UNSOURCED,
+    OfferingContext,
+    RuleProblem,
+    fact_problems,
+    offering_problems,
+    service_facts,
+    service_problems,
+    source_id_problems,
+)
+from mpp.catalogue.schema import FactIn, HolidayFile, MppFile, ServicesFile, parse_clock
 from mpp.catalogue.yaml_io import read_yaml
 
 SERVICES_FILE = "layanan.yaml"
@@ -44,6 +62,7 @@ class Problem:
     file: str
     field: str
     message: str
+    kind: str = INVALID  # or UNSOURCED: a fact lacking a source or a checked date
 
     def __str__(self) -> str:
         return f"{self.file}: {self.field}: {self.message}"
@@ -62,9 +81,10 @@ class LoadedCatalogue:
     catalogue: Catalogue
     files: tuple[str, ...]
     digest: str
+    unsourced: tuple[Problem, ...] = ()  # only when read with strict=False
 
 
-def read_catalogue(directory: Path) -> LoadedCatalogue:
+def read_catalogue(directory: Path, strict: bool = True) -> LoadedCatalogue:
     """Validate ``layanan.yaml`` and every ``mpp/*.yaml`` under ``directory``."""
     directory = Path(directory)
     problems: list[Problem] = []
@@ -76,7 +96,12 @@ def read_catalogue(directory: Path) -> LoadedCatalogue:
         raise CatalogueInvalid([Problem(str(directory / MPP_DIR), "-", "no MPP files (*.yaml) found")])
 
     services_file = _parse(services_path, ServicesFile, problems)
-    services = _services(services_file) if services_file else {}
+    services: dict[str, Service] = {}
+    if services_file:
+        for i, parsed_service in enumerate(services_file.services):
+            where = f"services[{i}]({parsed_service.code})"
+            problems += _located(services_path, where, service_problems(parsed_service))
+        services = _services(services_file)
 
     mpps: dict[str, Mpp] = {}
     offerings: dict[tuple[str, str], Offering] = {}
@@ -86,7 +111,7 @@ def read_catalogue(directory: Path) -> LoadedCatalogue:
             continue
         file_problems = _check_mpp(path, parsed, services, services_file is not None, mpps)
         problems.extend(file_problems)
-        if not file_problems:
+        if not any(p.kind == INVALID for p in file_problems):
             mpp, mpp_offerings = _mpp(parsed)
             mpps[mpp.code] = mpp
             offerings.update(mpp_offerings)
@@ -94,6 +119,7 @@ def read_catalogue(directory: Path) -> LoadedCatalogue:
     holiday_paths = sorted((directory / HOLIDAY_DIR).glob("*.y*ml"))
     holidays: dict = {}
     holiday_years: dict[int, tuple[Source, ...]] = {}
+    holiday_checked: dict = {}
     for path in holiday_paths:
         parsed_days = _parse(path, HolidayFile, problems)
         if parsed_days is None:
@@ -102,10 +128,16 @@ def read_catalogue(directory: Path) -> LoadedCatalogue:
             problems.append(Problem(str(path), "year", f"{parsed_days.year} is already defined in another file"))
             continue
         holiday_years[parsed_days.year] = _sources(parsed_days.sources)
+        holiday_checked[parsed_days.year] = parsed_days.checked
         holidays.update({d.date: Holiday(d.date, d.kind, d.name) for d in parsed_days.days})
 
-    if problems:
-        raise CatalogueInvalid(problems)
+    unsourced = tuple(p for p in problems if p.kind == UNSOURCED)
+    if strict:
+        blocking = problems
+    else:
+        blocking = [p for p in problems if p.kind != UNSOURCED]
+    if blocking:
+        raise CatalogueInvalid(blocking)
     offered = {s for (_, s) in offerings}
     missing = [code for code in services if code not in offered]
     if missing:
@@ -116,11 +148,25 @@ def read_catalogue(directory: Path) -> LoadedCatalogue:
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
     return LoadedCatalogue(
         catalogue=Catalogue(
-            services=services, mpps=mpps, offerings=offerings, holidays=holidays, holiday_years=holiday_years
+            services=services,
+            mpps=mpps,
+            offerings=offerings,
+            holidays=holidays,
+            holiday_years=holiday_years,
+            holiday_checked=holiday_checked,
         ),
         files=tuple(str(p.relative_to(directory)) for p in paths),
         digest=digest,
+        unsourced=() if strict else unsourced,
     )
+
+
+def _located(path: Path, prefix: str, found: Iterable[RuleProblem]) -> list[Problem]:
+    problems = []
+    for p in found:
+        where = prefix + (p.field if not p.field or p.field.startswith("[") else "." + p.field) if prefix else p.field
+        problems.append(Problem(str(path), where or "-", p.message, p.kind))
+    return problems
 
 
 def _parse(path: Path, model: Any, problems: list[Problem]) -> Any:
@@ -141,36 +187,20 @@ def _parse(path: Path, model: Any, problems: list[Problem]) -> Any:
         return model.parse_obj(raw)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(Problem(str(path), _field_path(raw, error["loc"]), _message(error)))
+            problems.append(Problem(str(path), field_path(raw, error["loc"]), message(error)))
         return None
 
 
-def _message(error: Any) -> str:
-    if error["type"] == "value_error.missing":
-        return "required field is missing"
-    if error["type"] == "value_error.extra":
-        return "unknown field (typo?)"
-    return str(error["msg"])
-
-
-def _field_path(raw: Any, loc: Iterable[Any]) -> str:
-    """Render a pydantic location with the code of list items: services[3](paspor).fees[0]."""
-    parts: list[str] = []
-    node = raw
-    for key in loc:
-        if key == "__root__":
-            continue
-        if isinstance(key, int):
-            label = f"[{key}]"
-            item = node[key] if isinstance(node, list) and key < len(node) else None
-            if isinstance(item, dict) and "code" in item:
-                label += f"({item['code']})"
-            parts.append(label)
-            node = item
-        else:
-            parts.append(("." if parts else "") + str(key))
-            node = node.get(key) if isinstance(node, dict) else None
-    return "".join(parts) or "-"
+def mpp_facts(parsed: MppFile) -> list[tuple[str, str, FactIn]]:
+    """The MPP's own fact nodes: (fact key, field path, node)."""
+    m = parsed.mpp
+    facts: list[tuple[str, str, FactIn]] = [("address", "mpp.address", m.address), ("hours", "mpp.hours", m.hours)]
+    if m.coordinates is not None:
+        facts.append(("coordinates", "mpp.coordinates", m.coordinates))
+    facts += [(f"closure:{c.date}", f"mpp.closures[{i}]", c) for i, c in enumerate(m.closures)]
+    facts += [(f"complaint_channel:{i}", f"mpp.complaint_channels[{i}]", c) for i, c in enumerate(m.complaint_channels)]
+    facts += [(f"note:{i}", f"mpp.notes[{i}]", n) for i, n in enumerate(m.notes)]
+    return facts
 
 
 def _check_mpp(
@@ -186,11 +216,17 @@ def _check_mpp(
         problems.append(Problem(file, "mpp.code", f"MPP '{parsed.mpp.code}' is already defined in another file"))
     if path.stem != parsed.mpp.code:
         problems.append(Problem(file, "mpp.code", f"'{parsed.mpp.code}' does not match the file name '{path.name}'"))
+    known, source_problems = source_id_problems(parsed.mpp.sources, "mpp.sources")
+    problems += _located(path, "", source_problems)
+    for _, where, fact in mpp_facts(parsed):
+        problems += _located(path, "", fact_problems(fact, where, known))
     agencies: set[str] = set()
     for i, agency in enumerate(parsed.agencies):
+        where = f"agencies[{i}]({agency.code})"
         if agency.code in agencies:
-            problems.append(Problem(file, f"agencies[{i}]({agency.code})", "duplicate agency code"))
+            problems.append(Problem(file, where, "duplicate agency code"))
         agencies.add(agency.code)
+        problems += _located(path, where, fact_problems(agency, "", known))
     counters: dict[str, str] = {}
     for i, counter in enumerate(parsed.counters):
         where = f"counters[{i}]({counter.code})"
@@ -199,39 +235,23 @@ def _check_mpp(
         if counter.agency not in agencies:
             problems.append(Problem(file, f"{where}.agency", f"unknown agency '{counter.agency}'"))
         counters[counter.code] = counter.agency
+        problems += _located(path, where, fact_problems(counter, "", known))
     offered: set[str] = set()
     prefixes: dict[str, str] = {}
     for i, offering in enumerate(parsed.services):
         where = f"services[{i}]({offering.code})"
-        if services_ok and offering.code not in services:
-            problems.append(
-                Problem(file, f"{where}.code", f"unknown service code '{offering.code}' (not in {SERVICES_FILE})")
-            )
         if offering.code in offered:
             problems.append(Problem(file, where, "service listed twice"))
         offered.add(offering.code)
-        if offering.agency not in agencies:
-            problems.append(Problem(file, f"{where}.agency", f"unknown agency '{offering.agency}'"))
-        for code in offering.counters:
-            if code not in counters:
-                problems.append(Problem(file, f"{where}.counters", f"unknown counter '{code}'"))
-            elif counters[code] != offering.agency:
-                problems.append(
-                    Problem(
-                        file,
-                        f"{where}.counters",
-                        f"counter '{code}' belongs to agency '{counters[code]}', not '{offering.agency}'",
-                    )
-                )
-        owner = prefixes.setdefault(offering.queue_prefix, offering.agency)
-        if owner != offering.agency:
-            problems.append(
-                Problem(
-                    file,
-                    f"{where}.queue_prefix",
-                    f"prefix '{offering.queue_prefix}' is already used by agency '{owner}'",
-                )
-            )
+        ctx = OfferingContext(
+            agencies=frozenset(agencies),
+            counters=counters,
+            prefixes=prefixes,
+            sources=frozenset(known),
+            services=frozenset(services) if services_ok else None,
+        )
+        problems += _located(path, where, offering_problems(offering, ctx))
+        prefixes.setdefault(offering.queue_prefix, offering.agency)
     seen_days: set = set()
     for i, closure in enumerate(parsed.mpp.closures):
         if closure.date in seen_days:
@@ -240,22 +260,48 @@ def _check_mpp(
     return problems
 
 
+def _provenance(fact: FactIn, verified: bool = True) -> Provenance | None:
+    if fact.checked is None:  # only in non-strict reads; the audit lists the fact
+        return None
+    return Provenance(sources=tuple(fact.sources), checked=fact.checked, verified=verified)
+
+
+def _facts(nodes: Iterable[tuple[str, str, FactIn]]) -> dict[str, Provenance]:
+    facts: dict[str, Provenance] = {}
+    for key, _, node in nodes:
+        provenance = _provenance(node, bool(getattr(node, "verified", True)))
+        if provenance is not None:
+            facts[key] = provenance
+    return facts
+
+
 def _sources(items: Iterable[Any]) -> tuple[Source, ...]:
-    return tuple(Source(title=s.title, url=s.url, date=s.date, confidence=s.confidence) for s in items)
+    return tuple(Source(title=s.title, url=s.url, date=s.date, confidence=s.confidence, id=s.id) for s in items)
 
 
 def _contacts(items: Iterable[Any]) -> tuple[Contact, ...]:
     return tuple(Contact(label=c.label, value=c.value, note=c.note) for c in items)
 
 
+def _processing(p: Any) -> ProcessingTime:
+    return ProcessingTime(text=p.text, working_days=p.working_days, same_day=p.same_day, counted_from=p.counted_from)
+
+
 def _services(parsed: ServicesFile) -> dict[str, Service]:
     services: dict[str, Service] = {}
     for s in parsed.services:
         requirements: dict[str | None, tuple[str, ...]] = {}
-        if s.requirements:
-            requirements[None] = tuple(s.requirements)
-        for jenis, items in s.requirements_by_jenis.items():
-            requirements[jenis] = tuple(items)
+        if s.requirements is not None and s.requirements.items:
+            requirements[None] = tuple(s.requirements.items)
+        for jenis, block in s.requirements_by_jenis.items():
+            requirements[jenis] = tuple(block.items)
+        processing: dict[str | None, ProcessingTime] = {}
+        if s.processing is not None:
+            processing[None] = _processing(s.processing)
+        for jenis, p in s.processing_by_jenis.items():
+            processing[jenis] = _processing(p)
+        facts = _facts(service_facts(s))
+        general = s.requirements
         services[s.code] = Service(
             code=s.code,
             name=s.name,
@@ -265,22 +311,24 @@ def _services(parsed: ServicesFile) -> dict[str, Service]:
             jenis=tuple(s.jenis),
             verification=s.verification,
             verification_note=s.verification_note,
-            verified_on=s.verified_on,
-            legal_basis=tuple(s.legal_basis),
+            verified_on=min((f.checked for f in facts.values()), default=date.min),
+            legal_basis=tuple(b.text for b in s.legal_basis),
             sources=_sources(s.sources),
             booking_mode=s.booking.mode,
             booking_url=s.booking.url,
             booking_note=s.booking.note,
-            fee_free=s.fee_free,
-            fee_note=s.fee_note,
-            fee_verified=s.fee_verified,
+            fee_free=s.fee.free,
+            fee_note=s.fee.note,
+            fee_verified=s.fee.verified,
             fees=tuple(Fee(label=f.label, amount=f.amount, jenis=tuple(f.jenis), note=f.note) for f in s.fees),
-            processing_time=s.processing_time,
-            processing_time_by_jenis=dict(s.processing_time_by_jenis),
-            requirements_verified=s.requirements_verified,
+            processing=processing,
+            requirements_verified=(
+                general.verified if general is not None else all(b.verified for b in s.requirements_by_jenis.values())
+            ),
             requirements=requirements,
-            notes=tuple(s.notes),
+            notes=tuple(n.text for n in s.notes),
             contact=_contacts(s.contact),
+            facts=facts,
         )
     return services
 
@@ -301,14 +349,24 @@ def _mpp(parsed: MppFile) -> tuple[Mpp, dict[tuple[str, str], Offering]]:
                 break_reason=day.break_reason,
             )
         )
+    titles = {s.id: s.title for s in m.sources if s.id}
+    closures = tuple(
+        sorted(
+            (
+                Closure(c.date, c.reason, "; ".join(titles.get(i, i) for i in c.sources) or None, _provenance(c))
+                for c in m.closures
+            ),
+            key=lambda c: c.day,
+        )
+    )
     mpp = Mpp(
         code=m.code,
         name=m.name,
         brand=m.brand,
         city=m.city,
         province=m.province,
-        address=m.address,
-        address_note=m.address_note,
+        address=m.address.text,
+        address_note=m.address.note,
         latitude=m.coordinates.lat if m.coordinates else None,
         longitude=m.coordinates.lon if m.coordinates else None,
         coordinates_note=m.coordinates.note if m.coordinates else None,
@@ -316,15 +374,24 @@ def _mpp(parsed: MppFile) -> tuple[Mpp, dict[tuple[str, str], Offering]]:
         hours=tuple(sorted(hours, key=lambda h: h.weekday)),
         hours_verified=m.hours.verified,
         hours_note=m.hours.note,
-        closures=tuple(sorted((Closure(c.date, c.reason, c.source) for c in m.closures), key=lambda c: c.day)),
-        agencies={a.code: Agency(a.code, a.name, _contacts(a.contact), a.note) for a in parsed.agencies},
-        counters={c.code: Counter(c.code, c.name, c.floor, c.agency) for c in parsed.counters},
+        closures=closures,
+        agencies={
+            a.code: Agency(a.code, a.name, _contacts(a.contact), a.note, _provenance(a, a.presence == "verified"))
+            for a in parsed.agencies
+        },
+        counters={
+            c.code: Counter(c.code, c.name, c.floor, c.agency, _provenance(c, c.verified)) for c in parsed.counters
+        },
         facilities=tuple(m.facilities),
-        complaint_channels=tuple(ComplaintChannel(c.name, c.detail, c.source, c.note) for c in m.complaint_channels),
+        complaint_channels=tuple(
+            ComplaintChannel(c.name, c.detail, "; ".join(titles.get(i, i) for i in c.sources) or None, c.note)
+            for c in m.complaint_channels
+        ),
         contact_hours=m.contact_hours,
-        notes=tuple(m.notes),
+        notes=tuple(n.text for n in m.notes),
         sources=_sources(m.sources),
         last_verified=m.last_verified,
+        facts=_facts((k, w, n) for k, w, n in mpp_facts(parsed) if not k.startswith("closure:")),
     )
     offerings = {
         (m.code, o.code): Offering(
@@ -340,6 +407,7 @@ def _mpp(parsed: MppFile) -> tuple[Mpp, dict[tuple[str, str], Offering]]:
             note=o.note,
             contact=_contacts(o.contact),
             operator=o.operator,
+            provenance=_provenance(o),
         )
         for o in parsed.services
     }

@@ -4,6 +4,11 @@ Two kinds of file: ``layanan.yaml`` defines each service nationally (requirement
 fees, legal basis, sources); ``mpp/<code>.yaml`` describes one MPP (address, hours,
 closures, agencies, counters, and which services it offers). Unknown fields are
 errors, so a typo in a field name cannot silently drop data.
+
+Every node that states a fact carries ``sources`` (ids into the service's or the MPP
+file's ``sources`` list) and ``checked`` (the date it was last checked against them).
+They are optional here so that the audit can list what lacks them; the loader refuses
+such a fact (``mpp.catalogue.rules``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from mpp.catalogue.model import (
     BOOKING_MODES,
     HOLIDAY_KINDS,
     JENIS_VALUES,
+    PRESENCE_VALUES,
     SERVICE_CODES,
     VERIFICATION_LEVELS,
     WEEKDAYS_ID,
@@ -25,6 +31,7 @@ from mpp.catalogue.model import (
 
 _TIME = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 ALLOWED_TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")  # WIB, WITA, WIT
 
 
@@ -43,23 +50,38 @@ class _Strict(BaseModel):
 
 
 class SourceIn(_Strict):
+    id: str | None = None  # required in layanan.yaml and MPP files (rules.py), optional in holiday files
     title: str
     url: str | None = None
     date: str | None = None
     confidence: str | None = None
 
+    @validator("id")
+    def _id(cls, value: str | None) -> str | None:
+        if value is not None and not _SOURCE_ID.match(value):
+            raise ValueError(f"'{value}' is not a source id like pp45_2024 (lowercase letters, digits, _)")
+        return value
 
-class ContactIn(_Strict):
+
+class FactIn(_Strict):
+    """A node stating a fact: which sources support it and when it was last checked against them."""
+
+    sources: List[str] = []
+    checked: date | None = None
+
+
+class ContactIn(FactIn):
     label: str
     value: str
     note: str | None = None
 
 
-class FeeIn(_Strict):
+class FeeIn(FactIn):
     label: str
     amount: int | None = Field(None, ge=0)
     jenis: List[str] = []
     note: str | None = None
+    verified: bool = True
 
     @validator("jenis", each_item=True)
     def _known_jenis(cls, value: str) -> str:
@@ -68,7 +90,7 @@ class FeeIn(_Strict):
         return value
 
 
-class BookingIn(_Strict):
+class BookingIn(FactIn):
     mode: str
     url: str | None = None
     note: str | None = None
@@ -80,6 +102,43 @@ class BookingIn(_Strict):
         return value
 
 
+class TextFactIn(FactIn):
+    text: str
+
+
+class FeeBlockIn(FactIn):
+    """Whether the service costs anything, and the general fee note."""
+
+    free: bool = False
+    note: str | None = None
+    verified: bool = True
+
+
+class ProcessingIn(FactIn):
+    text: str  # what the assistant says
+    working_days: int | None = Field(None, ge=1, le=365)
+    same_day: bool = False
+    counted_from: str | None = None
+    verified: bool = True
+
+    @root_validator(skip_on_failure=True)
+    def _one_bound(cls, values: dict) -> dict:
+        if values.get("same_day") and values.get("working_days") is not None:
+            raise ValueError("give either working_days or same_day, not both")
+        return values
+
+
+class RequirementsIn(FactIn):
+    items: List[str] = []
+    verified: bool = True
+
+    @root_validator(skip_on_failure=True)
+    def _listed(cls, values: dict) -> dict:
+        if values.get("verified", True) and not values.get("items"):
+            raise ValueError("no requirements listed but verified is true")
+        return values
+
+
 class ServiceIn(_Strict):
     code: str
     name: str
@@ -89,20 +148,16 @@ class ServiceIn(_Strict):
     jenis: List[str] = []
     verification: str
     verification_note: str | None = None
-    verified_on: date
-    legal_basis: List[str] = []
+    legal_basis: List[TextFactIn] = []
     sources: List[SourceIn] = Field(..., min_items=1)
     booking: BookingIn
-    fee_free: bool = False
-    fee_note: str | None = None
-    fee_verified: bool = True
+    fee: FeeBlockIn
     fees: List[FeeIn] = []
-    processing_time: str | None = None
-    processing_time_by_jenis: Dict[str, str] = {}
-    requirements_verified: bool = True
-    requirements: List[str] = []
-    requirements_by_jenis: Dict[str, List[str]] = {}
-    notes: List[str] = []
+    processing: ProcessingIn | None = None
+    processing_by_jenis: Dict[str, ProcessingIn] = {}
+    requirements: RequirementsIn | None = None
+    requirements_by_jenis: Dict[str, RequirementsIn] = {}
+    notes: List[TextFactIn] = []
     contact: List[ContactIn] = []
 
     @validator("code")
@@ -126,18 +181,17 @@ class ServiceIn(_Strict):
     @root_validator(skip_on_failure=True)
     def _consistent(cls, values: dict) -> dict:
         jenis = set(values.get("jenis") or [])
-        for field_name in ("requirements_by_jenis", "processing_time_by_jenis"):
+        for field_name in ("requirements_by_jenis", "processing_by_jenis"):
             for key in values.get(field_name) or {}:
                 if key not in jenis:
                     raise ValueError(f"{field_name} has '{key}', which is not in this service's jenis list")
-        if values.get("fee_free") and values.get("fees"):
-            if any(f.amount for f in values["fees"]):
-                raise ValueError("fee_free is true but fees list a non-zero amount")
-        if not values.get("fee_free") and not values.get("fees") and not values.get("fee_note"):
-            raise ValueError("no fee information: set fee_free, fees or fee_note")
-        if not values.get("requirements") and not values.get("requirements_by_jenis"):
-            if values.get("requirements_verified", True):
-                raise ValueError("no requirements listed but requirements_verified is true")
+        fee = values["fee"]
+        if fee.free and any(f.amount for f in values.get("fees") or []):
+            raise ValueError("fee.free is true but fees list a non-zero amount")
+        if not fee.free and not values.get("fees") and not fee.note:
+            raise ValueError("no fee information: set fee.free, fees or fee.note")
+        if values.get("requirements") is None and not values.get("requirements_by_jenis"):
+            raise ValueError("no requirements block: list them, or give requirements with verified: false")
         if values.get("verification") == "belum_terverifikasi" and not values.get("contact"):
             raise ValueError("an unverified service must give a contact to ask")
         return values
@@ -178,7 +232,7 @@ class DayHoursIn(_Strict):
         return values
 
 
-class HoursIn(_Strict):
+class HoursIn(FactIn):
     verified: bool
     note: str | None = None
     weekly: Dict[str, DayHoursIn | None]
@@ -193,22 +247,25 @@ class HoursIn(_Strict):
         return weekly
 
 
-class ClosureIn(_Strict):
+class ClosureIn(FactIn):
     date: date
     reason: str
-    source: str | None = None
 
 
-class CoordinatesIn(_Strict):
+class AddressIn(FactIn):
+    text: str
+    note: str | None = None
+
+
+class CoordinatesIn(FactIn):
     lat: float = Field(..., ge=-11.5, le=6.5)  # Indonesia's latitude span
     lon: float = Field(..., ge=94.5, le=141.5)
     note: str | None = None
 
 
-class ComplaintIn(_Strict):
+class ComplaintIn(FactIn):
     name: str
     detail: str
-    source: str | None = None
     note: str | None = None
 
 
@@ -218,16 +275,16 @@ class MppIn(_Strict):
     brand: str | None = None
     city: str
     province: str
-    address: str
-    address_note: str | None = None
+    address: AddressIn
     coordinates: CoordinatesIn | None = None
+    coordinates_note: str | None = None  # why there are none (for operators; not shown to citizens)
     timezone: str
     hours: HoursIn
     closures: List[ClosureIn] = []
     facilities: List[str] = []
     complaint_channels: List[ComplaintIn] = Field(..., min_items=1)
     contact_hours: str | None = None
-    notes: List[str] = []
+    notes: List[TextFactIn] = []
     sources: List[SourceIn] = Field(..., min_items=1)
     last_verified: date
 
@@ -244,25 +301,37 @@ class MppIn(_Strict):
         return value
 
 
-class AgencyIn(_Strict):
+class AgencyIn(FactIn):
+    """An agency (tenant) of the MPP. Its sources and checked date are those of its presence."""
+
     code: str
     name: str
+    presence: str
     contact: List[ContactIn] = []
     note: str | None = None
 
+    @validator("presence")
+    def _known_presence(cls, value: str) -> str:
+        if value not in PRESENCE_VALUES:
+            raise ValueError(f"unknown presence '{value}' (allowed: {', '.join(PRESENCE_VALUES)})")
+        return value
 
-class CounterIn(_Strict):
+
+class CounterIn(FactIn):
     code: str
     name: str
     floor: str
     agency: str
+    verified: bool = True
 
     @validator("code", pre=True)
     def _as_text(cls, value: object) -> str:
         return str(value)
 
 
-class OfferingIn(_Strict):
+class OfferingIn(FactIn):
+    """A service at this MPP. Its sources say that this agency offers it here (and back its notes)."""
+
     code: str
     agency: str
     counters: List[str] = Field(..., min_items=1)
@@ -308,6 +377,7 @@ class HolidayIn(_Strict):
 class HolidayFile(_Strict):
     year: int = Field(..., ge=2000, le=2100)
     sources: List[SourceIn] = Field(..., min_items=1)
+    checked: date  # when the list was last checked against the decree
     days: List[HolidayIn] = Field(..., min_items=1)
 
     @root_validator(skip_on_failure=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import threading
 import time as _time
 from dataclasses import asdict
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Iterable, Mapping
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -30,6 +30,8 @@ from mpp.catalogue.model import (
     Holiday,
     Mpp,
     Offering,
+    ProcessingTime,
+    Provenance,
     Service,
     Source,
 )
@@ -51,6 +53,37 @@ from mpp.db.catalogue_tables import (
 
 def _dicts(items: Iterable[Any]) -> list[dict]:
     return [{k: v for k, v in asdict(i).items() if v is not None} for i in items]
+
+
+def _provenance_json(p: Provenance | None) -> dict | None:
+    if p is None:
+        return None
+    return {"sources": list(p.sources), "checked": p.checked.isoformat(), "verified": p.verified}
+
+
+def _provenance(d: dict | None) -> Provenance | None:
+    if not d:
+        return None
+    return Provenance(tuple(d["sources"]), date.fromisoformat(d["checked"]), bool(d.get("verified", True)))
+
+
+def _facts_json(facts: Mapping[str, Provenance]) -> dict:
+    return {key: _provenance_json(p) for key, p in facts.items()}
+
+
+def _facts(d: Mapping[str, Any] | None) -> dict[str, Provenance]:
+    return {key: p for key, value in (d or {}).items() if (p := _provenance(value)) is not None}
+
+
+def _processing_json(processing: Mapping[str | None, ProcessingTime]) -> dict:
+    """Keyed by jenis; "" stands for the general entry (JSON keys cannot be null)."""
+    return {
+        (jenis or ""): {k: v for k, v in asdict(p).items() if v not in (None, False)} for jenis, p in processing.items()
+    }
+
+
+def _processing(d: Mapping[str, Any] | None) -> dict[str | None, ProcessingTime]:
+    return {(jenis or None): ProcessingTime(**value) for jenis, value in (d or {}).items()}
 
 
 def _delete_missing(session: Session, table: Any, key_columns: tuple, wanted: set) -> None:
@@ -106,9 +139,11 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
                 fee_verified=s.fee_verified,
                 processing_time=s.processing_time,
                 processing_time_by_jenis=dict(s.processing_time_by_jenis),
+                processing=_processing_json(s.processing),
                 requirements_verified=s.requirements_verified,
                 notes=list(s.notes),
                 contact=_dicts(s.contact),
+                facts=_facts_json(s.facts),
             )
         )
         session.flush()  # the service row must exist before its requirement and fee rows
@@ -149,6 +184,7 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
                 sources=_dicts(m.sources),
                 last_verified=m.last_verified,
                 source_file=f"mpp/{m.code}.yaml",
+                facts=_facts_json(m.facts),
             )
         )
         session.flush()
@@ -165,9 +201,26 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
                 )
             )
         for c in m.closures:
-            session.add(MppClosureRow(mpp_code=m.code, date=c.day, reason=c.reason, source=c.source))
+            session.add(
+                MppClosureRow(
+                    mpp_code=m.code,
+                    date=c.day,
+                    reason=c.reason,
+                    source=c.source,
+                    provenance=_provenance_json(c.provenance),
+                )
+            )
         for a in m.agencies.values():
-            session.merge(AgencyRow(mpp_code=m.code, code=a.code, name=a.name, contact=_dicts(a.contact), note=a.note))
+            session.merge(
+                AgencyRow(
+                    mpp_code=m.code,
+                    code=a.code,
+                    name=a.name,
+                    contact=_dicts(a.contact),
+                    note=a.note,
+                    presence=_provenance_json(a.presence),
+                )
+            )
         session.flush()
         for counter in m.counters.values():
             session.merge(
@@ -177,6 +230,7 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
                     name=counter.name,
                     floor=counter.floor,
                     agency_code=counter.agency_code,
+                    provenance=_provenance_json(counter.provenance),
                 )
             )
     session.flush()
@@ -195,10 +249,11 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
                 note=o.note,
                 contact=_dicts(o.contact),
                 operator=o.operator,
+                provenance=_provenance_json(o.provenance),
             )
         )
     for year, sources in cat.holiday_years.items():
-        session.add(HolidayYearRow(year=year, sources=_dicts(sources)))
+        session.add(HolidayYearRow(year=year, sources=_dicts(sources), checked=cat.holiday_checked.get(year)))
     for holiday in cat.holidays.values():
         session.add(NationalHolidayRow(date=holiday.day, kind=holiday.kind, name=holiday.name))
     version = CatalogueVersionRow(loaded_at=datetime.now(timezone.utc), digest=loaded.digest, files=list(loaded.files))
@@ -247,12 +302,12 @@ def load_from_db(session: Session) -> Catalogue:
             fee_note=s.fee_note,
             fee_verified=s.fee_verified,
             fees=tuple(fees.get(s.code, ())),
-            processing_time=s.processing_time,
-            processing_time_by_jenis=dict(s.processing_time_by_jenis),
+            processing=_processing(s.processing),
             requirements_verified=s.requirements_verified,
             requirements={k: tuple(v) for k, v in requirements.get(s.code, {}).items()},
             notes=tuple(s.notes),
             contact=tuple(Contact(**d) for d in s.contact),
+            facts=_facts(s.facts),
         )
     hours: dict[str, list[DayHours]] = {}
     for h in session.execute(select(MppHoursRow).order_by(MppHoursRow.mpp_code, MppHoursRow.weekday)).scalars():
@@ -268,15 +323,17 @@ def load_from_db(session: Session) -> Catalogue:
         )
     closures: dict[str, list[Closure]] = {}
     for c in session.execute(select(MppClosureRow).order_by(MppClosureRow.mpp_code, MppClosureRow.date)).scalars():
-        closures.setdefault(c.mpp_code, []).append(Closure(c.date, c.reason, c.source))
+        closures.setdefault(c.mpp_code, []).append(Closure(c.date, c.reason, c.source, _provenance(c.provenance)))
     agencies: dict[str, dict[str, Agency]] = {}
     for a in session.execute(select(AgencyRow)).scalars():
         agencies.setdefault(a.mpp_code, {})[a.code] = Agency(
-            a.code, a.name, tuple(Contact(**d) for d in a.contact), a.note
+            a.code, a.name, tuple(Contact(**d) for d in a.contact), a.note, _provenance(a.presence)
         )
     counters: dict[str, dict[str, Counter]] = {}
     for c in session.execute(select(CounterRow)).scalars():
-        counters.setdefault(c.mpp_code, {})[c.code] = Counter(c.code, c.name, c.floor, c.agency_code)
+        counters.setdefault(c.mpp_code, {})[c.code] = Counter(
+            c.code, c.name, c.floor, c.agency_code, _provenance(c.provenance)
+        )
     mpps = {}
     for m in session.execute(select(MppRow)).scalars():
         mpps[m.code] = Mpp(
@@ -303,6 +360,7 @@ def load_from_db(session: Session) -> Catalogue:
             notes=tuple(m.notes),
             sources=tuple(Source(**d) for d in m.sources),
             last_verified=m.last_verified,
+            facts=_facts(m.facts),
         )
     offerings = {}
     for o in session.execute(select(MppServiceRow)).scalars():
@@ -319,11 +377,12 @@ def load_from_db(session: Session) -> Catalogue:
             note=o.note,
             contact=tuple(Contact(**d) for d in o.contact),
             operator=o.operator,
+            provenance=_provenance(o.provenance),
         )
     holidays = {h.date: Holiday(h.date, h.kind, h.name) for h in session.execute(select(NationalHolidayRow)).scalars()}
-    holiday_years = {
-        y.year: tuple(Source(**d) for d in y.sources) for y in session.execute(select(HolidayYearRow)).scalars()
-    }
+    years = list(session.execute(select(HolidayYearRow)).scalars())
+    holiday_years = {y.year: tuple(Source(**d) for d in y.sources) for y in years}
+    holiday_checked = {y.year: y.checked for y in years if y.checked is not None}
     return Catalogue(
         services=services,
         mpps=mpps,
@@ -331,6 +390,7 @@ def load_from_db(session: Session) -> Catalogue:
         version=version,
         holidays=holidays,
         holiday_years=holiday_years,
+        holiday_checked=holiday_checked,
     )
 
 

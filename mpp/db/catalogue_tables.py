@@ -47,6 +47,8 @@ class MppRow(Base):
     sources = Column(JSON, nullable=False, default=list)
     last_verified = Column(Date, nullable=False)
     source_file = Column(String(255), nullable=False)
+    # Provenance of the MPP's own facts: {"address": {"sources": [...], "checked": "2026-03-20", "verified": true}, ...}
+    facts = Column(JSON, nullable=False, default=dict, server_default="{}")
 
 
 class MppHoursRow(Base):
@@ -71,6 +73,7 @@ class MppClosureRow(Base):
     date = Column(Date, nullable=False)
     reason = Column(Text, nullable=False)
     source = Column(Text)
+    provenance = Column(JSON)
 
 
 class AgencyRow(Base):
@@ -81,6 +84,7 @@ class AgencyRow(Base):
     name = Column(String(200), nullable=False)
     contact = Column(JSON, nullable=False, default=list)
     note = Column(Text)
+    presence = Column(JSON)  # provenance of the agency's presence at this MPP; verified false: unverified
 
 
 class CounterRow(Base):
@@ -94,6 +98,7 @@ class CounterRow(Base):
     name = Column(String(200), nullable=False)
     floor = Column(String(64), nullable=False)
     agency_code = Column(String(64), nullable=False)
+    provenance = Column(JSON)
 
 
 class ServiceRow(Base):
@@ -109,7 +114,7 @@ class ServiceRow(Base):
     jenis = Column(JSON, nullable=False, default=list)
     verification = Column(String(32), nullable=False)
     verification_note = Column(Text)
-    verified_on = Column(Date, nullable=False)
+    verified_on = Column(Date, nullable=False)  # the oldest check of any of the service's facts
     legal_basis = Column(JSON, nullable=False, default=list)
     sources = Column(JSON, nullable=False, default=list)
     booking_mode = Column(String(32), nullable=False)
@@ -120,9 +125,13 @@ class ServiceRow(Base):
     fee_verified = Column(Boolean, nullable=False, default=True)
     processing_time = Column(Text)
     processing_time_by_jenis = Column(JSON, nullable=False, default=dict)
+    # Structured processing times keyed by jenis ("" = general): text, working_days, same_day, counted_from.
+    processing = Column(JSON, nullable=False, default=dict, server_default="{}")
     requirements_verified = Column(Boolean, nullable=False, default=True)
     notes = Column(JSON, nullable=False, default=list)
     contact = Column(JSON, nullable=False, default=list)
+    # Provenance of each fact, keyed as Service.facts.
+    facts = Column(JSON, nullable=False, default=dict, server_default="{}")
 
 
 class ServiceRequirementRow(Base):
@@ -167,6 +176,7 @@ class MppServiceRow(Base):
     note = Column(Text)
     contact = Column(JSON, nullable=False, default=list)
     operator = Column(Text)
+    provenance = Column(JSON)
 
 
 class CatalogueVersionRow(Base):
@@ -187,6 +197,7 @@ class HolidayYearRow(Base):
 
     year = Column(Integer, primary_key=True, autoincrement=False)
     sources = Column(JSON, nullable=False, default=list)
+    checked = Column(Date)  # when the list was last checked against the decree
 
 
 class NationalHolidayRow(Base):

@@ -239,7 +239,10 @@ def test_a_catalogue_reload_that_closes_a_booked_day_tells_the_citizen(
     shutil.copytree(CATALOGUE_DIR, directory)
     path = directory / "mpp" / "kota_bogor.yaml"
     data = yaml.safe_load(path.read_text())
-    data["mpp"]["closures"] = [{"date": day, "reason": "Pemadaman listrik terjadwal", "source": "Surat Kepala DPMPTSP"}]
+    data["mpp"]["sources"].append({"id": "surat_dpmptsp", "title": "Surat Kepala DPMPTSP"})
+    data["mpp"]["closures"] = [
+        {"date": day, "reason": "Pemadaman listrik terjadwal", "sources": ["surat_dpmptsp"], "checked": day}
+    ]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     assert cli(["catalogue", "load", "--dir", str(directory)]) == 0
     closure = [t for k, t in notes(factory, "telegram:555") if k == "closure"]
