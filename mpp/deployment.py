@@ -56,3 +56,63 @@ def required_secret(name: str, *, min_length: int = 16) -> str | None:
     if len(value) < min_length:
         raise ConfigurationError(f"{name} is too short ({len(value)} characters, at least {min_length})")
     return value
+
+
+def _local_secrets_dir() -> Path:
+    from mpp.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "var" / "secrets"
+
+
+def local_secret(name: str, directory: Path | None = None) -> str:
+    """A random secret generated once into ``var/secrets/<name>`` (mode 600) and shared by local processes.
+
+    Several processes starting together (Rasa and the action server) get the same value: the file
+    is written under a unique name and linked into place, and the loser reads the winner's.
+    """
+    import secrets as random
+
+    directory = directory or _local_secrets_dir()
+    path = directory / name
+    if path.exists():
+        return path.read_text().strip()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = directory / f".{name}.{os.getpid()}.{random.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(random.token_urlsafe(32))
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
+
+
+def shared_secret(name: str, *, min_length: int = 24) -> str:
+    """A secret two of our processes share: ``required_secret`` in production mode; locally the
+    environment (or ``*_FILE``) when set, else one generated once into ``var/secrets/``."""
+    value = required_secret(name, min_length=min_length)
+    if value:
+        return value
+    return local_secret(name.lower())
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: frozenset[str]) -> str:
+    """The client's address: the peer's, unless the peer is a trusted proxy (e.g. our nginx), in which
+    case the right-most X-Forwarded-For entry that is not itself a trusted proxy. A header sent by
+    anyone else is ignored (it is whatever the sender wants it to be)."""
+    peer = peer or "-"
+    if peer not in trusted_proxies or not forwarded_for:
+        return peer
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        if hop not in trusted_proxies:
+            return hop
+    return peer
+
+
+def trusted_proxies(name: str = "MPP_TRUSTED_PROXIES") -> frozenset[str]:
+    """Addresses whose X-Forwarded-For is believed (comma-separated; default: the local nginx, 127.0.0.1 and ::1)."""
+    raw = os.environ.get(name, "127.0.0.1,::1")
+    return frozenset(a.strip() for a in raw.split(",") if a.strip())
