@@ -25,7 +25,7 @@ from mpp.deployment import shared_secret
 
 logger = logging.getLogger(__name__)
 HEADER = "X-Action-Token"
-TOKEN_NAME = "MPP_ACTION_TOKEN"
+TOKEN_NAME = "MPP_ACTION_TOKEN"  # noqa: S105 - the variable's name, not a secret
 OPEN_PATHS = frozenset({"/health"})  # says only "ok"
 
 
