@@ -18,7 +18,14 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.runtime import CatalogueSource, default_bookings, default_catalogue, resolve_personal, send
+from actions.runtime import (
+    CatalogueSource,
+    default_bookings,
+    default_catalogue,
+    personal_token,
+    resolve_personal,
+    send,
+)
 from mpp.booking.model import Refusal
 from mpp.booking.nik import check_nik
 from mpp.booking.replies import day_choices, refusal_reply, time_choices
@@ -219,7 +226,7 @@ class ValidateFormPesanAntrean(IgnoreClearedSlots, SlotChoosing, FormValidationA
             dispatcher.utter_message(text=result.problem)
             return {"pesan_nik": None}
         match = TOKEN_PATTERN.search(text)
-        return {"pesan_nik": match.group(0) if match else result.nik}
+        return {"pesan_nik": match.group(0) if match else personal_token(tracker.sender_id, "nik", result.nik or "")}
 
     def validate_pesan_telepon(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -236,7 +243,7 @@ class ValidateFormPesanAntrean(IgnoreClearedSlots, SlotChoosing, FormValidationA
             )
             return {"pesan_telepon": None}
         match = TOKEN_PATTERN.search(text)
-        return {"pesan_telepon": match.group(0) if match else phone}
+        return {"pesan_telepon": match.group(0) if match else personal_token(tracker.sender_id, "telepon", phone)}
 
 
 class ValidateFormUbahJadwal(IgnoreClearedSlots, SlotChoosing, FormValidationAction):

@@ -95,3 +95,21 @@ def resolve_personal(sender: str, text: str | None) -> str | None:
     core = get_core()
     with core.uow() as uow:
         return resolve_token(uow.session, core.crypto, sender, match.group(0))
+
+
+def personal_token(sender: str, kind: str, value: str) -> str:
+    """A vault token for ``value`` bound to ``sender``: a raw NIK or phone number never goes into a slot.
+
+    The REST channel tokenises what citizens type; this covers a value that reached an action
+    some other way (a client that bypassed the channel, a spelling it did not know).
+    """
+    from datetime import datetime, timezone
+
+    from mpp.privacy_store import store_token
+    from mpp.wiring import get_core
+
+    core = get_core()
+    with core.uow(write=True) as uow:
+        token = store_token(uow.session, core.crypto, sender, kind, value, datetime.now(timezone.utc))
+        uow.commit()
+    return token
