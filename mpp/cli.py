@@ -13,6 +13,7 @@ from typing import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from mpp import privacy_cli
 from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
 from mpp.catalogue.store import load_from_db, save_catalogue
 from mpp.config import load_settings
@@ -96,30 +97,6 @@ def cmd_catalogue_load(args: argparse.Namespace) -> int:
         f"loaded catalogue version {version}: {len(cat.services)} services, "
         f"{len(cat.mpps)} MPPs, {len(cat.offerings)} offerings"
     )
-    return 0
-
-
-def cmd_privacy_purge(args: argparse.Namespace) -> int:
-    """Retention: erase personal data of visits older than RETENTION_DAYS, and old tokens."""
-    from datetime import datetime, timedelta, timezone
-
-    from mpp.booking.repository import purge_personal_data
-    from mpp.privacy_store import RETENTION_DAYS, purge_tokens
-
-    settings = load_settings()
-    engine = make_engine(settings.database_url)
-    now = datetime.now(timezone.utc)
-    try:
-        with UnitOfWork(make_session_factory(engine), write=True) as uow:
-            bookings = purge_personal_data(uow.session, (now - timedelta(days=RETENTION_DAYS)).date(), now)
-            tokens = purge_tokens(uow.session, now)
-            uow.commit()
-    except SQLAlchemyError as exc:
-        print(f"error: purge failed, nothing changed: {getattr(exc, 'orig', exc)}", file=sys.stderr)
-        return EXIT_DB
-    finally:
-        engine.dispose()
-    print(f"erased personal data of {bookings} booking(s) and {tokens} token(s) older than {RETENTION_DAYS} days")
     return 0
 
 
@@ -228,10 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     load = cat.add_parser("load", help="validate, then replace the stored catalogue atomically")
     load.add_argument("--dir", help="catalogue directory (default: MPP_CATALOGUE_DIR or data/catalogue)")
     load.set_defaults(func=cmd_catalogue_load)
-    privacy = sub.add_parser("privacy", help="personal data").add_subparsers(dest="action", required=True)
-    privacy.add_parser("purge", help="erase personal data past the retention period (run daily)").set_defaults(
-        func=cmd_privacy_purge
-    )
+    privacy_cli.register(sub)
     staff = sub.add_parser("staff", help="counter console accounts").add_subparsers(dest="action", required=True)
     add = staff.add_parser("add", help="create an account (password: MPP_STAFF_PASSWORD or prompt)")
     add.add_argument("username")
