@@ -28,7 +28,7 @@ echo "==> starting the action server on :$ACTION_PORT (log: var/log/actions.log)
 SANIC_HOST=127.0.0.1 "$VENV/bin/rasa" run actions --port "$ACTION_PORT" --actions actions >var/log/actions.log 2>&1 &
 pids+=($!)
 echo "==> starting the notifier (log: var/log/notifier.log): turn notifications appear in this chat"
-"$VENV/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
+"$ROOT/.venv-edge/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
 pids+=($!)
 echo "==> starting Rasa on :$RASA_PORT (log: var/log/rasa.log)"
 # the launcher gives Rasa its secrets from the environment or var/secrets/, not the command line
