@@ -16,7 +16,7 @@ from mpp.db.uow import UnitOfWork
 
 class ConsoleChannel:
     name = "console"
-    prefixes = ("console",)
+    prefixes: tuple[str, ...] = ("console",)
 
     def __init__(self, session_factory: Callable[[], Any]) -> None:
         self._sessions = session_factory

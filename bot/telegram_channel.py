@@ -168,7 +168,7 @@ class TelegramChannel:
     """The Telegram channel: private chats and groups, both sent to by chat id."""
 
     name = "telegram"
-    prefixes = (PRIVATE, GROUP)
+    prefixes: tuple[str, ...] = (PRIVATE, GROUP)
 
     def __init__(self, sender: TelegramSender) -> None:
         self.sender = sender

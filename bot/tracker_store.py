@@ -97,6 +97,7 @@ class BoundedRedisTrackerStore(RedisTrackerStore):
         if key is None:  # a new conversation (or one whose key was erased): a new key
             key = await asyncio.to_thread(self._key, tracker.sender_id, True)
             tracker.__dict__[KEY_ATTRIBUTE] = key
+        assert key is not None  # made just above when missing
         sealed = ENCRYPTED + Fernet(key).encrypt(dumps(dialogue))
         await self.twin.client().set(self.key_prefix + tracker.sender_id, sealed, ex=timeout)
 

@@ -244,7 +244,7 @@ class WhatsAppChannel:
     """The WhatsApp channel: senders are keyed hashes of the number; the number is looked up (encrypted) to reply."""
 
     name = "whatsapp"
-    prefixes = ("whatsapp",)
+    prefixes: tuple[str, ...] = ("whatsapp",)
 
     def __init__(
         self,

@@ -99,7 +99,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
                         if done:
                             setattr(row, name, value)
                             changed += 1
-                counts[str(table.__tablename__)] = changed
+                counts[str(getattr(table, "__tablename__", table))] = changed
             uow.commit()
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
