@@ -16,7 +16,7 @@ action_endpoint:
   url: "http://127.0.0.1:${ACTION_PORT}/webhook"
   enable_selective_domain: true
   headers:
-    X-Action-Token: "\${MPP_ACTION_TOKEN}"
+    X-Action-Token: \${MPP_ACTION_TOKEN}
 YAML
 
 pids=()
