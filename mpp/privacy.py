@@ -183,18 +183,38 @@ def normalize_text(text: str) -> str:
 def find_personal_data(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, value) for every NIK and phone number in a message (give it ``normalize_text``'s output).
 
-    Any run of 12-20 digits that is not a phone number counts as a (possibly mistyped) NIK,
-    so that a NIK with a digit too many or too few does not reach Rasa either. Values are
-    ASCII digits whatever script they were typed in.
+    Any run of 12 or more digits counts as a (possibly mistyped) NIK, so that a NIK with a digit
+    too many or too few does not reach Rasa either — unless the run is a phone number, or a phone
+    number glued to another run of 12 or more digits (then both are found). A phone-like piece
+    inside a NIK ("327104 080381 5398": "080381 5398") does not split it: what is left beside it
+    is too short to be a NIK of its own, so the whole run is the NIK. Values are ASCII digits
+    whatever script they were typed in.
     """
-    found = [
-        (m.start(), m.end(), "telepon", normalize_phone(ascii_digits(m.group()))) for m in PHONE_PATTERN.finditer(text)
-    ]
+    found: list[tuple[int, int, str, str]] = []
     masked = list(text)
-    for start, end, _, _ in found:  # a phone number glued to a NIK: the NIK is still found on its own
+    for run in LONG_NUMBER.finditer(text):
+        start, end = run.span()
+        if start > 0 and text[start - 1] == "+":  # +62 …: the plus sign goes with the number
+            start -= 1
+        if PHONE_PATTERN.fullmatch(text, start, end):
+            found.append((start, end, "telepon", normalize_phone(ascii_digits(run.group()))))
+        else:
+            phones = list(PHONE_PATTERN.finditer(text, start, end))
+            rest = list(text[start:end])
+            for m in phones:
+                rest[m.start() - start : m.end() - start] = "#" * (m.end() - m.start())
+            others = list(LONG_NUMBER.finditer("".join(rest)))
+            if phones and others:  # e.g. "3271045708900001 081234567890": a NIK, then a phone number
+                found += [(m.start(), m.end(), "telepon", normalize_phone(ascii_digits(m.group()))) for m in phones]
+                found += [(start + m.start(), start + m.end(), "nik", ascii_digits(m.group())) for m in others]
+            else:
+                found.append((run.start(), end, "nik", ascii_digits(run.group())))
         masked[start:end] = "#" * (end - start)
-    for m in LONG_NUMBER.finditer("".join(masked)):
-        found.append((m.start(), m.end(), "nik", ascii_digits(m.group())))
+    # shorter phone numbers (under 12 digits) are not runs: look for them in what is left
+    found += [
+        (m.start(), m.end(), "telepon", normalize_phone(ascii_digits(m.group())))
+        for m in PHONE_PATTERN.finditer("".join(masked))
+    ]
     return sorted(found)
 
 

@@ -7,14 +7,32 @@ import sys
 import unicodedata
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mpp.booking.nik import check_nik
+from mpp.booking.nik import PROVINCES, check_nik
 from mpp.privacy import ascii_digits, find_personal_data, normalize_text
 
 TODAY = date(2026, 11, 27)
-NIKS = ["3271045708900001", "3273015506880005", "1101010101900002", "9471014512990003"]
+NIKS = ["3271045708900001", "3273015506880005", "1101010101900002", "9471014512990003", "3271040803815398"]
+
+
+@st.composite
+def valid_niks(draw: st.DrawFn) -> str:
+    """NIKs ``check_nik`` accepts (on TODAY): any province, regency, district, birth date and serial.
+
+    Random, not a fixed list: a birth day of 08 puts "08…" after a separator ("327104 080381 5398"),
+    which looks like the start of a phone number.
+    """
+    province = draw(st.sampled_from(sorted(PROVINCES)))
+    regency, district = draw(st.integers(1, 79)), draw(st.integers(1, 99))
+    day, month = draw(st.integers(1, 28)) + draw(st.sampled_from([0, 40])), draw(st.integers(1, 12))
+    year = draw(st.integers(0, 99).filter(lambda y: y != TODAY.year % 100))
+    serial = draw(st.integers(1, 9999))
+    return f"{province:02d}{regency:02d}{district:02d}{day:02d}{month:02d}{year:02d}{serial:04d}"
+
+
+ANY_NIK = st.one_of(st.sampled_from(NIKS), valid_niks())
 
 
 def _chars(*categories: str) -> list[str]:
@@ -38,7 +56,7 @@ DIGIT_FORMS = [
 
 @st.composite
 def nik_spellings(draw: st.DrawFn) -> tuple[str, str]:
-    nik = draw(st.sampled_from(NIKS))
+    nik = draw(ANY_NIK)
     form = draw(st.sampled_from(DIGIT_FORMS))
     cuts = sorted(draw(st.sets(st.integers(1, 15), max_size=8)))
     groups, last = [], 0
@@ -62,6 +80,8 @@ def redacted(text: str) -> str:
 
 @settings(max_examples=600, deadline=None)
 @given(nik_spellings())
+@example(("3271040803815398", "327104 080381 5398"))  # "080381 5398" alone would look like a phone number
+@example(("3271040803815398", "32.71.04.080381.5398"))
 def test_every_spelling_of_a_nik_is_found_and_none_of_its_digits_stay(case: tuple[str, str]) -> None:
     nik, typed = case
     found = [value for _, _, kind, value in find_personal_data(normalize_text(typed)) if kind == "nik"]
@@ -81,7 +101,7 @@ ACCEPTED_BY_CHECK_NIK = st.lists(
 
 
 @settings(max_examples=600, deadline=None)
-@given(ACCEPTED_BY_CHECK_NIK, st.sampled_from(NIKS))
+@given(ACCEPTED_BY_CHECK_NIK, ANY_NIK)
 def test_whatever_the_form_would_accept_as_a_nik_the_channel_tokenises_first(noise: str, nik: str) -> None:
     # The form's check (mpp.booking.nik) strips NFKC spaces, dots and dashes; interleave a real
     # NIK's digits with such noise and check both agree that it is this NIK.
