@@ -22,6 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import log as bot_log
 from bot.channel import ChannelRegistry
 from bot.config import GatewaySettings, load_gateway_settings
 from bot.processing import BUSY, GAVE_UP, SLOW_DOWN, TOO_LONG, InboxWorkers
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--set-telegram-webhook", metavar="URL", help="register URL (with the secret token) and exit")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    bot_log.configure()
     try:
         settings = load_gateway_settings()
         if (args.telegram_polling or args.set_telegram_webhook) and not settings.telegram_enabled:

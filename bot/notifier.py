@@ -29,6 +29,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
+from bot import log as bot_log
 from bot.channel import ChannelRegistry, PermanentDeliveryError
 from bot.console_channel import ConsoleChannel
 from bot.ratelimit import Limiter
@@ -260,7 +261,7 @@ def main() -> int:
     from mpp.deployment import ConfigurationError
     from mpp.wiring import get_core
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    bot_log.configure()
     try:
         settings = load_gateway_settings()
         settings.check()
