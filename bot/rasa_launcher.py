@@ -8,7 +8,9 @@
 ``RASA_API_TOKEN_FILE``) and hands it to Rasa's own entry point inside the process; it also
 provides ``MPP_ACTION_TOKEN`` (``bot.action_guard``) to the endpoints file's ``${...}`` and binds
 to 127.0.0.1 unless ``--interface`` says otherwise. Production mode (``MPP_ENV=production``)
-requires a real API token when ``--enable-api`` is given. Everything else is passed to Rasa as is.
+requires a real API token when ``--enable-api`` is given, and refuses ``--debug`` (Rasa's debug
+log prints every message and reply, the names citizens type included; NIKs and phone numbers are
+tokens by then). Everything else is passed to Rasa as is.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.action_guard import TOKEN_NAME, action_token
-from mpp.deployment import ConfigurationError, required_secret
+from mpp.deployment import ConfigurationError, production_mode, required_secret
 
 
 def rasa_argv(argv: Sequence[str]) -> list[str]:
@@ -26,6 +28,13 @@ def rasa_argv(argv: Sequence[str]) -> list[str]:
     args = list(argv)
     if any(a == "--auth-token" or a.startswith("--auth-token=") or a == "-t" for a in args):
         raise ConfigurationError("do not put --auth-token on the command line (ps shows it); set RASA_API_TOKEN")
+    if production_mode() and (
+        any(a in ("--debug", "-vv") for a in args) or os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG"
+    ):
+        raise ConfigurationError(
+            "--debug (or LOG_LEVEL=DEBUG) makes Rasa log what citizens type, names included, in clear: "
+            "not with MPP_ENV=production"
+        )
     if args[:1] == ["run"] and "actions" not in args[1:2]:
         if "--interface" not in args and "-i" not in args:
             args += ["--interface", "127.0.0.1"]

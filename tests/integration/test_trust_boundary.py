@@ -354,3 +354,17 @@ def test_the_rasa_launcher_keeps_the_api_token_off_the_command_line(monkeypatch:
     monkeypatch.delenv("RASA_API_TOKEN")
     with pytest.raises(ConfigurationError, match="RASA_API_TOKEN"):
         rasa_argv(["run", "--enable-api"])
+
+
+def test_the_rasa_launcher_refuses_debug_logging_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.rasa_launcher import rasa_argv
+
+    assert "--debug" in rasa_argv(["run", "--debug"])  # development: allowed
+    monkeypatch.setenv("MPP_ENV", "production")
+    for args, level in ((["run", "--debug"], None), (["run", "-vv"], None), (["run"], "debug")):
+        if level:
+            monkeypatch.setenv("LOG_LEVEL", level)
+        with pytest.raises(ConfigurationError, match="debug"):
+            rasa_argv(args)
+    monkeypatch.setenv("LOG_LEVEL", "INFO")
+    assert rasa_argv(["run"])[:1] == ["run"]
