@@ -68,7 +68,7 @@ def store(
             external_id=external_id,
             sender=sender,
             kind=kind,
-            body_encrypted=crypto.encrypt(body),
+            body_encrypted=crypto.encrypt(body.replace("\x00", "")),  # as every stored text (mpp.db.engine)
             reply_to=reply_to,
             status="pending",
             attempts=0,
