@@ -41,10 +41,14 @@ LOOPBACK = frozenset({"127.0.0.1", "::1"})
 rasa_speedups.apply()
 
 
-def redact(text: str, sender: str) -> str:
-    """The message (NFKC) with every NIK and phone number replaced by a stored token."""
+def redact(text: str, sender: str, found: list[tuple[int, int, str, str]] | None = None) -> str:
+    """The message (NFKC) with every NIK and phone number replaced by a stored token.
+
+    ``found``: ``find_personal_data`` of the NFKC text, when the caller has it already.
+    """
     text = normalize_text(text)
-    found = find_personal_data(text)
+    if found is None:
+        found = find_personal_data(text)
     if not found:
         return text
     from mpp.wiring import get_core
@@ -111,7 +115,10 @@ class PrivateRestInput(RestInput):
             if is_group(sender) and await self._private_chat_needed(request, text):
                 return response.json([{"recipient_id": sender, "text": PRIVATE_CHAT_PLEASE}])
             if not is_group(sender):
-                text = await asyncio.to_thread(redact, text, sender)
+                text = normalize_text(text)
+                found = find_personal_data(text)
+                if found:  # tokens are stored in the database: off the event loop, and only then
+                    text = await asyncio.to_thread(redact, text, sender, found)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

@@ -81,9 +81,10 @@ class BoundedRedisTrackerStore(RedisTrackerStore):
         from mpp.wiring import get_core
 
         core = get_core()
-        with core.uow(write=create) as uow:
-            if not create:
-                return tracker_keys.get_key(uow.session, core.crypto, sender_id)
+        if not create:
+            with core.engine.connect() as connection:
+                return tracker_keys.read_key(connection, core.crypto, sender_id)
+        with core.uow(write=True) as uow:
             key = tracker_keys.get_or_create_key(uow.session, core.crypto, sender_id, datetime.now(timezone.utc))
             uow.commit()
             return key

@@ -509,7 +509,9 @@ def search(stack: ProdStack, people: list[Citizen], pg: PostgresFiles | None, si
     assert "canary in canary.log" in canary and "canary in table console_message" in canary, canary
     assert any(f.startswith("canary in redis db 9") for f in canary), canary
     assert any("appendonly" in f for f in canary), canary  # the AOF, on disk
-    if pg is not None:
+    if pg is None:  # SQLite (WAL mode): the file, its WAL and shared-memory file were all read
+        assert {"mpp.db", "mpp.db-wal", "mpp.db-shm"} <= set(scan.looked_at), scan.looked_at
+    else:
         for source in ("pg_dump", "postgres table files", "postgres WAL"):
             assert any(f.startswith(f"canary in {source}") for f in canary), (source, canary)
     return scan
