@@ -113,7 +113,7 @@ def start_stack(
     action_port, rasa_port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
     text = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
-    text += '  headers:\n    X-Action-Token: ${MPP_ACTION_TOKEN}\n'  # bot/action_guard.py
+    text += "  headers:\n    X-Action-Token: ${MPP_ACTION_TOKEN}\n"  # bot/action_guard.py
     if sql_tracker:
         text += f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{work / "trackers.db"}"\n'
     endpoints.write_text(text)
