@@ -31,11 +31,12 @@ lint:       ## ruff and mypy
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
 
-console:    ## the counter console, display board and kiosk (with the notifier); see README: Counter console
+console:    ## the counter console, display board and kiosk (with the notifier), in .venv-edge; see README: Counter console
 	./scripts/console.sh
 
-gateway:    ## the Telegram/WhatsApp gateway (needs Rasa running; see README: Telegram and WhatsApp)
-	.venv/bin/python -m bot.gateway
+gateway:    ## the Telegram/WhatsApp gateway in .venv-edge (needs Rasa running; see README: Telegram and WhatsApp)
+	./scripts/setup.sh
+	.venv-edge/bin/python -m bot.gateway
 
 clean:
 	rm -rf models var results .pytest_cache .mypy_cache .ruff_cache

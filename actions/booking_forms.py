@@ -180,7 +180,11 @@ class ValidateFormPesanAntrean(IgnoreClearedSlots, SlotChoosing, FormValidationA
             send(dispatcher, result.problem)
             return {"pesan_nik": None}
         token = TOKEN_PATTERN.search(text)
-        return {"pesan_nik": token.group(0) if token else result.nik}
+        if token:
+            return {"pesan_nik": token.group(0)}
+        return {
+            "pesan_nik": await blocking(self.core.bookings.personal_token, tracker.sender_id, "nik", result.nik or "")
+        }
 
     async def validate_pesan_telepon(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -194,7 +198,9 @@ class ValidateFormPesanAntrean(IgnoreClearedSlots, SlotChoosing, FormValidationA
             send(dispatcher, replies.phone_invalid())
             return {"pesan_telepon": None}
         token = TOKEN_PATTERN.search(text)
-        return {"pesan_telepon": token.group(0) if token else phone}
+        if token:
+            return {"pesan_telepon": token.group(0)}
+        return {"pesan_telepon": await blocking(self.core.bookings.personal_token, tracker.sender_id, "telepon", phone)}
 
 
 class ValidateFormUbahJadwal(IgnoreClearedSlots, SlotChoosing, FormValidationAction):

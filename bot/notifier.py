@@ -18,19 +18,22 @@ Two transports, one behaviour:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import socket
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
+from bot import log as bot_log
+from bot.channel import ChannelRegistry, PermanentDeliveryError
+from bot.console_channel import ConsoleChannel
 from bot.ratelimit import Limiter
-from bot.telegram_channel import PermanentDeliveryError
 from mpp import notify_outbox as ob
-from mpp.db.queue_tables import ConsoleMessageRow
 from mpp.db.uow import UnitOfWork
 
 logger = logging.getLogger("bot.notifier")
@@ -67,30 +70,30 @@ def utc_now() -> datetime:
 
 
 class ChannelDeliverer:
-    """Routes by sender id: console:… to the terminal chat's inbox, telegram:/whatsapp: to the gateway's senders."""
+    """Sends through the channel registry (``bot.channel``): console:… to the terminal chat,
+    telegram:/whatsapp: through their channels, each with its window rules."""
 
-    def __init__(self, session_factory: Callable[[], Any], gateway: Any | None = None):
-        self._sessions, self._gateway = session_factory, gateway
+    def __init__(
+        self,
+        session_factory: Callable[[], Any],
+        channels: ChannelRegistry | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ):
+        self.channels = channels if channels is not None else ChannelRegistry()
+        if self.channels.get("console") is None:
+            self.channels.add(ConsoleChannel(session_factory))
+        self._now = now
 
     async def deliver(self, chat_id: str, text: str) -> None:
-        channel = chat_id.split(":", 1)[0]
-        if channel == "console":
-            await asyncio.to_thread(self._console, chat_id, text)
-            return
-        if channel in ("telegram", "whatsapp") and self._gateway is not None:
-            try:
-                await self._gateway.notify(chat_id, text)
-            except PermanentDeliveryError:
-                raise
-            except Exception as exc:  # network trouble, 5xx, still rate-limited after retries
-                raise TransientDeliveryError(f"{exc.__class__.__name__}: {exc}") from exc
-            return
-        raise PermanentDeliveryError(f"no channel for {channel}")
+        try:
+            await self.channels.notify(chat_id, text, self._now())
+        except PermanentDeliveryError:
+            raise
+        except Exception as exc:  # network trouble, 5xx, still rate-limited after retries
+            raise TransientDeliveryError(f"{exc.__class__.__name__}: {exc}") from exc
 
-    def _console(self, chat_id: str, text: str) -> None:
-        with UnitOfWork(self._sessions, write=True) as uow:
-            uow.session.add(ConsoleMessageRow(chat_id=chat_id, text=text, created_at=utc_now(), delivered=False))
-            uow.commit()
+    async def close(self) -> None:
+        await self.channels.close()
 
 
 class Notifier:
@@ -253,31 +256,39 @@ class Notifier:
 
 
 def main() -> int:
+    from bot.config import load_gateway_settings
+    from bot.delivery import build_channels
+    from mpp.deployment import ConfigurationError
     from mpp.wiring import get_core
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    core = get_core()
-    gateway = None
-    from bot.config import load_gateway_settings
-
-    settings = load_gateway_settings()
-    if settings.telegram_enabled or settings.whatsapp_enabled:
-        from bot.gateway import build_gateway
-
-        gateway = build_gateway(settings)
+    bot_log.configure()
+    try:
+        settings = load_gateway_settings()
+        settings.check()
+        core = get_core()
+        channels = build_channels(settings, core.session_factory, core.crypto, console=True)
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     redis = None
     if os.environ.get("REDIS_URL"):
         import redis.asyncio as aioredis
 
         redis = aioredis.from_url(os.environ["REDIS_URL"])
-    notifier = Notifier(core.session_factory, ChannelDeliverer(core.session_factory, gateway), redis)
+    deliverer = ChannelDeliverer(core.session_factory, channels)
+    notifier = Notifier(core.session_factory, deliverer, redis)
 
     async def run() -> None:
-        if gateway is not None and gateway.telegram is not None:
-            await gateway.telegram.bot.initialize()
-        await notifier.run()
+        await channels.start()
+        try:
+            await notifier.run()
+        finally:  # shared HTTP sessions are closed, also on Ctrl-C / SIGTERM
+            await deliverer.close()
+            if redis is not None:
+                await redis.close()
 
-    asyncio.run(run())
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
     return 0
 
 

@@ -1,36 +1,52 @@
-"""Rasa's REST channel, with personal data swapped for tokens before Rasa sees it.
+"""Rasa's REST channel, closed to all but the gateway, with personal data swapped for tokens.
 
-Rasa keeps the text of every message in its tracker and prints it in debug logs.
-This channel (registered in credentials.yml, same URL as the stock one:
-``/webhooks/rest/webhook``) replaces each NIK and phone number with a token
-(``NIKREF…``/``TELREF…``) and stores the real value encrypted in the core
-database, bound to the sender. Actions resolve the token when they need the
-value; Rasa's trackers and logs only ever hold the token.
+* Who may post: with ``RASA_REST_TOKEN`` set, only callers sending it as ``X-Gateway-Token``
+  (the gateway, the terminal client); production mode (``MPP_ENV=production``) refuses to
+  start without it. Without a token (local use) only loopback callers are served.
+* What Rasa sees: the text in NFKC form, with each NIK and phone number replaced by a token
+  (``NIKREF…``/``TELREF…``) whose value is stored encrypted in the core database, bound to the
+  sender. Actions resolve the token when they need the value; Rasa's trackers and logs only
+  ever hold the token.
+* Group chats (``bot.group_policy``): a personal request or personal data is answered with a
+  request for a private chat here, and never reaches the dialogue or the vault.
+
+Registered in credentials.yml, at the stock URL ``/webhooks/rest/webhook``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-import os
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Awaitable, Callable
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
 from sanic.exceptions import Forbidden
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot import rasa_speedups
-from mpp.privacy import find_personal_data
+from bot.group_policy import PERSONAL_INTENTS, PRIVATE_CHAT_PLEASE, is_group
+from mpp.deployment import required_secret
+from mpp.privacy import find_personal_data, normalize_text
 from mpp.privacy_store import store_token
 from mpp.text import citizen_text
 
 logger = logging.getLogger(__name__)
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
 
-def redact(text: str, sender: str) -> str:
-    """The message with every NIK and phone number replaced by a stored token."""
-    found = find_personal_data(text)
+def redact(text: str, sender: str, found: list[tuple[int, int, str, str]] | None = None) -> str:
+    """The message (NFKC) with every NIK and phone number replaced by a stored token.
+
+    ``found``: ``find_personal_data`` of the NFKC text, when the caller has it already.
+    """
+    text = normalize_text(text)
+    if found is None:
+        found = find_personal_data(text)
     if not found:
         return text
     from mpp.wiring import get_core
@@ -50,8 +66,6 @@ def redact(text: str, sender: str) -> str:
 
 
 class PrivateRestInput(RestInput):
-    """With RASA_REST_TOKEN set, only callers with that token (the gateway) may post turns."""
-
     @classmethod
     def name(cls) -> str:
         return "rest"
@@ -62,19 +76,68 @@ class PrivateRestInput(RestInput):
         rasa_speedups.apply()
         return super().from_credentials(credentials)
 
-    async def _extract_sender(self, req: Request) -> Any:
-        expected = os.environ.get("RASA_REST_TOKEN")
-        if expected and not hmac.compare_digest(req.headers.get("X-Gateway-Token", "").encode(), expected.encode()):
+    def __init__(self) -> None:
+        # Read once at start-up; production mode stops here without a real token.
+        self.token = required_secret("RASA_REST_TOKEN")
+
+    def _check_caller(self, req: Request) -> None:
+        if self.token is None:
+            if req.ip not in LOOPBACK:
+                logger.warning("REST turn refused: no RASA_REST_TOKEN set and %s is not loopback", req.ip)
+                raise Forbidden("local callers only")
+            return
+        if not hmac.compare_digest(req.headers.get("X-Gateway-Token", "").encode(), self.token.encode()):
             logger.warning("REST turn refused: missing or wrong gateway token from %s", req.ip)
             raise Forbidden("gateway token required")
-        sender = await super()._extract_sender(req)
-        req.ctx.mpp_sender = sender
-        return sender
 
-    def _extract_message(self, req: Request) -> Any:
-        text = super()._extract_message(req)
-        if not isinstance(text, str):
-            return text
-        if not text.startswith("/"):  # a button's payload is sent as is; anything else is what someone typed
-            text = citizen_text(text)
-        return redact(text, str(getattr(req.ctx, "mpp_sender", "") or ""))
+    async def _private_chat_needed(self, req: Request, text: str) -> bool:
+        """A group message that would start a personal flow or carries personal data."""
+        if find_personal_data(normalize_text(text)):
+            return True
+        agent = getattr(req.app.ctx, "agent", None)
+        if agent is None:
+            return True  # cannot tell: the safe answer
+        parsed = await agent.parse_message(text)
+        return (parsed.get("intent") or {}).get("name") in PERSONAL_INTENTS
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            self._check_caller(request)
+            sender = await self._extract_sender(request)
+            text = self._extract_message(request)
+            if not isinstance(sender, str) or not isinstance(text, str):
+                return response.json({"error": "sender and message must be text"}, status=400)
+            if not text.startswith("/"):  # a button's payload is sent as is; anything else is what someone typed
+                text = citizen_text(text)
+            if is_group(sender) and await self._private_chat_needed(request, text):
+                return response.json([{"recipient_id": sender, "text": PRIVATE_CHAT_PLEASE}])
+            if not is_group(sender):
+                text = normalize_text(text)
+                found = find_personal_data(text)
+                if found:  # tokens are stored in the database: off the event loop, and only then
+                    text = await asyncio.to_thread(redact, text, sender, found)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        sender,
+                        input_channel=self._extract_input_channel(request),
+                        metadata=self.get_metadata(request),
+                    )
+                )
+            except asyncio.CancelledError:
+                logger.error("REST turn of %s timed out", sender)
+            except Exception:
+                logger.exception("REST turn of %s failed", sender)
+            return response.json(collector.messages)
+
+        return hook

@@ -4,6 +4,12 @@ Buttons become inline keyboards whose callback_data is our short button id
 ("b:<id>", well under Telegram's 64 bytes); the payload stays in the database.
 Callback queries are answered. The QR code goes as a photo, a place as a venue,
 long texts in chunks of at most 4,096 characters.
+
+Private chats are ``telegram:<chat id>`` (the sender-id contract). A group's messages come as
+``telegram-group:<chat id>``: one conversation for the group, in which the assistant answers
+questions but takes no booking and no personal data (``bot.group_policy``), so no member can
+see, book under or erase another member's data. Deliveries older than ``MAX_DELIVERY_AGE`` are
+ignored: a replay cannot bring back a message whose inbox row was already purged.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +25,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.channel import PermanentDeliveryError, split_sender
 from bot.ratelimit import Limiter
 from bot.render import Image, Piece, Place, Text, split_text
+from mpp.inbox import MAX_DELIVERY_AGE
 
 logger = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
@@ -36,12 +45,12 @@ class Incoming:
     reply_to: str | None = None
 
 
-class PermanentDeliveryError(Exception):
-    """The user cannot be reached (blocked the bot, chat gone): retrying will not help."""
+__all__ = ["Incoming", "PermanentDeliveryError", "TelegramChannel", "TelegramSender", "make_bot", "parse_update"]
+PRIVATE, GROUP = "telegram", "telegram-group"
 
 
-def parse_update(data: dict[str, Any], bot: Bot) -> Incoming | None:
-    """An update as an inbox entry; None for updates we ignore (edits, joins, our own messages)."""
+def parse_update(data: dict[str, Any], bot: Bot, now: dt.datetime | None = None) -> Incoming | None:
+    """An update as an inbox entry; None for updates we ignore (edits, joins, our own messages, stale replays)."""
     update = Update.de_json(data, bot)
     if update is None:
         return None
@@ -49,12 +58,15 @@ def parse_update(data: dict[str, Any], bot: Bot) -> Incoming | None:
     query = update.callback_query
     if query is not None and query.message is not None:
         button = _typed(query.data or "", str, "callback data").removeprefix("b:")
-        chat = _chat_id(query.message.chat.id)
+        chat = _chat_id(query.message.chat.id, query.message.chat.type)
         return Incoming(external_id, chat, "button", button, reply_to=_typed(query.id, str, "callback id"))
     message = update.message
     if message is None or message.chat is None:
         return None
-    sender = _chat_id(message.chat.id)
+    if now is not None and message.date is not None and now - message.date > MAX_DELIVERY_AGE:
+        logger.warning("telegram update %s ignored: sent %s, older than the inbox keeps", external_id, message.date)
+        return None
+    sender = _chat_id(message.chat.id, message.chat.type)
     if message.text and _typed(message.text, str, "text"):
         words = message.text.split()
         command = words[0].split("@")[0].lower() if words else ""
@@ -75,10 +87,10 @@ def _typed(value: Any, kind: type, what: str) -> Any:
     return value
 
 
-def _chat_id(value: Any) -> str:
+def _chat_id(value: Any, chat_type: Any = "private") -> str:
     if not -(2**53) < _typed(value, int, "chat id") < 2**53:  # Telegram: at most 52 significant bits
         raise ValueError("chat id out of range")
-    return f"telegram:{value}"
+    return f"{PRIVATE if chat_type == 'private' else GROUP}:{value}"
 
 
 def make_bot(token: str, base_url: str) -> Bot:
@@ -150,3 +162,34 @@ class TelegramSender:
                     title=piece.title or "Lokasi",
                     address=piece.address or "-",
                 )
+
+
+class TelegramChannel:
+    """The Telegram channel: private chats and groups, both sent to by chat id."""
+
+    name = "telegram"
+    prefixes: tuple[str, ...] = (PRIVATE, GROUP)
+
+    def __init__(self, sender: TelegramSender) -> None:
+        self.sender = sender
+        self.limiter = sender.limiter
+
+    @property
+    def bot(self) -> Bot:
+        return self.sender.bot
+
+    async def send(self, sender: str, pieces: Sequence[Piece], button_ids: Mapping[str, str]) -> None:
+        await self.sender.send(split_sender(sender)[1], list(pieces), dict(button_ids))
+
+    async def notify(self, sender: str, text: str, now: dt.datetime) -> str:
+        await self.sender.send(split_sender(sender)[1], [Text(text)], {})
+        return "text"
+
+    async def acknowledge(self, reply_to: str) -> None:
+        await self.sender.answer_callback(reply_to)
+
+    async def start(self) -> None:
+        await self.sender.bot.initialize()
+
+    async def close(self) -> None:
+        await self.sender.bot.shutdown()

@@ -138,25 +138,15 @@ class Notifications:
         self._stop.set()
 
     def poll_once(self) -> int:
-        from sqlalchemy import select
-
-        from mpp.db.queue_tables import ConsoleMessageRow
+        from mpp import console_chat
         from mpp.wiring import get_core
 
-        core = get_core()
-        with core.uow(write=True) as uow:
-            rows = list(
-                uow.session.execute(
-                    select(ConsoleMessageRow)
-                    .where(ConsoleMessageRow.chat_id == self.chat_id, ConsoleMessageRow.delivered.is_(False))
-                    .order_by(ConsoleMessageRow.id)
-                ).scalars()
-            )
-            for row in rows:
-                self.write(f"\n🔔 {row.text}\n")
-                row.delivered = True
+        with get_core().uow(write=True) as uow:
+            texts = console_chat.take_undelivered(uow.session, self.chat_id)
             uow.commit()
-        return len(rows)
+        for text in texts:
+            self.write(f"\n🔔 {text}\n")
+        return len(texts)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

@@ -11,14 +11,25 @@ assistant knows about the conversation is lost, only old history.
 Trackers are written and read with ``bot.fast_json`` (orjson), and a cut history is
 written straight from its events, without rebuilding a tracker from them.
 
+Stored trackers are encrypted (Fernet) with a key of their own conversation
+(``mpp.tracker_keys``, kept encrypted in the core database): no name, or anything else a
+citizen typed, is in Redis or its append-only file in clear. Deleting the key ("hapus data
+saya") makes every stored copy unreadable; the next turn starts a fresh conversation. The key
+read when a turn's tracker is retrieved is the one it is saved with, so a key erased during
+the turn is not brought back by the save at its end.
+
 Configured in deploy/endpoints.production.yml: ``type: bot.tracker_store.BoundedRedisTrackerStore``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+from datetime import datetime, timezone
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from rasa.core.tracker_store import RedisTrackerStore, TrackerDeserialisationException
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.conversation import Dialogue
@@ -28,6 +39,9 @@ from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_con
 from bot.fast_json import dumps, loads
 from bot.redis_twin import AsyncTwin
 
+logger = logging.getLogger(__name__)
+ENCRYPTED = b"F1:"  # stored value: ENCRYPTED + Fernet token of the JSON dialogue
+KEY_ATTRIBUTE = "_mpp_conversation_key"
 DEFAULT_MAX_EVENTS = 120  # ~15 whole turns; every policy featurises the whole kept history on every step
 
 
@@ -58,22 +72,62 @@ class BoundedRedisTrackerStore(RedisTrackerStore):
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
         self.twin = AsyncTwin(self.red)
 
+    @staticmethod
+    def _key(sender_id: str, create: bool) -> bytes | None:
+        from mpp import tracker_keys
+        from mpp.wiring import get_core
+
+        core = get_core()
+        if not create:
+            with core.engine.connect() as connection:
+                return tracker_keys.read_key(connection, core.crypto, sender_id)
+        with core.uow(write=True) as uow:
+            key = tracker_keys.get_or_create_key(uow.session, core.crypto, sender_id, datetime.now(timezone.utc))
+            uow.commit()
+            return key
+
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         await self.stream_events(tracker)
         timeout = timeout or self.record_exp
         events = bounded_events(tracker, self.max_events)
         dialogue = {"events": [event.as_dict() for event in events], "name": tracker.sender_id}  # Dialogue.as_dict()
-        await self.twin.client().set(self.key_prefix + tracker.sender_id, dumps(dialogue), ex=timeout)
+        key: bytes | None = tracker.__dict__.get(KEY_ATTRIBUTE)
+        if key is None:  # a new conversation (or one whose key was erased): a new key
+            key = await asyncio.to_thread(self._key, tracker.sender_id, True)
+            tracker.__dict__[KEY_ATTRIBUTE] = key
+        assert key is not None  # made just above when missing
+        sealed = ENCRYPTED + Fernet(key).encrypt(dumps(dialogue))
+        await self.twin.client().set(self.key_prefix + tracker.sender_id, sealed, ex=timeout)
 
     async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
         stored = await self.twin.client().get(self.key_prefix + sender_id)
         if stored is None:
             return None
+        key = None
+        if isinstance(stored, str):  # the client may decode responses (Rasa's settings)
+            stored = stored.encode()
+        if stored.startswith(ENCRYPTED):
+            key = await asyncio.to_thread(self._key, sender_id, False)
+            try:
+                stored = Fernet(key).decrypt(stored[len(ENCRYPTED) :]) if key else None
+            except InvalidToken:
+                stored = None
+            if stored is None:  # key erased ("hapus data saya") or expired: the conversation starts afresh
+                logger.info(
+                    "stored conversation of %s cannot be read any more (its key is gone); starting anew", sender_id
+                )
+                await self.twin.client().delete(self.key_prefix + sender_id)
+                return None
         tracker = self.deserialise_tracker(sender_id, stored)
+        if tracker is not None:
+            tracker.__dict__[KEY_ATTRIBUTE] = key
         if tracker is None or fetch_all_sessions:
             return tracker
         sessions = get_trackers_for_conversation_sessions(tracker)  # as Rasa's: the last session only
-        return sessions[-1] if len(sessions) > 1 else tracker
+        if len(sessions) > 1:
+            sessions[-1].__dict__[KEY_ATTRIBUTE] = key
+            return sessions[-1]
+        return tracker
 
     def deserialise_tracker(self, sender_id: str, serialised_tracker: str | bytes) -> DialogueStateTracker | None:
         tracker = self.init_tracker(sender_id)

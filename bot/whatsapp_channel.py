@@ -5,6 +5,10 @@ the app secret). Replies go as text, reply buttons (up to 3, titles up to 20
 characters) or a list (up to 10 rows, titles up to 24), depending on the options;
 images are uploaded; places are location messages. Outside the 24-hour customer
 service window only approved templates may be sent (see ``send_template``).
+
+The webhook route exists only when the app secret is set (``bot.webhooks``): with no secret
+there is nothing to check a signature against, so nothing is accepted. Messages older than
+``MAX_DELIVERY_AGE`` (their ``timestamp``) are ignored, so a replayed body stores nothing.
 """
 
 from __future__ import annotations
@@ -14,14 +18,20 @@ import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 
+from bot.channel import PermanentDeliveryError
 from bot.ratelimit import Limiter
 from bot.render import Image, Piece, Place, Text, shorten, split_text
-from bot.telegram_channel import PermanentDeliveryError
+from mpp import inbox
+from mpp.db.uow import UnitOfWork
+from mpp.inbox import MAX_DELIVERY_AGE
+from mpp.privacy import Crypto
 
 logger = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
@@ -41,15 +51,21 @@ class WaIncoming:
     body: str
 
 
+WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window
+
+
 def signature_ok(app_secret: str, raw_body: bytes, header: str | None) -> bool:
-    if not header or not header.startswith("sha256="):
+    """True only for a body signed with the (non-empty) app secret: an empty key proves nothing."""
+    if not app_secret or not header or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, header.removeprefix("sha256="))
 
 
-def parse_webhook(payload: dict[str, Any]) -> tuple[list[WaIncoming], list[dict[str, Any]]]:
-    """Messages (in order) and delivery statuses from one webhook body."""
+def parse_webhook(
+    payload: dict[str, Any], now: datetime | None = None
+) -> tuple[list[WaIncoming], list[dict[str, Any]]]:
+    """Messages (in order) and delivery statuses from one webhook body; messages older than MAX_DELIVERY_AGE are left out."""
     messages: list[WaIncoming] = []
     statuses: list[dict[str, Any]] = []
     for entry in payload.get("entry") or []:
@@ -57,10 +73,22 @@ def parse_webhook(payload: dict[str, Any]) -> tuple[list[WaIncoming], list[dict[
             value = change.get("value") or {}
             statuses.extend(value.get("statuses") or [])
             for m in value.get("messages") or []:
+                if now is not None and _too_old(m, now):
+                    logger.warning("whatsapp message ignored: older than the inbox keeps (a replay?)")
+                    continue
                 parsed = _message(m)
                 if parsed:
                     messages.append(parsed)
     return messages, statuses
+
+
+def _too_old(m: dict[str, Any], now: datetime) -> bool:
+    stamp = m.get("timestamp")
+    try:
+        sent = datetime.fromtimestamp(int(stamp), timezone.utc) if stamp is not None else None
+    except (TypeError, ValueError, OverflowError, OSError):
+        return True  # Meta always sends a Unix time: anything else is not a real delivery
+    return sent is not None and now - sent > MAX_DELIVERY_AGE
 
 
 def _message(m: dict[str, Any]) -> WaIncoming | None:
@@ -210,3 +238,66 @@ class WhatsAppSender:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+
+class WhatsAppChannel:
+    """The WhatsApp channel: senders are keyed hashes of the number; the number is looked up (encrypted) to reply."""
+
+    name = "whatsapp"
+    prefixes: tuple[str, ...] = ("whatsapp",)
+
+    def __init__(
+        self,
+        sender: WhatsAppSender,
+        session_factory: Callable[[], Any],
+        crypto: Crypto,
+        hash_ids: bool = True,
+        template: str = "mpp_pemberitahuan",
+        template_language: str = "id",
+    ) -> None:
+        self.sender, self._sessions, self._crypto, self.hash_ids = sender, session_factory, crypto, hash_ids
+        self.template, self.template_language = template, template_language
+        self.limiter = sender.limiter
+
+    def sender_id(self, wa_id: str) -> str:
+        key = self._crypto.keyed_hash(f"whatsapp:{wa_id}")[:32] if self.hash_ids else wa_id
+        return f"whatsapp:{key}"
+
+    def remember(self, sender: str, wa_id: str, now: datetime) -> None:
+        with UnitOfWork(self._sessions, write=True) as uow:
+            inbox.remember_contact(uow.session, self._crypto, sender, wa_id, now)
+            uow.commit()
+
+    def _contact(self, sender: str) -> tuple[str | None, datetime | None]:
+        with UnitOfWork(self._sessions) as uow:
+            wa_id, last = inbox.contact(uow.session, self._crypto, sender)
+        if wa_id is None and not self.hash_ids:
+            wa_id = sender.removeprefix("whatsapp:")
+        return wa_id, last
+
+    async def send(self, sender: str, pieces: Sequence[Piece], button_ids: Mapping[str, str]) -> None:
+        wa_id, _ = await asyncio.to_thread(self._contact, sender)
+        if wa_id is None:
+            raise PermanentDeliveryError("unknown WhatsApp contact")
+        await self.sender.send(wa_id, list(pieces), dict(button_ids))
+
+    async def notify(self, sender: str, text: str, now: datetime) -> str:
+        """Free text within 24 hours of the citizen's last message; after that only the approved
+        template (WHATSAPP_TEMPLATE_NOTIFICATION, one body parameter carrying the text)."""
+        wa_id, last = await asyncio.to_thread(self._contact, sender)
+        if wa_id is None:
+            raise PermanentDeliveryError("unknown WhatsApp contact")
+        if last is not None and now - last < WINDOW:
+            await self.sender.send_text(wa_id, text)
+            return "text"
+        await self.sender.send_template(wa_id, self.template, self.template_language, [text])
+        return "template"
+
+    async def acknowledge(self, reply_to: str) -> None:
+        return None
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        await self.sender.close()

@@ -2,9 +2,8 @@
 
 With ``MPP_ENV=production`` session and kiosk cookies are always ``Secure`` (whatever
 ``CONSOLE_SECURE_COOKIES`` says), and the console does not start without ``DATABASE_URL``,
-the keyed-hash secret ``MPP_PII_HASH_KEY`` (login throttling keys), and an explicit
-``CONSOLE_TRUSTED_PROXIES`` (``none`` when nothing sits in front): behind nginx without it,
-every client would share nginx's address in the logs and in the per-address login limit.
+and the keyed-hash secret ``MPP_PII_HASH_KEY`` (login throttling keys). The client's address
+comes from ``MPP_TRUSTED_PROXIES`` (``mpp.net``), shared with the gateway.
 """
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from console.net import Network, parse_trusted
 from mpp.deployment import ConfigurationError, production_mode, required_secret, secret
+from mpp.net import Network, trusted_proxies
 from mpp.staff.kiosks import KioskPolicy
 
 
@@ -48,7 +47,7 @@ class ConsoleSettings:
     host: str = "127.0.0.1"
     port: int = 8090
     secure_cookies: bool = False
-    trusted_proxies: tuple[Network, ...] = ()
+    trusted_proxies: tuple[Network, ...] = ()  # from_env: MPP_TRUSTED_PROXIES (unset: the local nginx)
     board_max_connections: int = 1000  # all boards' event streams together; more get 503
     board_poll_seconds: float = 0.5  # one query per MPP watched, this often
     board_heartbeat_seconds: float = 15.0  # a comment line keeps proxies open and finds gone clients
@@ -60,7 +59,7 @@ class ConsoleSettings:
     def from_env(cls) -> ConsoleSettings:
         production = production_mode()
         try:
-            trusted = parse_trusted(os.environ.get("CONSOLE_TRUSTED_PROXIES", ""))
+            trusted = trusted_proxies()
             kiosk = KioskPolicy.from_env()
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
@@ -78,10 +77,5 @@ class ConsoleSettings:
             if not secret("DATABASE_URL"):
                 raise ConfigurationError("DATABASE_URL is not set (MPP_ENV=production requires it)")
             required_secret("MPP_PII_HASH_KEY")
-            if not os.environ.get("CONSOLE_TRUSTED_PROXIES", "").strip():
-                raise ConfigurationError(
-                    "CONSOLE_TRUSTED_PROXIES is not set (MPP_ENV=production requires it): the proxy's address, "
-                    "e.g. 127.0.0.1 for nginx on this machine, or 'none' when clients connect directly"
-                )
             settings = replace(settings, secure_cookies=True)
         return settings

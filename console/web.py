@@ -15,10 +15,10 @@ from aiohttp import web
 
 from console import pages
 from console.login import PasswordChecker, Quiet
-from console.net import client_address
 from console.settings import ConsoleSettings
 from mpp.catalogue.model import Catalogue
 from mpp.db.uow import UnitOfWork
+from mpp.net import client_address
 from mpp.queue.service import QueueService
 from mpp.staff import accounts
 from mpp.staff.accounts import StaffSession

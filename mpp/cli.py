@@ -13,7 +13,7 @@ from typing import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from mpp import booking_commands
+from mpp import booking_commands, privacy_cli
 from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
 from mpp.catalogue.store import load_from_db, save_catalogue
 from mpp.config import load_settings
@@ -101,30 +101,6 @@ def cmd_catalogue_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_privacy_purge(args: argparse.Namespace) -> int:
-    """Retention: erase personal data of visits older than RETENTION_DAYS, and old tokens."""
-    from datetime import datetime, timedelta, timezone
-
-    from mpp.booking.repository import purge_personal_data
-    from mpp.privacy_store import RETENTION_DAYS, purge_tokens
-
-    settings = load_settings()
-    engine = make_engine(settings.database_url)
-    now = datetime.now(timezone.utc)
-    try:
-        with UnitOfWork(make_session_factory(engine), write=True) as uow:
-            bookings = purge_personal_data(uow.session, (now - timedelta(days=RETENTION_DAYS)).date(), now)
-            tokens = purge_tokens(uow.session, now)
-            uow.commit()
-    except SQLAlchemyError as exc:
-        print(f"error: purge failed, nothing changed: {getattr(exc, 'orig', exc)}", file=sys.stderr)
-        return EXIT_DB
-    finally:
-        engine.dispose()
-    print(f"erased personal data of {bookings} booking(s) and {tokens} token(s) older than {RETENTION_DAYS} days")
-    return 0
-
-
 def cmd_outage_add(args: argparse.Namespace) -> int:
     """Close a day (or one service on a day) after bookings exist, and tell the citizens affected."""
     from datetime import date, datetime, timezone
@@ -184,10 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     from mpp.catalogue.commands import add_catalogue_commands
 
     add_catalogue_commands(cat)
-    privacy = sub.add_parser("privacy", help="personal data").add_subparsers(dest="action", required=True)
-    privacy.add_parser("purge", help="erase personal data past the retention period (run daily)").set_defaults(
-        func=cmd_privacy_purge
-    )
+    privacy_cli.register(sub)
     staff_cli.register(sub)
     outage = sub.add_parser("outage", help="closures after bookings exist").add_subparsers(dest="action", required=True)
     close = outage.add_parser("add", help="close a day (or a service on a day) and notify the affected bookings")

@@ -56,3 +56,44 @@ def required_secret(name: str, *, min_length: int = 16) -> str | None:
     if len(value) < min_length:
         raise ConfigurationError(f"{name} is too short ({len(value)} characters, at least {min_length})")
     return value
+
+
+def _local_secrets_dir() -> Path:
+    from mpp.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "var" / "secrets"
+
+
+def local_secret(name: str, directory: Path | None = None) -> str:
+    """A random secret generated once into ``var/secrets/<name>`` (mode 600) and shared by local processes.
+
+    Several processes starting together (Rasa and the action server) get the same value: the file
+    is written under a unique name and linked into place, and the loser reads the winner's.
+    """
+    import secrets as random
+
+    directory = directory or _local_secrets_dir()
+    path = directory / name
+    if path.exists():
+        return path.read_text().strip()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = directory / f".{name}.{os.getpid()}.{random.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(random.token_urlsafe(32))
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
+
+
+def shared_secret(name: str, *, min_length: int = 24) -> str:
+    """A secret two of our processes share: ``required_secret`` in production mode; locally the
+    environment (or ``*_FILE``) when set, else one generated once into ``var/secrets/``."""
+    value = required_secret(name, min_length=min_length)
+    if value:
+        return value
+    return local_secret(name.lower())

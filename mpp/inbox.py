@@ -6,22 +6,33 @@ message id) is recognised by a unique constraint and never processed twice. The
 oldest unfinished message of a sender is the only one of that sender that can be
 claimed, so several gateway processes keep each conversation in order; a claim is
 a lease, so the messages of a crashed process are picked up again.
+
+A body is encrypted (``Crypto``) before the row is first written: no NIK, phone number or
+name typed by a citizen is ever in a database page, WAL file or dead tuple in clear text.
+Finished rows are kept ``KEEP_DAYS`` for recognising redeliveries, then purged; webhooks
+older than that are refused by the channels (``MAX_DELIVERY_AGE``), so a replay after the
+purge is not processed again.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from mpp.codes import ALPHABET
-from mpp.db.inbox_tables import ButtonRow, InboundMessageRow
+from mpp.db.inbox_tables import ButtonRow, InboundMessageRow, WhatsAppContactRow
+from mpp.privacy import Crypto
 
 LEASE_SECONDS = 60
+KEEP_DAYS = 7  # finished messages (encrypted) are kept this long to recognise a redelivery
+MAX_DELIVERY_AGE = timedelta(days=KEEP_DAYS - 1)  # older deliveries are refused: their twin may be purged
+BUTTON_DAYS = 7  # a button older than this is stale ("Tombol itu sudah tidak berlaku")
+CONTACT_DAYS = 45  # a WhatsApp contact unheard-of this long is forgotten (14 days of booking ahead + 30 of retention)
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,7 @@ class Inbound:
 
 def store(
     session: Session,
+    crypto: Crypto,
     *,
     channel: str,
     external_id: str,
@@ -46,7 +58,7 @@ def store(
     reply_to: str | None,
     now: datetime,
 ) -> bool:
-    """Keep an incoming message; False when the same delivery was already stored."""
+    """Keep an incoming message, its body encrypted; False when the same delivery was already stored."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     result = session.execute(
@@ -56,7 +68,7 @@ def store(
             external_id=external_id,
             sender=sender,
             kind=kind,
-            body=body,
+            body_encrypted=crypto.encrypt(body.replace("\x00", "")),  # as every stored text (mpp.db.engine)
             reply_to=reply_to,
             status="pending",
             attempts=0,
@@ -68,7 +80,7 @@ def store(
     return bool(result.rowcount == 1)
 
 
-def claim(session: Session, now: datetime, lease_seconds: int = LEASE_SECONDS) -> Inbound | None:
+def claim(session: Session, crypto: Crypto, now: datetime, lease_seconds: int = LEASE_SECONDS) -> Inbound | None:
     """Lease the next message to process: the oldest unfinished one of its sender, if due."""
     m, earlier = InboundMessageRow, aliased(InboundMessageRow)
     claimable = or_(m.status == "pending", and_(m.status == "processing", m.lease_until < now))
@@ -89,7 +101,11 @@ def claim(session: Session, now: datetime, lease_seconds: int = LEASE_SECONDS) -
     if row is None:
         return None
     row.status, row.lease_until, row.attempts = "processing", now + timedelta(seconds=lease_seconds), row.attempts + 1
-    return Inbound(row.id, row.channel, row.sender, row.kind, row.body, row.reply_to, row.attempts)
+    body = crypto.decrypt(row.body_encrypted)
+    if body is None:  # encrypted under a key no longer configured: nothing sensible can be sent on
+        row.status, row.done_at, row.lease_until = "failed", now, None
+        return claim(session, crypto, now, lease_seconds)
+    return Inbound(row.id, row.channel, row.sender, row.kind, body, row.reply_to, row.attempts)
 
 
 def finish(session: Session, message_id: int, now: datetime) -> None:
@@ -144,3 +160,63 @@ def button_payload(session: Session, sender: str, button_id: str) -> str | None:
     """The payload behind a pressed button, only for the conversation it was shown in."""
     row = session.get(ButtonRow, button_id)
     return row.payload if row is not None and row.sender == sender else None
+
+
+def remember_contact(session: Session, crypto: Crypto, sender: str, wa_id: str, now: datetime) -> None:
+    """Where to reach a WhatsApp sender whose id is a keyed hash, and when they last wrote (the 24-hour window)."""
+    row = session.get(WhatsAppContactRow, sender)
+    if row is None:
+        session.add(WhatsAppContactRow(sender=sender, wa_id_encrypted=crypto.encrypt(wa_id), last_inbound_at=now))
+    else:
+        row.last_inbound_at = now
+
+
+def contact(session: Session, crypto: Crypto, sender: str) -> tuple[str | None, datetime | None]:
+    """The WhatsApp number behind ``sender`` and the time of their last message (None, None if unknown)."""
+    row = session.get(WhatsAppContactRow, sender)
+    if row is None:
+        return None, None
+    last = row.last_inbound_at
+    if last is not None and last.tzinfo is None:  # SQLite keeps no time zone
+        last = last.replace(tzinfo=timezone.utc)
+    return crypto.decrypt(row.wa_id_encrypted), last
+
+
+def erase_sender(session: Session, sender: str) -> None:
+    """ "Hapus data saya": the finished messages and the buttons of this conversation go now.
+
+    Messages still waiting are kept (they are the citizen's next turns) and purged like any other.
+    """
+    session.execute(
+        delete(InboundMessageRow)
+        .where(InboundMessageRow.sender == sender, InboundMessageRow.status.in_(("done", "failed")))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(delete(ButtonRow).where(ButtonRow.sender == sender).execution_options(synchronize_session=False))
+
+
+def purge(session: Session, now: datetime) -> dict[str, int]:
+    """Retention: finished messages after KEEP_DAYS, buttons after BUTTON_DAYS, contacts after CONTACT_DAYS."""
+    counts = {}
+    result = session.execute(
+        delete(InboundMessageRow)
+        .where(
+            InboundMessageRow.status.in_(("done", "failed")),
+            InboundMessageRow.received_at < now - timedelta(days=KEEP_DAYS),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    counts["inbound_message"] = int(result.rowcount or 0)
+    result = session.execute(
+        delete(ButtonRow)
+        .where(ButtonRow.created_at < now - timedelta(days=BUTTON_DAYS))
+        .execution_options(synchronize_session=False)
+    )
+    counts["button"] = int(result.rowcount or 0)
+    result = session.execute(
+        delete(WhatsAppContactRow)
+        .where(WhatsAppContactRow.last_inbound_at < now - timedelta(days=CONTACT_DAYS))
+        .execution_options(synchronize_session=False)
+    )
+    counts["whatsapp_contact"] = int(result.rowcount or 0)
+    return counts

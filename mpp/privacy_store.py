@@ -1,4 +1,5 @@
-"""The token vault: NIK and phone tokens seen by Rasa, and the encrypted values behind them."""
+"""The token vault: NIK and phone tokens seen by Rasa, and the encrypted values behind them;
+and the erasure of everything the channels keep about one conversation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mpp.db.booking_tables import PiiTokenRow
+from mpp.db.inbox_tables import ConversationKeyRow
 from mpp.privacy import Crypto, new_token
 
 RETENTION_DAYS = 30  # personal data is erased this many days after the visit (README: Privacy)
@@ -29,8 +31,20 @@ def resolve_token(session: Session, crypto: Crypto, sender: str, token: str) -> 
     return crypto.decrypt(row.value_encrypted)
 
 
-def erase_tokens(session: Session, sender: str) -> None:
+def erase_conversation(session: Session, sender: str) -> None:
+    """ "Hapus data saya" at the channels: the conversation's tokens, its finished inbound messages and
+    buttons, and the key of its stored Rasa tracker (which makes every copy of the tracker unreadable:
+    the name typed in it goes with it)."""
+    from mpp import inbox
+
     session.execute(delete(PiiTokenRow).where(PiiTokenRow.sender == sender))
+    session.execute(delete(ConversationKeyRow).where(ConversationKeyRow.sender == sender))
+    inbox.erase_sender(session, sender)
+
+
+def erase_tokens(session: Session, sender: str) -> None:
+    """Kept for ``BookingService.erase_chat``: erases everything the channels keep (``erase_conversation``)."""
+    erase_conversation(session, sender)
 
 
 def purge_tokens(session: Session, now: datetime) -> int:

@@ -26,7 +26,7 @@ from mpp.events import Handlers, Recorder, publish
 from mpp.notify_outbox import SqlOutbox
 from mpp.numbering import SqlQueueNumbers
 from mpp.privacy import Crypto
-from mpp.privacy_store import erase_tokens, resolve_token
+from mpp.privacy_store import erase_tokens, resolve_token, store_token
 from mpp.queue.model import Arrival, QueueError
 from mpp.queue.ports import Arrivals
 from mpp.queue.repository import SqlTicketRepository
@@ -41,6 +41,11 @@ class SqlTokenVault:
         if self._crypto is None:
             raise RuntimeError("this unit of work was made without the keys to open personal data")
         return resolve_token(self.session, self._crypto(), sender, token)
+
+    def store(self, sender: str, kind: str, value: str, now: datetime) -> str:
+        if self._crypto is None:
+            raise RuntimeError("this unit of work was made without the keys to store personal data")
+        return store_token(self.session, self._crypto(), sender, kind, value, now)
 
     def erase(self, sender: str) -> None:
         erase_tokens(self.session, sender)

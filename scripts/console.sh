@@ -28,10 +28,10 @@ kiosk_code=$("$VENV/bin/mpp" kiosk add --mpp kota_bogor --name "Anjungan demo" |
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-"$VENV/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
+"$ROOT/.venv-edge/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
 pids+=($!)
 echo "==> console:  http://127.0.0.1:$CONSOLE_PORT/   (clerk: $user / $password; MPP admin: admin.bogor, same password)"
 echo "==> board:    http://127.0.0.1:$CONSOLE_PORT/board/kota_bogor"
 echo "==> kiosk:    http://127.0.0.1:$CONSOLE_PORT/kiosk/enrol?code=$kiosk_code   (enrol once, then /kiosk/kota_bogor)"
 echo "    (notifier log: var/log/notifier.log; Ctrl-C stops both)"
-CONSOLE_PORT=$CONSOLE_PORT "$VENV/bin/python" -m console.app
+CONSOLE_PORT=$CONSOLE_PORT "$ROOT/.venv-edge/bin/python" -m console.app

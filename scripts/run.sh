@@ -15,6 +15,8 @@ cat > var/endpoints.local.yml <<YAML
 action_endpoint:
   url: "http://127.0.0.1:${ACTION_PORT}/webhook"
   enable_selective_domain: true
+  headers:
+    X-Action-Token: \${MPP_ACTION_TOKEN}
 YAML
 
 pids=()
@@ -22,13 +24,15 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT INT TERM
 
 echo "==> starting the action server on :$ACTION_PORT (log: var/log/actions.log)"
-"$VENV/bin/rasa" run actions --port "$ACTION_PORT" --actions actions >var/log/actions.log 2>&1 &
+# 127.0.0.1 only; every call must carry the secret in var/secrets/ (bot/action_guard.py)
+SANIC_HOST=127.0.0.1 "$VENV/bin/rasa" run actions --port "$ACTION_PORT" --actions actions >var/log/actions.log 2>&1 &
 pids+=($!)
 echo "==> starting the notifier (log: var/log/notifier.log): turn notifications appear in this chat"
-"$VENV/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
+"$ROOT/.venv-edge/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
 pids+=($!)
 echo "==> starting Rasa on :$RASA_PORT (log: var/log/rasa.log)"
-"$VENV/bin/rasa" run --port "$RASA_PORT" --interface 127.0.0.1 --model models/asisten.tar.gz \
+# the launcher gives Rasa its secrets from the environment or var/secrets/, not the command line
+"$VENV/bin/python" -m bot.rasa_launcher run --port "$RASA_PORT" --interface 127.0.0.1 --model models/asisten.tar.gz \
   --endpoints var/endpoints.local.yml --credentials credentials.yml >var/log/rasa.log 2>&1 &
 pids+=($!)
 

@@ -37,6 +37,9 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# the public-facing processes' environment (current aiohttp, no Rasa): README, Production
+"$ROOT/scripts/setup_edge.sh"
+
 echo "==> migrating the database"
 "$VENV/bin/mpp" db upgrade
 echo "==> loading the catalogue"

@@ -22,6 +22,7 @@ from mpp.catalogue.model import Catalogue
 from mpp.events import Handlers, Recorder, publish
 from mpp.handlers import BookingArrivals
 from mpp.notify_outbox import REMINDERS, Notice
+from mpp.privacy import new_token
 from mpp.queue.model import Ticket, TicketStatus
 from mpp.storage import Conflict
 
@@ -185,15 +186,20 @@ class FakeOutages:
 
 class FakeTokens:
     def __init__(self, store: FakeStore):
-        self.store = store
+        self.data = store
 
     def resolve(self, sender: str, token: str) -> str | None:
-        found = self.store.tokens.get(token)
+        found = self.data.tokens.get(token)
         return found[1] if found and found[0] == sender else None
 
+    def store(self, sender: str, kind: str, value: str, now: datetime) -> str:
+        token = new_token(kind)
+        self.data.tokens[token] = (sender, value)
+        return token
+
     def erase(self, sender: str) -> None:
-        for token in [t for t, (s, _) in self.store.tokens.items() if s == sender]:
-            del self.store.tokens[token]
+        for token in [t for t, (s, _) in self.data.tokens.items() if s == sender]:
+            del self.data.tokens[token]
 
 
 class FakeTickets:

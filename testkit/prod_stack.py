@@ -63,6 +63,7 @@ class ProdStack:
     keys: Keys = field(default_factory=Keys.generate)
     rest_token: str = "gateway-token-for-tests"
     api_token: str = "rasa-api-token-for-tests"
+    action_token: str = "action-token-for-tests-0123456789"
 
     def all(self) -> list[Proc]:
         return [*self.others, *self.actions, *self.rasa]
@@ -154,6 +155,9 @@ def start_prod_stack(
         "TICKET_LOCK_LIFETIME": str(lock_lifetime),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_lb}/webhook",
         "RASA_REST_TOKEN": stack.rest_token,
+        "RASA_API_TOKEN": stack.api_token,  # read by bot.rasa_launcher, not given on the command line
+        "MPP_ACTION_TOKEN": stack.action_token,  # bot/action_guard.py
+        "SANIC_HOST": "127.0.0.1",
         "MPP_PII_KEY": stack.keys.encryption.decode(),
         "MPP_PII_HASH_KEY": stack.keys.hashing.decode(),
         **(extra_env or {}),
@@ -197,9 +201,7 @@ def start_prod_stack(
                     port,
                     model,
                     endpoints or PROJECT_ROOT / "deploy" / "endpoints.production.yml",
-                    "--enable-api",  # as in deploy/Procfile: the HTTP API, only with the token
-                    "--auth-token",
-                    stack.api_token,
+                    "--enable-api",  # as in deploy/Procfile: the HTTP API, only with RASA_API_TOKEN
                 ),
                 env,
                 work / f"rasa-{port}.log",

@@ -6,6 +6,7 @@ Used by the end-to-end tests (one shared stack) and by the benchmarks.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -39,9 +40,12 @@ def load_demo_catalogue(db_url: str) -> None:
 
 
 def rasa_run(port: int, model: Path, endpoints: Path, *flags: str) -> list[str]:
-    """The `rasa run` command line of a Rasa server on 127.0.0.1 with our REST channel."""
+    """The `rasa run` command line of a Rasa server on 127.0.0.1 with our REST channel, through our
+    launcher (bot/rasa_launcher.py: secrets from the environment, never the command line)."""
     return [
-        str(BIN / "rasa"),
+        str(BIN / "python"),
+        "-m",
+        "bot.rasa_launcher",
         "run",
         "--port",
         str(port),
@@ -109,16 +113,20 @@ def start_stack(
     action_port, rasa_port = free_port(), free_port()
     endpoints = work / "endpoints.yml"
     text = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
+    text += "  headers:\n    X-Action-Token: ${MPP_ACTION_TOKEN}\n"  # bot/action_guard.py
     if sql_tracker:
         text += f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{work / "trackers.db"}"\n'
     endpoints.write_text(text)
     keys = Keys.generate()
+    action_token = secrets.token_urlsafe(32)
     env = {
         **os.environ,
         "RASA_TELEMETRY_ENABLED": "false",  # no usage data or crash reports to Rasa/Sentry
         "DATABASE_URL": db_url,
         "MPP_PII_KEY": keys.encryption.decode(),
         "MPP_PII_HASH_KEY": keys.hashing.decode(),
+        "MPP_ACTION_TOKEN": action_token,  # the action server's secret (bot/action_guard.py)
+        "SANIC_HOST": "127.0.0.1",
     }
     if fixed_now:
         env["MPP_NOW"] = fixed_now

@@ -310,6 +310,17 @@ class BookingService:
         with self._uow() as uow:
             return uow.tokens.resolve(chat_id, match.group(0))
 
+    def personal_token(self, chat_id: str, kind: str, value: str) -> str:
+        """A vault token for a NIK or phone number (kind ``nik``/``telepon``): a raw value never goes into a slot.
+
+        The REST channel tokenises what citizens type; this covers a value that reached an action
+        some other way (a client that bypassed the channel, a spelling it did not know).
+        """
+        with self._uow(write=True) as uow:
+            token = uow.tokens.store(chat_id, kind, value, self.now())
+            uow.commit()
+            return token
+
     # ---- confirmations --------------------------------------------------------------
     def ask(
         self,

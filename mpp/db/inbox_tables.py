@@ -1,4 +1,8 @@
-"""Durable queues of the gateway: incoming messages, button payloads, WhatsApp contacts."""
+"""Durable queues of the gateway: incoming messages, button payloads, WhatsApp contacts; tracker keys.
+
+Nothing here holds personal data in clear: message bodies and WhatsApp numbers are Fernet
+ciphertext (``mpp.privacy.Crypto``), written encrypted by the first INSERT, never blanked afterwards.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ class InboundMessageRow(Base):
     external_id = Column(String(128), nullable=False)  # Telegram update_id, WhatsApp message id
     sender = Column(String(128), nullable=False)  # telegram:<chat_id>, whatsapp:<wa_id or its keyed hash>
     kind = Column(String(16), nullable=False)  # text, payload, unsupported
-    body = Column(Text, nullable=False, default="")  # what goes to Rasa (text or our own payload)
+    body_encrypted = Column(Text, nullable=False)  # what goes to Rasa (text or our own payload), encrypted
     reply_to = Column(String(256))  # e.g. a Telegram callback query id to answer
     status = Column(String(16), nullable=False, default="pending")  # pending, processing, done, failed
     attempts = Column(Integer, nullable=False, default=0)
@@ -51,3 +55,17 @@ class WhatsAppContactRow(Base):
     sender = Column(String(128), primary_key=True)
     wa_id_encrypted = Column(Text, nullable=False)
     last_inbound_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class ConversationKeyRow(Base):
+    """The key one conversation's stored Rasa tracker is encrypted with (itself encrypted with MPP_PII_KEY).
+
+    Deleting the row ("hapus data saya", or the retention job) makes that tracker unreadable
+    everywhere it was ever written (Redis, its AOF file, replicas): crypto-shredding.
+    """
+
+    __tablename__ = "conversation_key"
+
+    sender = Column(String(128), primary_key=True)
+    key_encrypted = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, index=True)

@@ -25,6 +25,7 @@ from mpp.catalogue.loader import read_catalogue
 from mpp.db.booking_tables import BookingRow, SlotUsageRow
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.numbering import SqlQueueNumbers
+from mpp.privacy import Crypto
 from mpp.storage import Unavailable
 from testkit.core import on_database
 from testkit.prod_stack import NGINX, ProdStack, start_prod_stack, start_redis
@@ -132,7 +133,17 @@ def test_long_conversation_is_bounded_and_keeps_its_state(stack: ProdStack) -> N
         assert text_of(stack.say(me, "makasih ya" if i % 2 else "halo min"))
     client = redis.Redis(port=stack.redis_port, db=0)
     key = next(k for k in client.keys("mpp*") if me.encode() in k)
-    stored = json.loads(client.get(key))
+    from cryptography.fernet import Fernet
+
+    from bot.tracker_store import ENCRYPTED
+    from mpp import tracker_keys
+
+    raw = client.get(key)
+    assert raw.startswith(ENCRYPTED) and b"paspor" not in raw  # ciphertext at rest, opened with its own key
+    with make_session_factory(make_engine(stack.db_url))() as session:
+        conversation_key = tracker_keys.get_key(session, Crypto(stack.keys), me)
+    assert conversation_key is not None
+    stored = json.loads(Fernet(conversation_key).decrypt(raw[len(ENCRYPTED) :]))
     assert len(stored["events"]) <= DEFAULT_MAX_EVENTS + 20  # the bound plus the restored state
     assert "Rp350.000" in text_of(stack.say(me, "kalau biayanya?"))  # still about the passport
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from console.net import parse_trusted
 from console.settings import ConsoleSettings
 from mpp.db.staff_tables import LoginAttemptRow
+from mpp.net import parse_trusted
 from mpp.staff import accounts
 from tests.console_harness import PASSWORD, running_console
 

@@ -311,9 +311,11 @@ async def test_two_gateway_processes_keep_one_senders_order(postgres_gateways) -
 
 @pytest.fixture()
 async def postgres_gateways(pg_url: str):  # type: ignore[no-untyped-def]
-    rasa = RasaStub()
-    first = await start(pg_url, rasa_app=rasa.app())
-    second = await start(pg_url, rasa_url=first.gateway.settings.rasa_url)
+    from mpp.privacy import Keys
+
+    rasa, keys = RasaStub(), Keys.generate()  # the processes of one installation share the keys
+    first = await start(pg_url, rasa_app=rasa.app(), keys=keys)
+    second = await start(pg_url, rasa_url=first.gateway.settings.rasa_url, keys=keys)
     yield first, second, rasa
     await second.close()
     await first.close()

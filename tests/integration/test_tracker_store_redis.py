@@ -6,12 +6,13 @@ import json
 import uuid
 
 import pytest
+from cryptography.fernet import Fernet
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import BoundedRedisTrackerStore
+from bot.tracker_store import ENCRYPTED, BoundedRedisTrackerStore
 from mpp.config import PROJECT_ROOT
 from tests.conftest import redis_store_args
 
@@ -37,6 +38,16 @@ def conversation(turns: int) -> DialogueStateTracker:
     return DialogueStateTracker.from_events(sender, events, DOMAIN.slots)
 
 
+def stored_dialogue(store: BoundedRedisTrackerStore, sender: str) -> dict:
+    """What Redis holds for a conversation, opened with the conversation's key (it is ciphertext at rest)."""
+    raw = store.red.get(store.key_prefix + sender)
+    raw = raw.encode() if isinstance(raw, str) else raw
+    assert raw.startswith(ENCRYPTED)
+    key = store._key(sender, False)
+    assert key is not None
+    return json.loads(Fernet(key).decrypt(raw[len(ENCRYPTED) :]))
+
+
 async def test_saved_tracker_reads_back_with_its_state() -> None:
     store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t", max_events=60)
     tracker = conversation(5)  # under the bound: kept whole
@@ -50,7 +61,7 @@ async def test_long_conversation_is_cut_and_keeps_slots_form_and_last_turns() ->
     store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t", max_events=60)
     tracker = conversation(100)
     await store.save(tracker)
-    stored = json.loads(store.red.get(store.key_prefix + tracker.sender_id))
+    stored = stored_dialogue(store, tracker.sender_id)
     assert len(stored["events"]) <= 60 + 10 and stored["name"] == tracker.sender_id
     again = await store.retrieve(tracker.sender_id)
     assert again is not None
@@ -60,15 +71,39 @@ async def test_long_conversation_is_cut_and_keeps_slots_form_and_last_turns() ->
     assert list(again.events)[-20:] == list(tracker.events)[-20:]
 
 
-async def test_rasas_own_store_reads_what_we_wrote_and_we_read_what_it_wrote() -> None:
+async def test_we_read_what_rasas_own_store_wrote_and_write_nothing_it_or_redis_can_read() -> None:
     ours = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
     theirs = RedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
     a, b = conversation(3), conversation(3)
     await ours.save(a)
-    await theirs.save(b)
-    read_a, read_b = await theirs.retrieve(a.sender_id), await ours.retrieve(b.sender_id)
-    assert read_a is not None and list(read_a.events) == list(a.events)
+    await theirs.save(b)  # a conversation stored before the upgrade (clear JSON): still read
+    read_b = await ours.retrieve(b.sender_id)
     assert read_b is not None and list(read_b.events) == list(b.events)
+    raw = ours.red.get(ours.key_prefix + a.sender_id)
+    assert "syarat paspor" not in str(raw) and "kota_bogor" not in str(raw)  # ciphertext at rest
+    with pytest.raises(Exception):
+        await theirs.retrieve(a.sender_id)
+
+
+async def test_an_erased_key_makes_the_stored_conversation_unreadable_and_it_starts_afresh() -> None:
+    from mpp.db.inbox_tables import ConversationKeyRow
+    from mpp.privacy_store import erase_conversation
+    from mpp.wiring import get_core
+
+    store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
+    tracker = conversation(2)
+    tracker.update(SlotSet("pesan_nama", "Siti Rahmawati"))
+    await store.save(tracker)
+    turn = await store.retrieve(tracker.sender_id)  # a turn begins ...
+    assert turn is not None and turn.get_slot("pesan_nama") == "Siti Rahmawati"
+    with get_core().uow(write=True) as uow:  # ... "hapus data saya" runs in it ...
+        erase_conversation(uow.session, tracker.sender_id)
+        uow.commit()
+    await store.save(turn)  # ... and the turn's save does not bring the key back
+    with get_core().uow() as uow:
+        assert uow.session.get(ConversationKeyRow, tracker.sender_id) is None
+    assert await store.retrieve(tracker.sender_id) is None  # the next turn starts a fresh conversation
+    assert store.red.get(store.key_prefix + tracker.sender_id) is None
 
 
 async def test_values_orjson_refuses_are_still_stored() -> None:

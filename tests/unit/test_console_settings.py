@@ -17,7 +17,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "DATABASE_URL",
         "MPP_PII_HASH_KEY",
         "MPP_PII_HASH_KEY_FILE",
-        "CONSOLE_TRUSTED_PROXIES",
+        "MPP_TRUSTED_PROXIES",
         "CONSOLE_SECURE_COOKIES",
         "CONSOLE_PORT",
         "KIOSK_WALK_IN_LIMIT",
@@ -29,12 +29,12 @@ def production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MPP_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://mpp@127.0.0.1/mpp")
     monkeypatch.setenv("MPP_PII_HASH_KEY", HASH_KEY)
-    monkeypatch.setenv("CONSOLE_TRUSTED_PROXIES", "127.0.0.1")
 
 
 def test_development_needs_nothing_and_keeps_cookies_as_set() -> None:
     settings = ConsoleSettings.from_env()
-    assert settings.secure_cookies is False and settings.trusted_proxies == ()
+    assert settings.secure_cookies is False
+    assert [str(n) for n in settings.trusted_proxies] == ["127.0.0.1/32", "::1/128"]  # the local nginx
     assert settings.host == "127.0.0.1"
 
 
@@ -43,7 +43,6 @@ def test_production_turns_secure_cookies_on_whatever_the_setting_says(monkeypatc
     monkeypatch.setenv("CONSOLE_SECURE_COOKIES", "false")
     settings = ConsoleSettings.from_env()
     assert settings.secure_cookies is True
-    assert len(settings.trusted_proxies) == 1
 
 
 @pytest.mark.parametrize(
@@ -51,7 +50,6 @@ def test_production_turns_secure_cookies_on_whatever_the_setting_says(monkeypatc
     [
         ("DATABASE_URL", "DATABASE_URL is not set"),
         ("MPP_PII_HASH_KEY", "MPP_PII_HASH_KEY is not set"),
-        ("CONSOLE_TRUSTED_PROXIES", "CONSOLE_TRUSTED_PROXIES is not set"),
     ],
 )
 def test_production_refuses_to_start_without(monkeypatch: pytest.MonkeyPatch, unset: str, message: str) -> None:
@@ -61,16 +59,16 @@ def test_production_refuses_to_start_without(monkeypatch: pytest.MonkeyPatch, un
         ConsoleSettings.from_env()
 
 
-def test_production_accepts_an_explicit_none_for_no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_explicit_none_trusts_no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     production(monkeypatch)
-    monkeypatch.setenv("CONSOLE_TRUSTED_PROXIES", "none")
+    monkeypatch.setenv("MPP_TRUSTED_PROXIES", "none")
     assert ConsoleSettings.from_env().trusted_proxies == ()
 
 
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("CONSOLE_TRUSTED_PROXIES", "nginx", "'nginx' is not an IP"),
+        ("MPP_TRUSTED_PROXIES", "nginx", "'nginx' is not an IP"),
         ("CONSOLE_PORT", "eighty", "not a whole number"),
         ("KIOSK_WALK_IN_LIMIT", "0", "at least 1"),
     ],
@@ -87,7 +85,7 @@ def test_the_console_process_does_not_start_and_says_why(
     from console.app import main
 
     production(monkeypatch)
-    monkeypatch.delenv("CONSOLE_TRUSTED_PROXIES")
+    monkeypatch.delenv("MPP_PII_HASH_KEY")
     assert main() == 2
-    assert "console not started: CONSOLE_TRUSTED_PROXIES is not set" in caplog.text
+    assert "console not started: MPP_PII_HASH_KEY is not set" in caplog.text
     assert "Traceback" not in caplog.text

@@ -14,6 +14,17 @@ def test_nik_and_phone_numbers_are_found_with_separators() -> None:
     assert kinds == [("nik", "3271045708900001"), ("telepon", "081234567890"), ("telepon", "085712345678")]
 
 
+def test_a_phone_like_piece_inside_a_nik_does_not_split_it_but_a_glued_phone_number_is_found() -> None:
+    # a birth day of 08 after a space looks like "08…", the start of a mobile number
+    assert [(k, v) for _, _, k, v in find_personal_data("nik 327104 080381 5398")] == [("nik", "3271040803815398")]
+    assert [(k, v) for _, _, k, v in find_personal_data("3271040803815398 +62 812 3456 7890")] == [
+        ("nik", "3271040803815398"),
+        ("telepon", "081234567890"),
+    ]
+    glued = find_personal_data("3271045708900001 081234567890")  # one run of digits: still both
+    assert [(k, v) for _, _, k, v in glued] == [("nik", "3271045708900001"), ("telepon", "081234567890")]
+
+
 def test_a_mistyped_nik_is_still_personal_data() -> None:
     assert [k for _, _, k, _ in find_personal_data("nik saya 327104570890001")] == ["nik"]  # 15 digits
 

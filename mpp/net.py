@@ -1,7 +1,8 @@
 """The client's address: the peer itself, or what a trusted proxy says in X-Forwarded-For.
 
-Behind nginx every request comes from nginx, so logs and per-address login limits would see
-one address for everyone. Only a peer listed in ``CONSOLE_TRUSTED_PROXIES`` is believed: the
+Behind nginx every request comes from nginx, so logs and per-address limits would see one
+address for everyone. Only a peer listed in ``MPP_TRUSTED_PROXIES`` (the gateway and the
+console alike; unset: this machine's nginx, 127.0.0.1 and ::1; ``none``: nobody) is believed: the
 X-Forwarded-For list is read from the right, skipping trusted proxies, and the first address
 that is not one is the client. A header from anyone else is ignored (it is the client's to
 forge). Malformed entries end the walk at the last address that was believed.
@@ -10,9 +11,12 @@ forge). Malformed entries end the walk at the last address that was believed.
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Sequence
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+SETTING = "MPP_TRUSTED_PROXIES"
+LOCAL_NGINX = "127.0.0.1,::1"
 
 
 def parse_trusted(value: str) -> tuple[Network, ...]:
@@ -27,8 +31,13 @@ def parse_trusted(value: str) -> tuple[Network, ...]:
         try:
             networks.append(ipaddress.ip_network(entry, strict=False))
         except ValueError as exc:
-            raise ValueError(f"CONSOLE_TRUSTED_PROXIES: '{entry}' is not an IP address or network") from exc
+            raise ValueError(f"{SETTING}: '{entry}' is not an IP address or network") from exc
     return tuple(networks)
+
+
+def trusted_proxies() -> tuple[Network, ...]:
+    """The proxies named by ``MPP_TRUSTED_PROXIES`` (unset: the local nginx). Raises ValueError naming a bad entry."""
+    return parse_trusted(os.environ.get(SETTING, LOCAL_NGINX))
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.net import client_address, parse_trusted
+from mpp.net import client_address, parse_trusted
 
 NGINX = parse_trusted("127.0.0.1, 10.1.0.0/16")
 
