@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 
 from bot.config import GatewaySettings
 from mpp.booking.model import BookingRequest
-from mpp.booking.service import BookingService
 from mpp.catalogue.loader import read_catalogue
 from mpp.config import PROJECT_ROOT
 from mpp.db.booking_tables import BookingRow
@@ -30,6 +29,7 @@ from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.inbox_tables import InboundMessageRow, WhatsAppContactRow
 from mpp.deployment import ConfigurationError
 from mpp.privacy import Crypto, Keys
+from testkit.core import on_database
 from testkit.gateway_harness import start, until
 from testkit.stack import load_demo_catalogue
 from testkit.stubs.graph_api import webhook_body
@@ -241,12 +241,8 @@ def _victim_booking(db_url: str, keys: Keys, sender: str) -> str:
     from zoneinfo import ZoneInfo
 
     catalogue = read_catalogue(CATALOGUE_DIR).catalogue
-    service = BookingService(
-        make_session_factory(make_engine(db_url)),
-        lambda: catalogue,
-        Crypto(keys),
-        now=lambda: datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
-    )
+    at = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    service = on_database(db_url, catalogue, lambda: at, crypto=Crypto(keys)).bookings
     booking = service.book(
         BookingRequest(
             request_id=uuid.uuid4().hex,
