@@ -16,13 +16,16 @@ cat > var/endpoints.test.yml <<YAML
 action_endpoint:
   url: "http://127.0.0.1:${PORT}/webhook"
   enable_selective_domain: true
+  headers:
+    X-Action-Token: \${MPP_ACTION_TOKEN}
 YAML
-"$VENV/bin/rasa" run actions --port "$PORT" --actions actions >var/log/actions.test.log 2>&1 &
+SANIC_HOST=127.0.0.1 "$VENV/bin/rasa" run actions --port "$PORT" --actions actions >var/log/actions.test.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
   sleep 0.5
 done
-"$VENV/bin/rasa" test core --stories tests/stories --model models/asisten.tar.gz \
+# through the launcher, which gives Rasa the action server's secret (bot/action_guard.py)
+"$VENV/bin/python" -m bot.rasa_launcher test core --stories tests/stories --model models/asisten.tar.gz \
   --endpoints var/endpoints.test.yml --fail-on-prediction-errors --out results/stories --quiet
