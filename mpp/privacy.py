@@ -30,11 +30,11 @@ from mpp.config import PROJECT_ROOT
 from mpp.deployment import ConfigurationError, production_mode, required_secret, secret
 
 # What may stand between the digit groups of a NIK or phone number, after NFKC: any Unicode
-# space or line break, any dash (and the minus sign), dots and invisible format characters
-# (zero-width space, soft hyphen, ...), any number of them. Everything
+# space or line break, any dash (and the minus sign), dots, brackets ("(0812) 3456 7890") and
+# invisible format characters (zero-width space, soft hyphen, ...), any number of them. Everything
 # ``mpp.booking.nik.check_nik`` accepts as a NIK is therefore found here first
 # (tests/unit/test_privacy_properties.py). ``\d`` is any script's decimal digit.
-_SEP = r"[\s\p{Z}\p{Pd}\p{Cf}\u2212.]"
+_SEP = r"[\s\p{Z}\p{Pd}\p{Ps}\p{Pe}\p{Cf}\u2212.]"
 # Any run of 12 or more digits, however they are separated, is treated as a NIK (possibly
 # mistyped, or glued to another number): none of it reaches Rasa in clear.
 LONG_NUMBER = regex.compile(rf"\d(?:{_SEP}*\d){{11,}}")

@@ -53,3 +53,13 @@ def test_processes_starting_together_share_one_key_file(tmp_path: Path, monkeypa
         keys = list(pool.map(lambda _: load_keys(path), range(8)))
     assert len({k.encryption for k in keys}) == 1
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_numbers_written_with_brackets_are_found() -> None:
+    for text, value in [
+        ("hp saya (0812) 3456 7890", "081234567890"),
+        ("+62 (812)-3456-7890", "081234567890"),
+        ("nik (3271) 0457 0890 0001", "3271045708900001"),
+    ]:
+        assert [v for _, _, _, v in find_personal_data(text)] == [value], text
+    assert find_personal_data("datang jam (10) ya, loket (5)") == []
