@@ -77,8 +77,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_DEAD_LETTERS: frozenset({_A, _S, _N}),
     Permission.MANAGE_KIOSKS: frozenset({_A, _N}),
     Permission.MANAGE_STAFF: frozenset({_A, _N}),
-    Permission.EDIT_CATALOGUE: frozenset({_A, _N}),
-    Permission.APPROVE_CATALOGUE: frozenset({_N}),  # never the MPP that proposed the change
+    # A clerk edits their own agency's services; the change goes live when an administrator of its
+    # scope approves it (national facts: a national administrator), never its author (mpp.editor).
+    Permission.EDIT_CATALOGUE: frozenset({_C, _A, _N}),
+    Permission.APPROVE_CATALOGUE: frozenset({_A, _N}),
     Permission.HANDLE_HANDOFFS: frozenset({_C, _S}),
     Permission.TRIAGE_COMPLAINTS: frozenset({_S, _N}),
     Permission.VIEW_DASHBOARD: frozenset({_A, _S, _N}),
