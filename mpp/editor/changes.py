@@ -33,6 +33,7 @@ from mpp.catalogue.model import Catalogue
 from mpp.catalogue.rules import OfferingContext, validate_offering, validate_service
 from mpp.catalogue.store import current_version, load_from_db, save_catalogue
 from mpp.db.editor_tables import CatalogueChangeRow, CatalogueRevisionRow
+from mpp.db.staff_tables import StaffRow
 from mpp.db.uow import UnitOfWork
 from mpp.editor import document as doc
 from mpp.editor.diff import Block, citizen_diff
@@ -566,3 +567,11 @@ class CatalogueEditor:
 
 class _Stale(Exception):
     pass
+
+
+def staff_names(session: Session, ids: set[int]) -> dict[int, str]:
+    """Display names of staff accounts, for the history (who changed what)."""
+    if not ids:
+        return {}
+    rows = session.execute(select(StaffRow.id, StaffRow.display_name).where(StaffRow.id.in_(ids))).all()
+    return {int(i): str(name) for i, name in rows}
