@@ -36,7 +36,7 @@ EXTRA_CSS = (
     ".err{color:#b42318;font-size:.9rem}[aria-invalid=true]{border:2px solid #b42318}"
     ".problems{background:#ffebe9;border:1px solid #b42318;padding:.6rem 1rem;border-radius:6px}"
     "textarea{width:100%;font-size:1rem}label{display:block;margin:.4rem 0}"
-    ".fees input{width:100%} .hours input{width:6rem}</style>"
+    ".fees input{width:100%} .hours input{width:6rem} fieldset input{width:60%}</style>"
 )
 
 
