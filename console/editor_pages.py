@@ -47,7 +47,7 @@ def edit_url(topic: str, target: Target, draft: int | None = None) -> str:
     return "/katalog/ubah?" + urlencode(query)
 
 
-def _header(title: str, token: str) -> str:
+def header(title: str, token: str) -> str:
     return (
         f'<header><h1>{e(title)}</h1><a href="/katalog" style="color:#fff">Katalog</a>'
         f'<a href="/" style="color:#fff">Beranda</a><form method="post" action="/logout">{token}'
@@ -106,7 +106,7 @@ def home_page(
         for name, agency, links in rows
     )
     mpp_part = "".join(f'<li><a href="{e(url)}">{e(label)}</a></li>' for label, url in mpp_links)
-    body = _header(f"Katalog layanan · {staff_label}", token) + (
+    body = header(f"Katalog layanan · {staff_label}", token) + (
         "<main>"
         f'<section style="grid-column:1/-1"><h2>Yang dapat Anda ubah</h2>{chooser}'
         f"<ul>{mpp_part}</ul>"
@@ -122,25 +122,26 @@ def home_page(
     return layout("Katalog layanan", EXTRA_CSS + body, flash)
 
 
-def _err(problems: Mapping[str, str], name: str) -> str:
+def field_error(problems: Mapping[str, str], name: str) -> str:
     return f'<div class="err" id="err-{e(name)}">{e(problems[name])}</div>' if name in problems else ""
 
 
-def _input(name: str, value: str, problems: Mapping[str, str], label: str = "", **attrs: str) -> str:
+def field_input(name: str, value: str, problems: Mapping[str, str], label: str = "", **attrs: str) -> str:
     extra = "".join(f' {k.replace("_", "-")}="{e(v)}"' for k, v in attrs.items())
     invalid = ' aria-invalid="true"' if name in problems else ""
     box = f'<input name="{e(name)}" value="{e(value)}"{invalid}{extra} aria-label="{e(label or name)}">'
-    return box + _err(problems, name)
+    return box + field_error(problems, name)
 
 
-def _textarea(name: str, value: str, problems: Mapping[str, str], label: str, rows: int = 5) -> str:
+def field_textarea(name: str, value: str, problems: Mapping[str, str], label: str, rows: int = 5) -> str:
     invalid = ' aria-invalid="true"' if name in problems else ""
-    return f'<label>{e(label)}<textarea name="{e(name)}" rows="{rows}"{invalid}>{e(value)}</textarea></label>' + _err(
-        problems, name
+    return (
+        f'<label>{e(label)}<textarea name="{e(name)}" rows="{rows}"{invalid}>{e(value)}</textarea></label>'
+        + field_error(problems, name)
     )
 
 
-def _check(name: str, value: str, label: str) -> str:
+def field_check(name: str, value: str, label: str) -> str:
     checked = " checked" if value == "1" else ""
     return f'<label><input type="checkbox" name="{e(name)}" value="1"{checked}> {e(label)}</label>'
 
@@ -149,25 +150,25 @@ def _fees(f: Mapping[str, str], p: Mapping[str, str]) -> str:
     rows = []
     for i in range(Fees.rows(f) + EXTRA_ROWS):
         cells = "".join(
-            f"<td>{_input(f'fee_{i}_{part}', f.get(f'fee_{i}_{part}', ''), p, f'{label} baris {i + 1}')}</td>"
+            f"<td>{field_input(f'fee_{i}_{part}', f.get(f'fee_{i}_{part}', ''), p, f'{label} baris {i + 1}')}</td>"
             for part, label in (("label", "Nama biaya"), ("amount", "Rupiah"), ("jenis", "Jenis"), ("note", "Catatan"))
         )
         rows.append(f"<tr>{cells}</tr>")
     return (
-        _check("fee_free", f.get("fee_free", ""), "Layanan ini gratis")
-        + _textarea("fee_note", f.get("fee_note", ""), p, "Catatan biaya (umum)", 2)
+        field_check("fee_free", f.get("fee_free", ""), "Layanan ini gratis")
+        + field_textarea("fee_note", f.get("fee_note", ""), p, "Catatan biaya (umum)", 2)
         + '<table class="fees" aria-label="Biaya"><tr><th>Nama biaya</th><th>Rupiah (angka)</th>'
         "<th>Jenis (mis. baru, hilang)</th><th>Catatan</th></tr>" + "".join(rows) + "</table>"
         "<p><small>Kosongkan nama dan rupiah sebuah baris untuk menghapusnya. Rupiah kosong: bervariasi.</small></p>"
-        + _textarea("legal_basis", f.get("legal_basis", ""), p, "Dasar hukum (satu per baris)", 4)
+        + field_textarea("legal_basis", f.get("legal_basis", ""), p, "Dasar hukum (satu per baris)", 4)
     )
 
 
 def _requirements(f: Mapping[str, str], p: Mapping[str, str], jenis: Sequence[str]) -> str:
-    parts = [_textarea("req_general", f.get("req_general", ""), p, "Persyaratan umum (satu per baris)", 8)]
+    parts = [field_textarea("req_general", f.get("req_general", ""), p, "Persyaratan umum (satu per baris)", 8)]
     for j in jenis:
         parts.append(
-            _textarea(
+            field_textarea(
                 f"req_{j}", f.get(f"req_{j}", ""), p, f"Persyaratan khusus {JENIS_LABELS.get(j, j)} (satu per baris)", 5
             )
         )
@@ -176,10 +177,10 @@ def _requirements(f: Mapping[str, str], p: Mapping[str, str], jenis: Sequence[st
 
 def _processing(f: Mapping[str, str], p: Mapping[str, str]) -> str:
     return (
-        _textarea("proc_text", f.get("proc_text", ""), p, "Lama proses (kalimat untuk warga)", 2)
-        + f"<label>Batas hari kerja (angka, bila sumber menyebutkannya) {_input('proc_working_days', f.get('proc_working_days', ''), p, 'Batas hari kerja')}</label>"
-        + _check("proc_same_day", f.get("proc_same_day", ""), "Selesai di hari yang sama")
-        + f"<label>Dihitung sejak {_input('proc_counted_from', f.get('proc_counted_from', ''), p, 'Dihitung sejak')}</label>"
+        field_textarea("proc_text", f.get("proc_text", ""), p, "Lama proses (kalimat untuk warga)", 2)
+        + f"<label>Batas hari kerja (angka, bila sumber menyebutkannya) {field_input('proc_working_days', f.get('proc_working_days', ''), p, 'Batas hari kerja')}</label>"
+        + field_check("proc_same_day", f.get("proc_same_day", ""), "Selesai di hari yang sama")
+        + f"<label>Dihitung sejak {field_input('proc_counted_from', f.get('proc_counted_from', ''), p, 'Dihitung sejak')}</label>"
     )
 
 
@@ -190,23 +191,23 @@ def _offering(f: Mapping[str, str], p: Mapping[str, str]) -> str:
         if k == "" or k in BOOKING_MODES
     )
     return (
-        f"<label>Lama slot (menit) {_input('slot_minutes', f.get('slot_minutes', ''), p, 'Lama slot (menit)', inputmode='numeric')}</label>"
-        f"<label>Kuota per slot {_input('quota_per_slot', f.get('quota_per_slot', ''), p, 'Kuota per slot', inputmode='numeric')}</label>"
+        f"<label>Lama slot (menit) {field_input('slot_minutes', f.get('slot_minutes', ''), p, 'Lama slot (menit)', inputmode='numeric')}</label>"
+        f"<label>Kuota per slot {field_input('quota_per_slot', f.get('quota_per_slot', ''), p, 'Kuota per slot', inputmode='numeric')}</label>"
         f'<label>Cara pemesanan <select name="booking_mode" aria-label="Cara pemesanan">{modes}</select></label>'
-        + _err(p, "booking_mode")
-        + f"<label>Loket (kode, pisahkan dengan koma) {_input('counters', f.get('counters', ''), p, 'Loket')}</label>"
-        + _textarea("hours_note", f.get("hours_note", ""), p, "Catatan jam layanan", 2)
-        + _textarea("note", f.get("note", ""), p, "Catatan layanan di MPP ini", 2)
+        + field_error(p, "booking_mode")
+        + f"<label>Loket (kode, pisahkan dengan koma) {field_input('counters', f.get('counters', ''), p, 'Loket')}</label>"
+        + field_textarea("hours_note", f.get("hours_note", ""), p, "Catatan jam layanan", 2)
+        + field_textarea("note", f.get("note", ""), p, "Catatan layanan di MPP ini", 2)
         + "<p><small>Mengurangi kuota, mengubah lama slot atau cara pemesanan memberi tahu booking yang "
         "tergeser dan menawarkan jadwal lain.</small></p>"
     )
 
 
-def _hours(f: Mapping[str, str], p: Mapping[str, str]) -> str:
+def hours_fields(f: Mapping[str, str], p: Mapping[str, str]) -> str:
     rows = "".join(
         f"<tr><td>{e(day)}</td>"
         + "".join(
-            f"<td>{_input(f'{day}_{part}', f.get(f'{day}_{part}', ''), p, f'{day} {part}', placeholder=ph)}</td>"
+            f"<td>{field_input(f'{day}_{part}', f.get(f'{day}_{part}', ''), p, f'{day} {part}', placeholder=ph)}</td>"
             for part, ph in (
                 ("open", "08:00"),
                 ("close", "16:00"),
@@ -222,9 +223,11 @@ def _hours(f: Mapping[str, str], p: Mapping[str, str]) -> str:
         '<table class="hours" aria-label="Jam buka"><tr><th>Hari</th><th>Buka</th><th>Tutup</th><th>Istirahat mulai</th>'
         f"<th>Istirahat selesai</th><th>Alasan istirahat</th></tr>{rows}</table>"
         "<p><small>Kosongkan jam buka dan tutup untuk hari libur mingguan.</small></p>"
-        + _check("hours_verified", f.get("hours_verified", ""), "Jam buka sudah terverifikasi dari sumber")
-        + _textarea("hours_note", f.get("hours_note", ""), p, "Catatan jam buka", 2)
-        + _textarea("closures", f.get("closures", ""), p, "Hari tutup khusus (satu per baris: YYYY-MM-DD | alasan)", 4)
+        + field_check("hours_verified", f.get("hours_verified", ""), "Jam buka sudah terverifikasi dari sumber")
+        + field_textarea("hours_note", f.get("hours_note", ""), p, "Catatan jam buka", 2)
+        + field_textarea(
+            "closures", f.get("closures", ""), p, "Hari tutup khusus (satu per baris: YYYY-MM-DD | alasan)", 4
+        )
     )
 
 
@@ -238,10 +241,10 @@ def source_block(form: Mapping[str, str], problems: Mapping[str, str], sources: 
     return (
         "<fieldset><legend>Sumber perubahan (wajib)</legend>"
         f'<label>Sumber yang sudah tercatat <select name="source_id" aria-label="Sumber yang sudah tercatat">{options}</select></label>'
-        + _err(problems, "source")
-        + f"<label>Judul sumber baru {_input('source_title', form.get('source_title', ''), problems, 'Judul sumber baru')}</label>"
-        f"<label>Tautan {_input('source_url', form.get('source_url', ''), problems, 'Tautan sumber', placeholder='https://')}</label>"
-        f"<label>Tanggal sumber {_input('source_date', form.get('source_date', ''), problems, 'Tanggal sumber', placeholder='2026-12-01')}</label>"
+        + field_error(problems, "source")
+        + f"<label>Judul sumber baru {field_input('source_title', form.get('source_title', ''), problems, 'Judul sumber baru')}</label>"
+        f"<label>Tautan {field_input('source_url', form.get('source_url', ''), problems, 'Tautan sumber', placeholder='https://')}</label>"
+        f"<label>Tanggal sumber {field_input('source_date', form.get('source_date', ''), problems, 'Tanggal sumber', placeholder='2026-12-01')}</label>"
         "<p><small>Tanggal hari ini dicatat sebagai tanggal pengecekan fakta yang Anda ubah.</small></p></fieldset>"
     )
 
@@ -264,7 +267,7 @@ def edit_page(
         "requirements": lambda: _requirements(form, problems, jenis),
         "processing": lambda: _processing(form, problems),
         "offering": lambda: _offering(form, problems),
-        "hours": lambda: _hours(form, problems),
+        "hours": lambda: hours_fields(form, problems),
     }[topic]()
     listed = "".join(f"<li><code>{e(k)}</code>: {e(v)}</li>" for k, v in problems.items())
     alert = (
@@ -274,11 +277,11 @@ def edit_page(
         else ""
     )
     draft_note = f"<p>Draf #{draft}</p>" if draft else ""
-    body = _header(title, token) + (
+    body = header(title, token) + (
         f'<main><section style="grid-column:1/-1">{alert}{draft_note}'
         f'<form method="post" action="{e(edit_url(topic, target, draft))}">{token}'
         f"<h2>{e(TOPICS[topic].label)}</h2>{fields}{source_block(form, problems, sources)}"
-        + _textarea("reason", reason, problems, "Alasan perubahan (untuk penyetuju)", 2)
+        + field_textarea("reason", reason, problems, "Alasan perubahan (untuk penyetuju)", 2)
         + '<p><button name="action" value="submit">Ajukan untuk disetujui</button> '
         '<button class="alt" name="action" value="draft">Simpan draf</button></p></form></section></main>'
     )
@@ -345,7 +348,7 @@ def change_page(
         + ("<li>Fakta nasional: disetujui admin nasional</li>" if change.national else "")
         + "</ul>"
     )
-    body = _header(title, token) + (
+    body = header(title, token) + (
         f'<main><section style="grid-column:1/-1">{facts}'
         + (f'<div class="problems" role="alert"><ul>{listed}</ul></div>' if listed else "")
         + moved
@@ -365,7 +368,7 @@ def versions_page(revisions: Sequence[Revision], names: Mapping[int, str], token
         f"<td>{e(r.note or '')}</td><td>{e(r.created_at.isoformat(timespec='minutes'))}</td></tr>"
         for r in revisions
     )
-    body = _header("Versi katalog", token) + (
+    body = header("Versi katalog", token) + (
         '<main><section style="grid-column:1/-1"><table aria-label="Versi"><tr><th>Versi</th><th>Asal</th>'
         f"<th>Perubahan</th><th>Oleh</th><th>Catatan</th><th>Waktu</th></tr>{rows}</table></section></main>"
     )

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console import editor
+from console import editor, onboarding
 from console.web import ConsoleBase
 from mpp.booking.service import BookingService
 from mpp.editor.changes import CatalogueEditor
+from mpp.editor.onboarding import Onboarding
 from mpp.staff.roles import Permission, StaffMember, can
 
 
 def add_routes(app: web.Application, console: ConsoleBase, bookings: BookingService) -> None:
     catalogue_editor = CatalogueEditor(console.sessions, bookings, console.now, console.catalogue_changed)
     editor.add_routes(app, console, catalogue_editor)
+    onboarding.add_routes(app, console, Onboarding(catalogue_editor, console.sessions, console.now))
 
 
 def links(member: StaffMember) -> list[tuple[str, str]]:

@@ -193,12 +193,16 @@ class CatalogueEditor:
         is stored (so that this process's catalogue cache re-reads it at once)."""
         self._sessions, self._bookings, self._now, self._changed = sessions, bookings, now, changed
 
+    def notify_changed(self) -> None:
+        """This process stored a new catalogue version: its caches re-read it now."""
+        self._changed()
+
     # ---- reading -------------------------------------------------------------------
     def _uow(self, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self._sessions, write=write)
 
     @staticmethod
-    def _live(session: Session) -> tuple[int, Document]:
+    def live_in(session: Session) -> tuple[int, Document]:
         version = current_version(session)
         row = session.get(CatalogueRevisionRow, version) if version else None
         if row is None:
@@ -209,7 +213,7 @@ class CatalogueEditor:
 
     def live(self) -> tuple[int, Document]:
         with self._uow() as uow:
-            return self._live(uow.session)
+            return self.live_in(uow.session)
 
     def catalogue(self) -> Catalogue:
         with self._uow() as uow:
@@ -322,11 +326,12 @@ class CatalogueEditor:
             )
             proposal.problems.update(validate_offering(doc.entry(new, target), ctx))
         if not proposal.problems:
-            proposal.problems.update(self._whole(new))
+            proposal.problems.update(self.problems_of(new))
         return proposal
 
     @staticmethod
-    def _whole(document: Document) -> dict[str, str]:
+    def problems_of(document: Document) -> dict[str, str]:
+        """Every problem the loader finds in the whole document, as {"file: field": problem}."""
         try:
             build_catalogue(document)
         except CatalogueInvalid as exc:
@@ -354,7 +359,7 @@ class CatalogueEditor:
         now = self._now()
         form = {k: str(v)[:4000] for k, v in form.items() if k != "csrf"}
         with self._uow(write=True) as uow:
-            _, live = self._live(uow.session)
+            _, live = self.live_in(uow.session)
             cat = build_catalogue(live).catalogue
             mpp_code, agency_code = self.scope(staff, topic, target, cat)
             row = self._own_open(uow.session, staff, change_id) if change_id else None
@@ -414,7 +419,7 @@ class CatalogueEditor:
                     return Preview([], {}, 0)
                 old_doc, new_doc = dict(before.document), dict(after.document)
             else:
-                _, old_doc = self._live(uow.session)
+                _, old_doc = self.live_in(uow.session)
                 entry = change.entry or {}
                 keys = TOPICS[change.topic].keys if change.topic in TOPICS else ()
                 try:
@@ -508,7 +513,7 @@ class CatalogueEditor:
         now = self._now()
         try:
             with self._uow(write=True) as uow:
-                _, live = self._live(uow.session)
+                _, live = self.live_in(uow.session)
                 try:
                     new_doc, _ = apply(live)
                 except _Stale:
@@ -547,7 +552,7 @@ class CatalogueEditor:
                 uow.commit()
         except IntegrityError:
             raise EditorError("Katalog baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.") from None
-        self._changed()
+        self.notify_changed()
         notified = self._notify(old, loaded.catalogue, version)
         return Outcome(version, notified)
 

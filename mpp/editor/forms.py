@@ -29,16 +29,17 @@ class Built:
     errors: dict[str, str] = field(default_factory=dict)  # form field -> what is wrong (Indonesian)
 
 
-def _text(form: Form, name: str) -> str:
+def text(form: Form, name: str) -> str:
+    """A one-line field, whitespace collapsed."""
     return " ".join(str(form.get(name, "") or "").split())
 
 
-def _lines(form: Form, name: str) -> list[str]:
+def lines(form: Form, name: str) -> list[str]:
     return [" ".join(line.split()) for line in str(form.get(name, "") or "").splitlines() if line.strip()]
 
 
-def _whole(form: Form, name: str, label: str, errors: dict[str, str], low: int, high: int) -> int | None:
-    raw = _text(form, name).replace(".", "")
+def whole(form: Form, name: str, label: str, errors: dict[str, str], low: int, high: int) -> int | None:
+    raw = text(form, name).replace(".", "")
     if not raw:
         return None
     try:
@@ -112,25 +113,25 @@ class Fees(Topic):
         errors: dict[str, str] = {}
         old_fee = section.get("fee") or {}
         free = form.get("fee_free") == "1"
-        note = _text(form, "fee_note") or None
+        note = text(form, "fee_note") or None
         same = bool(old_fee.get("free")) == free and (old_fee.get("note") or None) == note
         fee_block = dict(old_fee) if same else _sourced({"free": free, "note": note}, fact)
         olds = list(section.get("fees") or [])
         fees = []
         for i in range(self.rows(form)):
-            label = _text(form, f"fee_{i}_label")
-            amount = _whole(form, f"fee_{i}_amount", f"Biaya baris {i + 1}", errors, -(10**12), 10**12)
+            label = text(form, f"fee_{i}_label")
+            amount = whole(form, f"fee_{i}_amount", f"Biaya baris {i + 1}", errors, -(10**12), 10**12)
             if not label and amount is None:
                 continue  # an empty row: dropped (clearing a row removes that fee)
             if not label:
                 errors[f"fee_{i}_label"] = f"Biaya baris {i + 1}: beri nama biayanya (mis. 'Penerbitan SKCK')."
-            jenis = [j.strip() for j in _text(form, f"fee_{i}_jenis").split(",") if j.strip()]
-            row = {"label": label, "amount": amount, "jenis": jenis, "note": _text(form, f"fee_{i}_note") or None}
+            jenis = [j.strip() for j in text(form, f"fee_{i}_jenis").split(",") if j.strip()]
+            row = {"label": label, "amount": amount, "jenis": jenis, "note": text(form, f"fee_{i}_note") or None}
             fees.append(_keep_or_source(_match(olds, lambda o: o.get("label"), label), row, fact))
         old_bases = list(section.get("legal_basis") or [])
         bases = [
             _keep_or_source(_match(old_bases, lambda o: o.get("text"), text), {"text": text}, fact)
-            for text in _lines(form, "legal_basis")
+            for text in lines(form, "legal_basis")
         ]
         built: dict[str, Any] = {"fee": fee_block}
         if fees:
@@ -162,13 +163,13 @@ class Requirements(Topic):
 
     def build(self, section: Mapping[str, Any], form: Form, fact: Fact, item: Mapping[str, Any]) -> Built:
         built: dict[str, Any] = {}
-        general = self._block(section.get("requirements"), _lines(form, "req_general"), fact)
+        general = self._block(section.get("requirements"), lines(form, "req_general"), fact)
         if general is not None:
             built["requirements"] = general
         old_by_jenis = section.get("requirements_by_jenis") or {}
         by_jenis = {}
         for jenis in item.get("jenis") or []:
-            block = self._block(old_by_jenis.get(jenis), _lines(form, f"req_{jenis}"), fact)
+            block = self._block(old_by_jenis.get(jenis), lines(form, f"req_{jenis}"), fact)
             if block is not None:
                 by_jenis[jenis] = block
         if by_jenis:
@@ -190,16 +191,16 @@ class Processing(Topic):
 
     def build(self, section: Mapping[str, Any], form: Form, fact: Fact, item: Mapping[str, Any]) -> Built:
         errors: dict[str, str] = {}
-        text = _text(form, "proc_text")
-        days = _whole(form, "proc_working_days", "Batas hari kerja", errors, 1, 365)
+        sentence = text(form, "proc_text")
+        days = whole(form, "proc_working_days", "Batas hari kerja", errors, 1, 365)
         new = {
-            "text": text,
+            "text": sentence,
             "working_days": days,
             "same_day": True if form.get("proc_same_day") == "1" else None,
-            "counted_from": _text(form, "proc_counted_from") or None,
+            "counted_from": text(form, "proc_counted_from") or None,
         }
         old = section.get("processing")
-        if not text:
+        if not sentence:
             if old is not None:
                 errors["proc_text"] = "Lama proses: tulis kalimat yang disampaikan ke warga, mis. '3 hari kerja'."
             return Built({"processing": old} if old is not None else {}, errors)
@@ -222,19 +223,19 @@ class OfferingSettings(Topic):
 
     def build(self, section: Mapping[str, Any], form: Form, fact: Fact, item: Mapping[str, Any]) -> Built:
         errors: dict[str, str] = {}
-        slot = _whole(form, "slot_minutes", "Lama slot (menit)", errors, 5, 240)
-        quota = _whole(form, "quota_per_slot", "Kuota per slot", errors, 1, 200)
-        mode = _text(form, "booking_mode") or None
+        slot = whole(form, "slot_minutes", "Lama slot (menit)", errors, 5, 240)
+        quota = whole(form, "quota_per_slot", "Kuota per slot", errors, 1, 200)
+        mode = text(form, "booking_mode") or None
         if mode is not None and mode not in BOOKING_MODES:
             errors["booking_mode"] = "Cara pemesanan: pilih dari daftar."
-        counters = [c.strip() for c in _text(form, "counters").split(",") if c.strip()]
+        counters = [c.strip() for c in text(form, "counters").split(",") if c.strip()]
         new = {
             "counters": counters,
             "booking_mode": mode,
             "slot_minutes": slot if slot is not None else section.get("slot_minutes", 15),
             "quota_per_slot": quota if quota is not None else section.get("quota_per_slot", 2),
-            "hours_note": _text(form, "hours_note") or None,
-            "note": _text(form, "note") or None,
+            "hours_note": text(form, "hours_note") or None,
+            "note": text(form, "note") or None,
         }
         old = {k: section.get(k) for k in new}
         old.setdefault("slot_minutes", 15)
@@ -273,9 +274,7 @@ class Hours(Topic):
         old_hours = section.get("hours") or {}
         weekly: dict[str, Any] = {}
         for day in WEEKDAYS_ID:
-            parts = {
-                p: _text(form, f"{day}_{p}") for p in ("open", "close", "break_start", "break_end", "break_reason")
-            }
+            parts = {p: text(form, f"{day}_{p}") for p in ("open", "close", "break_start", "break_end", "break_reason")}
             if not parts["open"] and not parts["close"]:
                 weekly[day] = None
                 continue
@@ -284,7 +283,7 @@ class Hours(Topic):
             weekly[day] = {k: v for k, v in parts.items() if v}
         new_hours = {
             "verified": form.get("hours_verified") == "1",
-            "note": _text(form, "hours_note") or None,
+            "note": text(form, "hours_note") or None,
             "weekly": weekly,
         }
         old_weekly = {d: (old_hours.get("weekly") or {}).get(d) for d in WEEKDAYS_ID}
@@ -298,7 +297,7 @@ class Hours(Topic):
             hours["verified"] = new_hours["verified"]  # false is a fact here, not an empty value
         olds = list(section.get("closures") or [])
         closures = []
-        for n, line in enumerate(_lines(form, "closures"), start=1):
+        for n, line in enumerate(lines(form, "closures"), start=1):
             day, sep, reason = line.partition("|")
             day, reason = day.strip(), reason.strip()
             if not sep or not reason or len(day) != 10:
