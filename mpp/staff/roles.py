@@ -53,6 +53,7 @@ class Permission(str, Enum):
     TRIAGE_COMPLAINTS = "triage_complaints"
     VIEW_DASHBOARD = "view_dashboard"
     ONBOARD_MPP = "onboard_mpp"
+    POST_ANNOUNCEMENTS = "post_announcements"  # notices to citizens (closures tell the bookings affected)
 
 
 PERMISSION_LABELS = {
@@ -67,6 +68,7 @@ PERMISSION_LABELS = {
     Permission.TRIAGE_COMPLAINTS: "memilah pengaduan",
     Permission.VIEW_DASHBOARD: "melihat dasbor",
     Permission.ONBOARD_MPP: "menambahkan MPP baru",
+    Permission.POST_ANNOUNCEMENTS: "memasang pengumuman",
 }
 
 _C, _A, _S, _N = Role.CLERK, Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN
@@ -85,6 +87,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.TRIAGE_COMPLAINTS: frozenset({_S, _N}),
     Permission.VIEW_DASHBOARD: frozenset({_A, _S, _N}),
     Permission.ONBOARD_MPP: frozenset({_N}),
+    Permission.POST_ANNOUNCEMENTS: frozenset({_A, _N}),
 }
 
 # Which roles an account holder may hand out: an MPP administrator staffs its own MPP but
