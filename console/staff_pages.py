@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console import editor, onboarding
+from console import announcements, editor, onboarding
 from console.web import ConsoleBase
 from mpp.booking.service import BookingService
+from mpp.editor.announcements import Announcements
 from mpp.editor.changes import CatalogueEditor
 from mpp.editor.onboarding import Onboarding
 from mpp.staff.roles import Permission, StaffMember, can
@@ -20,6 +21,7 @@ def add_routes(app: web.Application, console: ConsoleBase, bookings: BookingServ
     catalogue_editor = CatalogueEditor(console.sessions, bookings, console.now, console.catalogue_changed)
     editor.add_routes(app, console, catalogue_editor)
     onboarding.add_routes(app, console, Onboarding(catalogue_editor, console.sessions, console.now))
+    announcements.add_routes(app, console, Announcements(console.sessions, bookings, console.catalogue, console.now))
 
 
 def links(member: StaffMember) -> list[tuple[str, str]]:
@@ -29,4 +31,6 @@ def links(member: StaffMember) -> list[tuple[str, str]]:
         found.append(("Katalog layanan: ubah, setujui, riwayat", "/katalog"))
     if can(member, Permission.ONBOARD_MPP):
         found.append(("Tambah MPP baru", "/mpp/baru"))
+    if can(member, Permission.POST_ANNOUNCEMENTS):
+        found.append(("Pengumuman untuk warga (tutup, blanko habis, gangguan)", "/pengumuman"))
     return found

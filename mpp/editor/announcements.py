@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mpp.booking.calendar import closed_on
 from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
 from mpp.catalogue.notices import CLOSURE, KINDS, MAX_DAYS, MAX_TEXT, MIN_TEXT, Announcement
@@ -194,23 +195,27 @@ class Announcements:
         return Announcement(**{**notice.__dict__, "notified": told})
 
     def _close(self, notice: Announcement, today: date) -> int:
+        """Close each (day, service) the notice covers that is still open, telling its bookings.
+
+        A day already closed for a service (a holiday, a catalogue closure, an earlier notice) is left
+        alone: its bookings were told then, and hear of it once.
+        """
         cat = self._catalogue()
-        if notice.service_code is not None:
-            services: list[str | None] = [notice.service_code]
-        elif notice.agency_code is not None:
-            services = [
-                s
-                for (m, s), o in sorted(cat.offerings.items())
-                if m == notice.mpp_code and o.agency_code == notice.agency_code
-            ]
-        else:
-            services = [None]
+        mpp = cat.mpps[notice.mpp_code]
+        services = [
+            s
+            for (m, s), o in sorted(cat.offerings.items())
+            if m == notice.mpp_code
+            and (notice.service_code is None or s == notice.service_code)
+            and (notice.agency_code is None or o.agency_code == notice.agency_code)
+        ]
         reason = notice.text[:200]
         told = 0
         day = max(notice.starts_on, today)
         while day <= notice.ends_on:
             for service in services:
-                told += self._bookings.add_outage(notice.mpp_code, day, reason, service)
+                if closed_on(cat, mpp, day, self._bookings.availability.outages(notice.mpp_code, service)) is None:
+                    told += self._bookings.add_outage(notice.mpp_code, day, reason, service)
             day += timedelta(days=1)
         return told
 
