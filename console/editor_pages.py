@@ -55,8 +55,12 @@ def header(title: str, token: str) -> str:
     )
 
 
+def topic_label(topic: str) -> str:
+    return TOPICS[topic].label if topic in TOPICS else {"onboarding": "MPP baru"}.get(topic, topic)
+
+
 def _change_row(cat: Catalogue, c: Change, names: Mapping[int, str]) -> str:
-    what = TOPICS[c.topic].label if c.topic in TOPICS else c.topic
+    what = topic_label(c.topic)
     found = cat.service(c.target.service)
     service = found.name if found else (c.target.service or "")
     where = c.target.mpp or c.mpp_code or "nasional"
@@ -310,7 +314,7 @@ def change_page(
     edit_link: str | None,
     flash: str | None = None,
 ) -> str:
-    what = TOPICS[change.topic].label if change.topic in TOPICS else change.topic
+    what = topic_label(change.topic)
     found = cat.service(change.target.service)
     service = found.name if found else ""
     title = f"Perubahan #{change.id}: {what}" + (f" — {service}" if service else "")

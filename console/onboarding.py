@@ -52,6 +52,7 @@ def page(
     )
     agencies = "".join(
         f"<tr><td>{field_check(f'agency_{code}', f.get(f'agency_{code}', ''), name)}</td><td><code>{e(code)}</code></td>"
+        f"<td>{field_input(f'agency_{code}_name', f.get(f'agency_{code}_name', name), p, f'Nama {name} di MPP ini')}</td>"
         f'<td><select name="presence_{e(code)}" aria-label="Kehadiran {e(name)}">'
         + "".join(
             f'<option value="{v}"{" selected" if f.get(f"presence_{code}", "verified") == v else ""}>{label}</option>'
@@ -105,7 +106,7 @@ def page(
         + line("complaint_name", "Nama kanal (mis. SP4N-LAPOR!)")
         + line("complaint_detail", "Rincian (situs, nomor)")
         + "<h2>Instansi</h2>"
-        + f'<table aria-label="Instansi"><tr><th>Instansi</th><th>Kode</th><th>Kehadiran</th></tr>{agencies}</table>'
+        + f'<table aria-label="Instansi"><tr><th>Instansi</th><th>Kode</th><th>Nama di MPP ini</th><th>Kehadiran</th></tr>{agencies}</table>'
         + field_textarea("new_agencies", f.get("new_agencies", ""), p, "Instansi lain (satu per baris: kode | nama)", 2)
         + field_textarea(
             "counters", f.get("counters", ""), p, "Loket (satu per baris: kode | nama | lantai | kode instansi)", 5

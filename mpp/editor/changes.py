@@ -449,7 +449,7 @@ class CatalogueEditor:
         self.may_decide(staff, change)
         if change.status != SUBMITTED:
             raise EditorError("Hanya perubahan yang sudah diajukan yang bisa disetujui.")
-        keys = TOPICS[change.topic].keys
+        keys = TOPICS[change.topic].keys if change.topic in TOPICS else ()
 
         def apply(live: Document) -> tuple[Document, dict[str, Any] | None]:
             if doc.section(live, change.target, keys) != (change.base_entry or {}):
@@ -468,7 +468,7 @@ class CatalogueEditor:
         self.may_decide(staff, change, own_ok=True)
         if change.status != APPROVED:
             raise EditorError("Hanya perubahan yang sudah berlaku yang bisa dikembalikan.")
-        keys = TOPICS[change.topic].keys
+        keys = TOPICS[change.topic].keys if change.topic in TOPICS else ()
 
         def apply(live: Document) -> tuple[Document, dict[str, Any] | None]:
             now_section = doc.section(live, change.target, keys)

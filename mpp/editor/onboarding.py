@@ -52,8 +52,11 @@ def choices(document: Mapping[str, Any]) -> Choices:
     for name, content in sorted(document.items()):
         if not name.startswith("mpp/") or not isinstance(content, dict):
             continue
+        city = str((content.get("mpp") or {}).get("city") or "")
         for agency in content.get("agencies") or []:
-            agencies.setdefault(agency["code"], agency["name"])
+            # "Disdukcapil Kota Bekasi" -> "Disdukcapil": the new MPP's administrator names the local office.
+            generic = " ".join(str(agency["name"]).replace(city, "").split()) if city else agency["name"]
+            agencies.setdefault(agency["code"], generic or agency["name"])
         for offering in content.get("services") or []:
             votes.setdefault(offering["code"], {}).setdefault(offering["agency"], 0)
             votes[offering["code"]][offering["agency"]] += 1
@@ -149,6 +152,7 @@ def build_file(
 def blank_form(known: Choices) -> dict[str, str]:
     """A new form: time zone WIB, each service's usual agency pre-selected; no fact is pre-filled."""
     form = {"timezone": ALLOWED_TIMEZONES[0]}
+    form.update({f"agency_{code}_name": name for code, name in known.agencies.items()})
     for service in known.services:
         form[f"svc_{service}_agency"] = known.default_agency.get(service, "")
         form[f"svc_{service}_slot"] = "15"
