@@ -178,3 +178,79 @@ def test_a_quota_cut_reoffers_the_bookings_it_displaces_once_each(site) -> None:
         assert not s.execute(
             select(NotificationRow).where(NotificationRow.booking_id == kept.id, NotificationRow.kind == "closure")
         ).first()
+
+
+def test_new_hours_and_a_closure_move_the_bookings_they_orphan(site) -> None:  # type: ignore[no-untyped-def]
+    editor, provider, services, factory = site
+    cat = provider.get()
+    offering = cat.offering("kota_bogor", "ktp_el")
+    assert offering is not None
+    slots = day_slots(cat.mpps["kota_bogor"], offering, DAY)
+    early, late = book(services, 1, slots[0].start), book(services, 2, slots[-1].start)
+    wednesday = book_on(services, 3, date(2026, 12, 2))
+    target = Target("mpp", "kota_bogor")
+    form = editor.fields("hours", target)
+    assert form["selasa_open"] and form["rabu_open"]
+    form.update(
+        selasa_close="12:00",
+        selasa_break_start="",
+        selasa_break_end="",
+        selasa_break_reason="",
+        closures=form["closures"] + "\n2026-12-02 | Pemeliharaan gedung (uji)",
+        source_id="demo_config",
+    )
+    with pytest.raises(Refused, match="admin MPP"):
+        editor.save(DUKCAPIL, "hours", target, form, submit=True)
+    change = editor.save(ADMIN, "hours", target, form, submit=True)
+    assert change.problems == {}
+    with pytest.raises(Refused, match="pembuatnya sendiri"):
+        editor.approve(ADMIN, change.id)
+    outcome = editor.approve(NATIONAL, change.id)
+    assert outcome.notified == 2  # the afternoon slot is gone, the Wednesday is closed; the morning stays
+    with factory() as s:
+        told = {
+            n.booking_id: n.text
+            for n in s.execute(select(NotificationRow).where(NotificationRow.kind == "closure")).scalars()
+        }
+    assert set(told) == {late.id, wednesday.id} and early.id not in told
+    assert "jadwal layanan berubah" in told[late.id] and "Pemeliharaan gedung (uji)" in told[wednesday.id]
+    hours = faq.answer(provider.get(), faq.Question("tanya_jadwal", mpp="kota_bogor"), DAY).text
+    assert "Pemeliharaan gedung (uji)" in hours
+
+
+def book_on(services, i: int, day: date) -> Booking:  # type: ignore[no-untyped-def]
+    cat = services.catalogue.get()
+    start = day_slots(cat.mpps["kota_bogor"], cat.offering("kota_bogor", "ktp_el"), day)[0].start
+    outcome = services.bookings.book(
+        BookingRequest(
+            f"req-{i}",
+            f"telegram:{100 + i}",
+            "kota_bogor",
+            "ktp_el",
+            day,
+            start,
+            f"Warga {i}",
+            f"327104{(i % 28) + 1:02d}0890{i + 1:04d}",
+        )
+    )
+    assert isinstance(outcome, Booking), outcome
+    return outcome
+
+
+def test_requirements_per_jenis_keep_the_untouched_lists_sources(site) -> None:  # type: ignore[no-untyped-def]
+    editor, provider, *_ = site
+    target = Target(SERVICE, service="ktp_el")
+    form = editor.fields("requirements", target)
+    jenis = [k.removeprefix("req_") for k in form if k.startswith("req_") and k != "req_general" and form[k]]
+    assert jenis, form
+    first = jenis[0]
+    general = provider.get().services["ktp_el"].facts["requirement"]
+    form[f"req_{first}"] += "\nSurat keterangan uji (bukan fakta)"
+    change = editor.save(DUKCAPIL, "requirements", target, {**form, **SOURCE}, submit=True)
+    editor.approve(NATIONAL, change.id)
+    service = provider.get().services["ktp_el"]
+    assert service.requirements[first][-1] == "Surat keterangan uji (bukan fakta)"
+    assert service.facts[f"requirement:{first}"].checked == NOW.date()
+    assert service.facts["requirement"] == general  # the general list was not touched: same sources and date
+    text = faq.answer(provider.get(), faq.Question("tanya_syarat", service="ktp_el", jenis=first), DAY).text
+    assert "Surat keterangan uji (bukan fakta)" in text
