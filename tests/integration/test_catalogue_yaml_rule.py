@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy.engine import Engine
 
 from mpp.catalogue.loader import read_catalogue
 from mpp.catalogue.store import CatalogueProvider
@@ -31,8 +33,17 @@ def files(tmp_path: Path) -> Path:
     return target
 
 
-def approve_fee_change(db_url: str) -> CatalogueProvider:
-    factory = make_session_factory(make_engine(db_url))
+@pytest.fixture()
+def engines() -> Iterator[list[Engine]]:
+    made: list[Engine] = []
+    yield made
+    for engine in made:
+        engine.dispose()
+
+
+def approve_fee_change(db_url: str, engines: list[Engine]) -> CatalogueProvider:
+    engines.append(make_engine(db_url))
+    factory = make_session_factory(engines[-1])
     provider = CatalogueProvider(factory, refresh_seconds=0)
     editor = CatalogueEditor(factory, on_database(factory, provider.get, fixed_clock(NOW)).bookings, lambda: NOW)
     form = {**editor.fields("fees", Target(SERVICE, service="skck")), "fee_0_amount": "35000", "source_title": "Uji"}
@@ -48,11 +59,11 @@ def approve_fee_change(db_url: str) -> CatalogueProvider:
 
 
 def test_a_yaml_load_keeps_or_refuses_but_never_silently_wipes_console_edits(
-    db_url: str, files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str, files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], engines: list[Engine]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", db_url)
     assert cli(["catalogue", "load", "--dir", str(files)]) == 0
-    provider = approve_fee_change(db_url)
+    provider = approve_fee_change(db_url, engines)
     capsys.readouterr()
 
     assert cli(["catalogue", "load", "--dir", str(files)]) == 0  # the same files again (make run's setup)
@@ -71,16 +82,22 @@ def test_a_yaml_load_keeps_or_refuses_but_never_silently_wipes_console_edits(
 
 
 def test_export_round_trips_the_live_catalogue_with_its_console_edits(
-    db_url: str, files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    files: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    engines: list[Engine],
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", db_url)
     assert cli(["catalogue", "load", "--dir", str(files)]) == 0
-    provider = approve_fee_change(db_url)
+    provider = approve_fee_change(db_url, engines)
     out = tmp_path / "export"
     assert cli(["catalogue", "export", "--dir", str(out)]) == 0
     assert "exported catalogue version 2" in capsys.readouterr().out
     exported = read_catalogue(out)
-    with make_session_factory(make_engine(db_url))() as s:
+    engines.append(make_engine(db_url))
+    with make_session_factory(engines[-1])() as s:
         assert exported.document == s.get(CatalogueRevisionRow, 2).document  # type: ignore[union-attr]
     skck = next(s for s in yaml.safe_load((out / "layanan.yaml").read_text())["services"] if s["code"] == "skck")
     assert skck["fees"][0]["amount"] == 35000 and skck["fees"][0]["sources"][0].startswith("konsol_")
