@@ -451,14 +451,14 @@ class CatalogueEditor:
             raise EditorError("Hanya perubahan yang sudah diajukan yang bisa disetujui.")
         keys = TOPICS[change.topic].keys if change.topic in TOPICS else ()
 
-        def apply(live: Document) -> tuple[Document, dict[str, Any] | None]:
+        def apply(live: Document) -> Document:
             if doc.section(live, change.target, keys) != (change.base_entry or {}):
                 raise _Stale()
             entry = change.entry or {}
             new = doc.with_section(live, change.target, keys, entry.get("section") or {})
             if entry.get("source"):
                 new = doc.with_source(new, change.target, entry["source"])
-            return new, None
+            return new
 
         return self._store(staff, change, apply, origin="change", note=note, status=APPROVED)
 
@@ -470,11 +470,11 @@ class CatalogueEditor:
             raise EditorError("Hanya perubahan yang sudah berlaku yang bisa dikembalikan.")
         keys = TOPICS[change.topic].keys if change.topic in TOPICS else ()
 
-        def apply(live: Document) -> tuple[Document, dict[str, Any] | None]:
+        def apply(live: Document) -> Document:
             now_section = doc.section(live, change.target, keys)
             if now_section != ((change.entry or {}).get("section") or {}):
                 raise _Stale()
-            return doc.with_section(live, change.target, keys, change.base_entry or {}), None
+            return doc.with_section(live, change.target, keys, change.base_entry or {})
 
         return self._store(staff, change, apply, origin="revert", note=note, status=REVERTED)
 
@@ -504,7 +504,7 @@ class CatalogueEditor:
         self,
         staff: StaffMember,
         change: Change,
-        apply: Callable[[Document], tuple[Document, dict[str, Any] | None]],
+        apply: Callable[[Document], Document],
         *,
         origin: str,
         note: str | None,
@@ -515,7 +515,7 @@ class CatalogueEditor:
             with self._uow(write=True) as uow:
                 _, live = self.live_in(uow.session)
                 try:
-                    new_doc, _ = apply(live)
+                    new_doc = apply(live)
                 except _Stale:
                     raise EditorError(
                         "Fakta ini sudah berubah sejak perubahan itu dibuat (perubahan lain sudah berlaku). "
