@@ -254,3 +254,41 @@ def test_requirements_per_jenis_keep_the_untouched_lists_sources(site) -> None: 
     assert service.facts["requirement"] == general  # the general list was not touched: same sources and date
     text = faq.answer(provider.get(), faq.Question("tanya_syarat", service="ktp_el", jenis=first), DAY).text
     assert "Surat keterangan uji (bukan fakta)" in text
+
+
+def test_two_approvals_at_once_lose_no_change(site) -> None:  # type: ignore[no-untyped-def]
+    """Each approval starts from the live version; the second writer from the same version is refused, not lost."""
+    import threading
+
+    editor, provider, *_ = site
+    fees = editor.save(POLRES, "fees", Target(SERVICE, service="skck"), fee_form(editor, "35000"), submit=True)
+    target = Target(OFFERING, "kota_bogor", "ktp_el")
+    quota = editor.save(
+        DUKCAPIL,
+        "offering",
+        target,
+        {**editor.fields("offering", target), "quota_per_slot": "4", "source_id": "demo_config"},
+        submit=True,
+    )
+    barrier, results = threading.Barrier(2), {}
+
+    def approve(change_id: int) -> None:
+        barrier.wait()
+        try:
+            results[change_id] = editor.approve(NATIONAL, change_id).version
+        except EditorError as exc:
+            results[change_id] = str(exc)
+
+    threads = [threading.Thread(target=approve, args=(c.id,)) for c in (fees, quota)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for change_id, result in results.items():
+        if isinstance(result, str):
+            assert "baru saja diubah" in result
+            results[change_id] = editor.approve(NATIONAL, change_id).version  # a retry goes through
+    assert len(set(results.values())) == 2
+    live = provider.get()
+    assert live.services["skck"].fees[0].amount == 35000
+    assert live.offering("kota_bogor", "ktp_el").quota_per_slot == 4  # type: ignore[union-attr]
