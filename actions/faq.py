@@ -54,6 +54,7 @@ class ActionJawabPertanyaan(UsesCore, Action):
         question = Question(topic=topic, service=service, jenis=jenis, mpp=mpp)
         known_mpp = catalogue.mpp(mpp)
         today = local_today(self.core.clock, known_mpp.timezone if known_mpp else "Asia/Jakarta")
-        send(dispatcher, await blocking(answer, catalogue, question, today))
+        notices = await blocking(self.core.announcements.active, today)
+        send(dispatcher, await blocking(answer, catalogue, question, today, notices))
         events.append(SlotSet("topik", topic))
         return events

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
 from rasa_sdk import Tracker
@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
+from mpp.catalogue.notices import Announcement
 from mpp.clock import Clock
 from mpp.queue.service import QueueService
 from mpp.replies import Choice, Reply
@@ -29,6 +30,10 @@ T = TypeVar("T")
 
 class CatalogueSource(Protocol):
     def get(self) -> Catalogue: ...
+
+
+class NoticeSource(Protocol):
+    def active(self, day: date) -> Sequence[Announcement]: ...
 
 
 class CoreAccess(Protocol):
@@ -45,6 +50,9 @@ class CoreAccess(Protocol):
 
     @property
     def clock(self) -> Clock: ...
+
+    @property
+    def announcements(self) -> NoticeSource: ...
 
 
 async def blocking(fn: Callable[..., T], *args: Any) -> T:

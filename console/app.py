@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from console import kiosk, pages
+from console import kiosk, pages, staff_pages
 from console.board import BoardHub
 from console.settings import ConsoleSettings
 from console.web import COOKIE, ConsoleBase
+from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
 from mpp.queue.service import QueueError, QueueService, Staff
 from mpp.staff import accounts, audit
@@ -45,8 +46,10 @@ class Console(ConsoleBase):
         settings: ConsoleSettings | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         keyed_hash: Callable[[str], str] | None = None,
+        bookings: BookingService | None = None,
+        catalogue_changed: Callable[[], None] = lambda: None,
     ):
-        super().__init__(session_factory, catalogue, queue, settings, now, keyed_hash)
+        super().__init__(session_factory, catalogue, queue, settings, now, keyed_hash, bookings, catalogue_changed)
         self.boards = BoardHub(
             self._board_json,
             self.settings.board_poll_seconds,
@@ -126,6 +129,7 @@ class Console(ConsoleBase):
                 can(staff.member, Permission.MANAGE_KIOSKS),
                 dead,
                 flash,
+                staff_pages.links(staff.member) if self.bookings is not None else [],
             ),
         )
 
@@ -332,6 +336,8 @@ def create_app(console: Console) -> web.Application:
     app.router.add_get("/board/{mpp}", console.board)
     app.router.add_get("/board/{mpp}/events", console.board_events)
     kiosk.add_routes(app, console)
+    if console.bookings is not None:
+        staff_pages.add_routes(app, console, console.bookings)
     return app
 
 
@@ -347,7 +353,13 @@ def main() -> int:
         return 2
     core = get_core()
     console = Console(
-        core.session_factory, core.catalogue.get, core.queue, settings=settings, keyed_hash=core.crypto.keyed_hash
+        core.session_factory,
+        core.catalogue.get,
+        core.queue,
+        settings=settings,
+        keyed_hash=core.crypto.keyed_hash,
+        bookings=core.bookings,
+        catalogue_changed=core.catalogue.invalidate,
     )
     web.run_app(create_app(console), host=settings.host, port=settings.port, access_log=None)
     return 0

@@ -10,7 +10,12 @@ from mpp.staff.kiosks import CHECK_IN, CHECK_IN_FAILED, PRIORITY, PRIORITY_REASO
 
 
 def kiosk_page(cat: Catalogue, mpp: Mpp, token: str, message: str | None = None) -> str:
-    services = "".join(f'<option value="{e(s.code)}">{e(s.name)}</option>' for s in cat.services_at(mpp.code))
+    # Only services whose agency is known to be here: an unverified tenant issues no tickets.
+    services = "".join(
+        f'<option value="{e(s.code)}">{e(s.name)}</option>'
+        for s in cat.services_at(mpp.code)
+        if cat.present(mpp.code, s.code)
+    )
     reasons = "".join(f'<option value="{e(k)}">{e(v)}</option>' for k, v in PRIORITY_REASONS.items())
     body = (
         f"<header><h1>{e(mpp.name)} — Anjungan Antrean</h1></header><main>"

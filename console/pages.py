@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape as e
 
 from mpp.catalogue.model import Catalogue, Mpp
@@ -120,7 +121,8 @@ def dashboard(
         f'<h2>Check-in booking</h2><form method="post" action="/check-in">{token}<input name="code" placeholder="Kode booking / pindai QR" '
         'aria-label="Kode booking" autocomplete="off"> <button>Check-in</button></form></section>'
         f"<section><h2>Baru selesai</h2><table>{done_rows}</table>"
-        f'<p><a href="/board/{e(mpp.code)}" target="_blank">Layar antrean</a>{dead_link}</p></section>'
+        f'<p><a href="/board/{e(mpp.code)}" target="_blank">Layar antrean</a>{dead_link}'
+        ' · <a href="/katalog">Katalog layanan</a></p></section>'
         "</main>"
     )
     return layout("Konsol MPP", body, flash)
@@ -157,8 +159,15 @@ def refused_page(message: str) -> str:
     return layout("Tidak diizinkan", body)
 
 
-def admin_home(cat: Catalogue, staff: StaffSession, kiosks: bool, dead: int | None, flash: str | None = None) -> str:
-    """The start page of staff who do not serve a queue: only the pages their role allows."""
+def admin_home(
+    cat: Catalogue,
+    staff: StaffSession,
+    kiosks: bool,
+    dead: int | None,
+    flash: str | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> str:
+    """The start page of staff who do not serve a queue: only the pages their role allows (``extra``: label, url)."""
     token = csrf_field(staff.csrf_token)
     where = "semua MPP" if staff.mpp_code is None else (m.name if (m := cat.mpp(staff.mpp_code)) else staff.mpp_code)
     links = []
@@ -166,6 +175,7 @@ def admin_home(cat: Catalogue, staff: StaffSession, kiosks: bool, dead: int | No
         links.append('<li><a href="/kiosks">Anjungan (kiosk): daftarkan, lihat aktivitas, cabut</a></li>')
     if dead is not None:
         links.append(f'<li><a href="/dead-letters">Notifikasi gagal terkirim ({dead})</a></li>')
+    links.extend(f'<li><a href="{e(url)}">{e(label)}</a></li>' for label, url in extra)
     codes = sorted(cat.mpps) if staff.mpp_code is None else [staff.mpp_code]
     boards = "".join(
         f'<li><a href="/board/{e(c)}" target="_blank">Layar antrean {e(cat.mpps[c].name)}</a></li>'

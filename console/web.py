@@ -16,6 +16,7 @@ from aiohttp import web
 from console import pages
 from console.login import PasswordChecker, Quiet
 from console.settings import ConsoleSettings
+from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
 from mpp.db.uow import UnitOfWork
 from mpp.net import client_address
@@ -40,8 +41,14 @@ class ConsoleBase:
         settings: ConsoleSettings | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         keyed_hash: Callable[[str], str] | None = None,
+        bookings: BookingService | None = None,
+        catalogue_changed: Callable[[], None] = lambda: None,
     ):
+        """``bookings`` (the catalogue editor and announcements tell affected bookings through it; without
+        it those pages are off) and ``catalogue_changed`` (called after this process stores a new
+        catalogue version, e.g. ``CatalogueProvider.invalidate``)."""
         self._sessions, self._catalogue, self.queue = session_factory, catalogue, queue
+        self.sessions, self.bookings, self.catalogue_changed = session_factory, bookings, catalogue_changed
         self.settings = settings or ConsoleSettings()
         self._now = now
         self.throttle = LoginThrottle(keyed_hash=keyed_hash) if keyed_hash else LoginThrottle()

@@ -19,6 +19,7 @@ from mpp.catalogue.store import load_from_db, save_catalogue
 from mpp.config import load_settings
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
+from mpp.editor.commands import add_editor_commands, console_edits, explain
 from mpp.staff import cli as staff_cli
 from mpp.wiring import upgrade_database
 
@@ -78,7 +79,18 @@ def cmd_catalogue_load(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     engine = make_engine(settings.database_url)
     try:
-        with UnitOfWork(make_session_factory(engine)) as uow:
+        with UnitOfWork(make_session_factory(engine), write=True) as uow:
+            edits = console_edits(uow.session, loaded)
+            if edits is not None and not args.force:
+                if edits.yaml_unchanged:  # e.g. make run's setup: the files are those last loaded
+                    print(f"catalogue files unchanged since version {edits.last_yaml_version}; {explain(edits)}: kept")
+                    return 0
+                print(
+                    f"error: {explain(edits)}; loading these files would replace them. Export the live catalogue "
+                    "(mpp catalogue export --dir D), merge, then load; or pass --force",
+                    file=sys.stderr,
+                )
+                return EXIT_INVALID
             previous = load_from_db(uow.session)
             version = save_catalogue(uow.session, loaded)
             uow.commit()
@@ -156,10 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_catalogue_check)
     load = cat.add_parser("load", help="validate, then replace the stored catalogue atomically")
     load.add_argument("--dir", help="catalogue directory (default: MPP_CATALOGUE_DIR or data/catalogue)")
+    load.add_argument(
+        "--force", action="store_true", help="replace versions approved in the console since the last load"
+    )
     load.set_defaults(func=cmd_catalogue_load)
     from mpp.catalogue.commands import add_catalogue_commands
 
     add_catalogue_commands(cat)
+    add_editor_commands(cat)
     privacy_cli.register(sub)
     staff_cli.register(sub)
     outage = sub.add_parser("outage", help="closures after bookings exist").add_subparsers(dest="action", required=True)

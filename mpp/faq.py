@@ -11,11 +11,13 @@ completion date only where a sourced working-day bound gives one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mpp.catalogue.completion import HOLIDAYS_UNKNOWN, NOT_BOUNDED, promised_completion
 from mpp.catalogue.model import JENIS_LABELS, Catalogue, Contact, Fee, Mpp, Offering, Service, fact_kind
+from mpp.catalogue.notices import Announcement, concerns
 from mpp.replies import POPULAR_SERVICES, Choice, Location, Reply
 from mpp.text import bullets, join_names, rupiah, tanggal, weekly_hours
 
@@ -40,8 +42,11 @@ class Question:
     mpp: str | None = None
 
 
-def answer(catalogue: Catalogue, question: Question, today: date) -> Reply:
-    """The reply to one question; asks back when the service or MPP is missing."""
+def answer(catalogue: Catalogue, question: Question, today: date, notices: Sequence[Announcement] = ()) -> Reply:
+    """The reply to one question; asks back when the service or MPP is missing.
+
+    ``notices``: the announcements posted in the console; those that concern this answer come first.
+    """
     service = catalogue.service(question.service)
     if question.topic in NEEDS_SERVICE and service is None:
         return ask_service(catalogue, question)
@@ -50,6 +55,9 @@ def answer(catalogue: Catalogue, question: Question, today: date) -> Reply:
         return ask_mpp(catalogue, question)
     mpp = catalogue.mpp(mpp_code)
     reply = _answer(catalogue, question, service, mpp, today)
+    posted = announcement_lines(catalogue, notices, mpp_code, service.code if service else None, today)
+    if posted:
+        reply = Reply(f"{posted}\n\n{reply.text}", reply.choices, reply.image_path, reply.location)
     if mpp and service and question.mpp != mpp.code and len(catalogue.mpps) > 1 and question.topic in NEEDS_MPP:
         # We chose the MPP because it is the only one offering the service: say so.
         reply = Reply(
@@ -79,6 +87,27 @@ def _answer(catalogue: Catalogue, question: Question, service: Service | None, m
     if service:
         return availability(catalogue, mpp, service)
     return service_list(catalogue, mpp)
+
+
+def announcement_lines(
+    catalogue: Catalogue, notices: Sequence[Announcement], mpp_code: str | None, service_code: str | None, today: date
+) -> str:
+    """The notices that concern an answer about this MPP and service, one line each (empty: none)."""
+    lines = []
+    for notice in notices:
+        if not notice.shown_on(today) or not concerns(notice, catalogue, mpp_code, service_code):
+            continue
+        mpp = catalogue.mpp(notice.mpp_code)
+        where = mpp.name if mpp else notice.mpp_code
+        about = ""
+        if notice.service_code and catalogue.service(notice.service_code) and service_code != notice.service_code:
+            about = f" — {catalogue.services[notice.service_code].name}"
+        if notice.starts_on > today:
+            period = f"{tanggal(notice.starts_on)} s.d. {tanggal(notice.ends_on)}"
+        else:
+            period = f"berlaku s.d. {tanggal(notice.ends_on)}"
+        lines.append(f"📢 Pengumuman {where}{about} ({period}): {notice.text}")
+    return "\n".join(lines)
 
 
 def resolve_mpp(catalogue: Catalogue, mpp_code: str | None, service_code: str | None) -> str | None:

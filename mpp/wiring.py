@@ -21,6 +21,7 @@ from mpp.catalogue.store import CatalogueProvider
 from mpp.clock import Clock, fixed_clock, system_clock
 from mpp.config import PROJECT_ROOT, Settings, load_settings
 from mpp.db.engine import make_engine, make_session_factory
+from mpp.editor.announcements import AnnouncementBoard
 from mpp.events import Handlers
 from mpp.handlers import BookingArrivals, build_handlers
 from mpp.privacy import Crypto, load_keys
@@ -43,6 +44,11 @@ class Core:
     @cached_property
     def catalogue(self) -> CatalogueProvider:
         return CatalogueProvider(self.session_factory, self.settings.catalogue_refresh_seconds)
+
+    @cached_property
+    def announcements(self) -> AnnouncementBoard:
+        """The notices posted in the console, re-read within the catalogue's refresh period."""
+        return AnnouncementBoard(self.session_factory, self.settings.catalogue_refresh_seconds)
 
     @cached_property
     def crypto(self) -> Crypto:

@@ -25,8 +25,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from mpp.catalogue.model import JENIS_VALUES, SERVICE_CODES
+from mpp.config import load_settings
 from nlu.datetime_parser import Dates, DateTimes, DateTimeSpan, Times, find_spans, parse, parse_iso
 from nlu.entity_matcher import EntityMatcher
+from nlu.mpp_names import RuntimeMppNames
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +100,9 @@ def collect_aliases(training_data: TrainingData) -> Dict[str, Dict[str, str]]:
 class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"timezone": "Asia/Jakarta", "dates": True}
+        # runtime_mpp_names: also recognise the MPPs of the stored catalogue (nlu.mpp_names), so that an MPP
+        # onboarded in the console is understood without retraining.
+        return {"timezone": "Asia/Jakarta", "dates": True, "runtime_mpp_names": True}
 
     def __init__(
         self,
@@ -113,6 +117,17 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._tables = tables or {e: {} for e in TABLE_ENTITIES}
         self._matcher = EntityMatcher(self._tables["layanan"], self._tables["mpp"], self._tables["jenis"])
         self._tz = ZoneInfo(self._config["timezone"])
+        self._names: RuntimeMppNames | None = None
+
+    def use_mpp_names(self, table: Dict[str, str]) -> None:
+        """Recognise ``mpp`` with this table from now on (the other entities' tables stay)."""
+        self._matcher = EntityMatcher(self._tables["layanan"], table, self._tables["jenis"])
+
+    def follow_stored_mpps(self, database_url: str, refresh_seconds: float) -> RuntimeMppNames:
+        """Keep the MPP names in step with the stored catalogue (see nlu.mpp_names)."""
+        self._names = RuntimeMppNames(self._tables["mpp"], self.use_mpp_names, database_url, refresh_seconds)
+        self._names.start()
+        return self._names
 
     @classmethod
     def create(
@@ -146,7 +161,11 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
         except (ValueError, FileNotFoundError):
             logger.warning("MppEntityExtractor has no stored aliases; train the model again.")
             tables = None
-        return cls(config, model_storage, resource, tables)
+        component = cls(config, model_storage, resource, tables)
+        if component._config["runtime_mpp_names"]:
+            settings = load_settings()
+            component.follow_stored_mpps(settings.database_url, settings.catalogue_refresh_seconds)
+        return component
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -22,6 +22,11 @@ if ! "$VENV/bin/mpp" staff list --mpp kota_bogor | grep -q '^admin.bogor'; then
   MPP_STAFF_PASSWORD="$password" "$VENV/bin/mpp" staff add admin.bogor --role mpp_admin --mpp kota_bogor \
     --name "Admin MPP Bogor" >/dev/null
 fi
+# A national administrator approves national facts in the catalogue editor and onboards new MPPs.
+if ! "$VENV/bin/mpp" staff list | cut -f1 | grep -qx pusat; then
+  MPP_STAFF_PASSWORD="$password" "$VENV/bin/mpp" staff add pusat --role national_admin \
+    --name "Admin Nasional (demo)" >/dev/null
+fi
 # The kiosk is an enrolled device: a fresh one-time code at every start (the demo kiosk enrols again).
 kiosk_code=$("$VENV/bin/mpp" kiosk add --mpp kota_bogor --name "Anjungan demo" | sed -n 's/.*enrolment code \([A-Z0-9-]*\).*/\1/p')
 
@@ -30,7 +35,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT INT TERM
 "$ROOT/.venv-edge/bin/python" -m bot.notifier >var/log/notifier.log 2>&1 &
 pids+=($!)
-echo "==> console:  http://127.0.0.1:$CONSOLE_PORT/   (clerk: $user / $password; MPP admin: admin.bogor, same password)"
+echo "==> console:  http://127.0.0.1:$CONSOLE_PORT/   (clerk: $user / $password; MPP admin: admin.bogor, national admin: pusat, same password)"
 echo "==> board:    http://127.0.0.1:$CONSOLE_PORT/board/kota_bogor"
 echo "==> kiosk:    http://127.0.0.1:$CONSOLE_PORT/kiosk/enrol?code=$kiosk_code   (enrol once, then /kiosk/kota_bogor)"
 echo "    (notifier log: var/log/notifier.log; Ctrl-C stops both)"

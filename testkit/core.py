@@ -8,7 +8,7 @@ and a database of their own (or none).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
 from mpp.clock import Clock
 from mpp.db.engine import make_engine, make_session_factory
+from mpp.editor.announcements import AnnouncementBoard, FixedNotices
 from mpp.handlers import BookingArrivals, build_handlers
 from mpp.privacy import Crypto, Keys
 from mpp.queue.service import QueueService
@@ -64,6 +65,7 @@ class Services:
     clock: Clock
     store: FakeStore | None = None  # in memory: what was "stored"
     session_factory: Callable[[], Session] | None = None  # on a database
+    announcements: Any = field(default_factory=FixedNotices)  # AnnouncementBoard on a database
 
 
 def on_database(
@@ -99,6 +101,7 @@ def on_database(
         FixedCatalogue(cat),
         clock,
         session_factory=sessions,
+        announcements=AnnouncementBoard(sessions, refresh_seconds=0),
     )
 
 

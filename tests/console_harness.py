@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from console.app import Console, create_app
 from console.settings import ConsoleSettings
 from mpp.catalogue.loader import LoadedCatalogue
-from mpp.catalogue.store import save_catalogue
+from mpp.catalogue.store import CatalogueProvider, save_catalogue
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.db.uow import UnitOfWork
 from mpp.queue.service import QueueService
@@ -30,6 +30,7 @@ PASSWORD = "kata-sandi-rahasia"
 ACCOUNTS = [
     ("dukcapil.bogor", "Sari", Role.CLERK, "kota_bogor", "disdukcapil", "1"),
     ("samsat.bogor", "Joko", Role.CLERK, "kota_bogor", "samsat", None),
+    ("polres.bogor", "Bima", Role.CLERK, "kota_bogor", "polresta", None),
     ("dukcapil.bekasi", "Rina", Role.CLERK, "kota_bekasi", "disdukcapil", None),
     ("admin.bogor", "Admin Bogor", Role.MPP_ADMIN, "kota_bogor", None, None),
     ("admin.bekasi", "Admin Bekasi", Role.MPP_ADMIN, "kota_bekasi", None, None),
@@ -54,6 +55,8 @@ class Site:
     factory: Any
     engine: Engine
     console: Console
+    services: Any = None  # testkit.core.Services: bookings, queue, uow on this database
+    provider: CatalogueProvider | None = None
 
     def enrolment_code(self, mpp: str = "kota_bogor", name: str = "Lobi") -> tuple[int, str]:
         with UnitOfWork(self.factory, write=True) as uow:
@@ -83,8 +86,9 @@ class Site:
 
 @asynccontextmanager
 async def running_console(
-    sqlite_url: str, demo: LoadedCatalogue, settings: ConsoleSettings | None = None
+    sqlite_url: str, demo: LoadedCatalogue, settings: ConsoleSettings | None = None, *, live: bool = False
 ) -> AsyncIterator[Site]:
+    """``live``: the console reads the stored catalogue (as in production) instead of the demo object."""
     engine = make_engine(sqlite_url)
     factory = make_session_factory(engine)
     with UnitOfWork(factory, write=True) as uow:
@@ -93,12 +97,23 @@ async def running_console(
             add_staff(uow.session, username, PASSWORD, name, mpp, agency, counter, role=role)
         uow.commit()
     clock = Clock()
-    queue = on_database(factory, demo.catalogue, clock).queue
-    console = Console(factory, lambda: demo.catalogue, queue, settings=settings, now=clock)
+    provider = CatalogueProvider(factory, refresh_seconds=0.5)
+    catalogue = provider.get if live else (lambda: demo.catalogue)
+    services = on_database(factory, catalogue, clock)
+    queue = services.queue
+    console = Console(
+        factory,
+        catalogue,
+        queue,
+        settings=settings,
+        now=clock,
+        bookings=services.bookings,
+        catalogue_changed=provider.invalidate,
+    )
     server = TestServer(create_app(console))
     await server.start_server()
     try:
-        yield Site(str(server.make_url("")).rstrip("/"), queue, clock, factory, engine, console)
+        yield Site(str(server.make_url("")).rstrip("/"), queue, clock, factory, engine, console, services, provider)
     finally:
         await server.close()
         engine.dispose()

@@ -10,7 +10,7 @@ rolls the whole unit back and the citizen gets the nearest free slots instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from mpp.booking.confirmation import Operation, Pending
 from mpp.booking.model import (
     Booking,
     BookingRequest,
+    BookingStatus,
     Holder,
     Outcome,
     Policy,
@@ -368,13 +369,33 @@ class BookingService:
     def announce_closure(self, mpp_code: str, day: date, reason: str, service_code: str | None, tag: str) -> int:
         """Tell every active booking of that day (and service), with the nearest free slot; once per ``tag``."""
         with self._uow() as uow:
-            affected = [(b.id, b.service_code) for b in uow.bookings.active_on(mpp_code, day, service_code)]
-        for booking_id, service in affected:
-            near = self.availability.nearest_free(mpp_code, service, datetime.combine(day, time(8)), limit=1)
-            suggestion = replies.slot_label(near[0]) if near else None
+            affected = [b.id for b in uow.bookings.active_on(mpp_code, day, service_code) if b.id is not None]
+        return self.disrupt([(booking_id, reason) for booking_id in affected], tag, near=time(8))
+
+    def active_between(self, first: date, last: date) -> list[Booking]:
+        """Active bookings from ``first`` to ``last`` (both included), of every MPP."""
+        with self._uow() as uow:
+            return [b for b in uow.bookings.active_until(last) if b.day >= first]
+
+    def disrupt(self, affected: Sequence[tuple[int, str]], tag: str, near: time | None = None) -> int:
+        """Tell each booking why it must move, offer the nearest free slot and a free move; once per ``tag``.
+
+        ``near``: the time of day to look for a slot around (None: the booking's own time). Returns how
+        many active bookings were told.
+        """
+        told = 0
+        for booking_id, reason in affected:
+            with self._uow() as uow:
+                booking = uow.bookings.get(booking_id)
+            if booking is None or booking.status is not BookingStatus.ACTIVE:
+                continue
+            anchor = datetime.combine(booking.day, near or booking.start)
+            found = self.availability.nearest_free(booking.mpp_code, booking.service_code, anchor, limit=1)
+            suggestion = replies.slot_label(found[0]) if found else None
             with self._uow(write=True) as uow:
-                booking = uow.bookings.get(booking_id or 0, lock=True)
-                if booking is not None:
+                booking = uow.bookings.get(booking_id, lock=True)
+                if booking is not None and booking.status is BookingStatus.ACTIVE:
                     booking.disrupt(reason, suggestion, tag, self.policy, self.now())
                     uow.commit()
-        return len(affected)
+                    told += 1
+        return told

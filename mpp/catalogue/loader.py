@@ -11,10 +11,11 @@ audit) loads anyway and returns those facts as findings instead.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import Any, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import yaml
 from pydantic import ValidationError
@@ -82,70 +83,117 @@ class LoadedCatalogue:
     files: tuple[str, ...]
     digest: str
     unsourced: tuple[Problem, ...] = ()  # only when read with strict=False
+    # The validated content itself (relative file name -> content, JSON-safe): stored with each version
+    # so that the console's editor and ``mpp catalogue export`` start from exactly what is live.
+    document: Mapping[str, Any] | None = None
 
 
-def read_catalogue(directory: Path, strict: bool = True) -> LoadedCatalogue:
-    """Validate ``layanan.yaml`` and every ``mpp/*.yaml`` under ``directory``."""
+def read_documents(directory: Path) -> tuple[dict[str, Any], list[Problem]]:
+    """The catalogue files under ``directory`` as one document: relative path -> content (JSON-safe).
+
+    Files that are not valid YAML are left out and reported; nothing else is checked here.
+    """
     directory = Path(directory)
-    problems: list[Problem] = []
     services_path = directory / SERVICES_FILE
     mpp_paths = sorted((directory / MPP_DIR).glob("*.y*ml"))
     if not services_path.exists():
         raise CatalogueInvalid([Problem(str(services_path), "-", "file not found")])
     if not mpp_paths:
         raise CatalogueInvalid([Problem(str(directory / MPP_DIR), "-", "no MPP files (*.yaml) found")])
+    files: dict[str, Any] = {}
+    problems: list[Problem] = []
+    unread: list[str] = []
+    for path in [services_path, *mpp_paths, *sorted((directory / HOLIDAY_DIR).glob("*.y*ml"))]:
+        try:
+            files[path.relative_to(directory).as_posix()] = plain(read_yaml(path))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
+            problems.append(Problem(str(path), where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+            unread.append(path.relative_to(directory).as_posix())
+        except OSError as exc:
+            problems.append(Problem(str(path), "-", f"cannot read: {exc.strerror}"))
+            unread.append(path.relative_to(directory).as_posix())
+    files.update({name: _UNREAD for name in unread})
+    return files, problems
 
-    services_file = _parse(services_path, ServicesFile, problems)
+
+def read_catalogue(directory: Path, strict: bool = True) -> LoadedCatalogue:
+    """Validate ``layanan.yaml``, every ``mpp/*.yaml`` and ``libur/*.yaml`` under ``directory``."""
+    directory = Path(directory)
+    files, problems = read_documents(directory)
+    paths = [directory / name for name, content in files.items() if content is not _UNREAD]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
+    return build_catalogue(
+        files, strict=strict, label=lambda name: str(directory / name), problems=problems, digest=digest
+    )
+
+
+def document_digest(files: Mapping[str, Any]) -> str:
+    """A digest of a stored document (canonical JSON), for versions that did not come from files."""
+    return hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def build_catalogue(
+    files: Mapping[str, Any],
+    strict: bool = True,
+    label: Callable[[str], str] = str,
+    problems: Sequence[Problem] = (),
+    digest: str | None = None,
+) -> LoadedCatalogue:
+    """Validate a catalogue document (relative file name -> content) with every rule of the loader.
+
+    The YAML files and the console's editor both come through here, so an edit is held to exactly
+    the rules of a file. ``label`` turns a relative name into what a problem report calls the file.
+    """
+    found: list[Problem] = list(problems)
+    services_name = SERVICES_FILE
+    services_file = _parse(label(services_name), files.get(services_name, _ABSENT), ServicesFile, found)
     services: dict[str, Service] = {}
     if services_file:
         for i, parsed_service in enumerate(services_file.services):
             where = f"services[{i}]({parsed_service.code})"
-            problems += _located(services_path, where, service_problems(parsed_service))
+            found += _located(label(services_name), where, service_problems(parsed_service))
         services = _services(services_file)
 
     mpps: dict[str, Mpp] = {}
     offerings: dict[tuple[str, str], Offering] = {}
-    for path in mpp_paths:
-        parsed = _parse(path, MppFile, problems)
+    mpp_names = sorted(n for n in files if n.startswith(MPP_DIR + "/"))
+    for name in mpp_names:
+        parsed = _parse(label(name), files[name], MppFile, found)
         if parsed is None:
             continue
-        file_problems = _check_mpp(path, parsed, services, services_file is not None, mpps)
-        problems.extend(file_problems)
+        file_problems = _check_mpp(label(name), PurePosixPath(name).stem, parsed, services, bool(services_file), mpps)
+        found.extend(file_problems)
         if not any(p.kind == INVALID for p in file_problems):
             mpp, mpp_offerings = _mpp(parsed)
             mpps[mpp.code] = mpp
             offerings.update(mpp_offerings)
 
-    holiday_paths = sorted((directory / HOLIDAY_DIR).glob("*.y*ml"))
     holidays: dict = {}
     holiday_years: dict[int, tuple[Source, ...]] = {}
     holiday_checked: dict = {}
-    for path in holiday_paths:
-        parsed_days = _parse(path, HolidayFile, problems)
+    for name in sorted(n for n in files if n.startswith(HOLIDAY_DIR + "/")):
+        parsed_days = _parse(label(name), files[name], HolidayFile, found)
         if parsed_days is None:
             continue
         if parsed_days.year in holiday_years:
-            problems.append(Problem(str(path), "year", f"{parsed_days.year} is already defined in another file"))
+            found.append(Problem(label(name), "year", f"{parsed_days.year} is already defined in another file"))
             continue
         holiday_years[parsed_days.year] = _sources(parsed_days.sources)
         holiday_checked[parsed_days.year] = parsed_days.checked
         holidays.update({d.date: Holiday(d.date, d.kind, d.name) for d in parsed_days.days})
 
-    unsourced = tuple(p for p in problems if p.kind == UNSOURCED)
-    if strict:
-        blocking = problems
-    else:
-        blocking = [p for p in problems if p.kind != UNSOURCED]
+    unsourced = tuple(p for p in found if p.kind == UNSOURCED)
+    blocking = found if strict else [p for p in found if p.kind != UNSOURCED]
     if blocking:
         raise CatalogueInvalid(blocking)
     offered = {s for (_, s) in offerings}
     missing = [code for code in services if code not in offered]
     if missing:
         raise CatalogueInvalid(
-            [Problem(str(services_path), f"services ({c})", "no MPP offers this service") for c in missing]
+            [Problem(label(services_name), f"services ({c})", "no MPP offers this service") for c in missing]
         )
-    paths = [services_path, *mpp_paths, *holiday_paths]
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
     return LoadedCatalogue(
         catalogue=Catalogue(
             services=services,
@@ -155,39 +203,49 @@ def read_catalogue(directory: Path, strict: bool = True) -> LoadedCatalogue:
             holiday_years=holiday_years,
             holiday_checked=holiday_checked,
         ),
-        files=tuple(str(p.relative_to(directory)) for p in paths),
-        digest=digest,
+        files=tuple(files),
+        digest=digest or document_digest(files),
         unsourced=() if strict else unsourced,
+        document=dict(files),
     )
 
 
-def _located(path: Path, prefix: str, found: Iterable[RuleProblem]) -> list[Problem]:
+_ABSENT, _UNREAD = object(), object()
+
+
+def plain(value: Any) -> Any:
+    """YAML content as JSON-safe values: dates as ISO text (the schema reads them back as dates)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _located(file: str, prefix: str, found: Iterable[RuleProblem]) -> list[Problem]:
     problems = []
     for p in found:
         where = prefix + (p.field if not p.field or p.field.startswith("[") else "." + p.field) if prefix else p.field
-        problems.append(Problem(str(path), where or "-", p.message, p.kind))
+        problems.append(Problem(file, where or "-", p.message, p.kind))
     return problems
 
 
-def _parse(path: Path, model: Any, problems: list[Problem]) -> Any:
-    try:
-        raw = read_yaml(path)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
-        problems.append(Problem(str(path), where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(str(path), "-", f"cannot read: {exc.strerror}"))
+def _parse(file: str, raw: Any, model: Any, problems: list[Problem]) -> Any:
+    if raw is _UNREAD:
+        return None  # not valid YAML: reported already
+    if raw is _ABSENT:
+        problems.append(Problem(file, "-", "file not found"))
         return None
     if not isinstance(raw, dict):
-        problems.append(Problem(str(path), "-", "expected a mapping at the top of the file"))
+        problems.append(Problem(file, "-", "expected a mapping at the top of the file"))
         return None
     try:
         return model.parse_obj(raw)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(Problem(str(path), field_path(raw, error["loc"]), message(error)))
+            problems.append(Problem(file, field_path(raw, error["loc"]), message(error)))
         return None
 
 
@@ -204,29 +262,29 @@ def mpp_facts(parsed: MppFile) -> list[tuple[str, str, FactIn]]:
 
 
 def _check_mpp(
-    path: Path,
+    file: str,
+    stem: str,
     parsed: MppFile,
     services: dict[str, Service],
     services_ok: bool,
     mpps: dict[str, Mpp],
 ) -> list[Problem]:
     problems: list[Problem] = []
-    file = str(path)
     if parsed.mpp.code in mpps:
         problems.append(Problem(file, "mpp.code", f"MPP '{parsed.mpp.code}' is already defined in another file"))
-    if path.stem != parsed.mpp.code:
-        problems.append(Problem(file, "mpp.code", f"'{parsed.mpp.code}' does not match the file name '{path.name}'"))
+    if stem != parsed.mpp.code:
+        problems.append(Problem(file, "mpp.code", f"'{parsed.mpp.code}' does not match the file name '{stem}.yaml'"))
     known, source_problems = source_id_problems(parsed.mpp.sources, "mpp.sources")
-    problems += _located(path, "", source_problems)
+    problems += _located(file, "", source_problems)
     for _, where, fact in mpp_facts(parsed):
-        problems += _located(path, "", fact_problems(fact, where, known))
+        problems += _located(file, "", fact_problems(fact, where, known))
     agencies: set[str] = set()
     for i, agency in enumerate(parsed.agencies):
         where = f"agencies[{i}]({agency.code})"
         if agency.code in agencies:
             problems.append(Problem(file, where, "duplicate agency code"))
         agencies.add(agency.code)
-        problems += _located(path, where, fact_problems(agency, "", known))
+        problems += _located(file, where, fact_problems(agency, "", known))
     counters: dict[str, str] = {}
     for i, counter in enumerate(parsed.counters):
         where = f"counters[{i}]({counter.code})"
@@ -235,7 +293,7 @@ def _check_mpp(
         if counter.agency not in agencies:
             problems.append(Problem(file, f"{where}.agency", f"unknown agency '{counter.agency}'"))
         counters[counter.code] = counter.agency
-        problems += _located(path, where, fact_problems(counter, "", known))
+        problems += _located(file, where, fact_problems(counter, "", known))
     offered: set[str] = set()
     prefixes: dict[str, str] = {}
     for i, offering in enumerate(parsed.services):
@@ -250,7 +308,7 @@ def _check_mpp(
             sources=frozenset(known),
             services=frozenset(services) if services_ok else None,
         )
-        problems += _located(path, where, offering_problems(offering, ctx))
+        problems += _located(file, where, offering_problems(offering, ctx))
         prefixes.setdefault(offering.queue_prefix, offering.agency)
     seen_days: set = set()
     for i, closure in enumerate(parsed.mpp.closures):
@@ -392,6 +450,7 @@ def _mpp(parsed: MppFile) -> tuple[Mpp, dict[tuple[str, str], Offering]]:
         sources=_sources(m.sources),
         last_verified=m.last_verified,
         facts=_facts((k, w, n) for k, w, n in mpp_facts(parsed) if not k.startswith("closure:")),
+        aliases=tuple(m.aliases),
     )
     offerings = {
         (m.code, o.code): Offering(

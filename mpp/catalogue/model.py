@@ -181,6 +181,7 @@ class Mpp:
     sources: tuple[Source, ...] = ()
     # Provenance of the MPP's own facts: "address", "coordinates", "hours", "complaint_channel:<i>", "note:<i>".
     facts: Mapping[str, Provenance] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # other names citizens use for it
 
     def hours_on(self, weekday: int) -> DayHours | None:
         return next((h for h in self.hours if h.weekday == weekday), None)

@@ -273,6 +273,7 @@ class MppIn(_Strict):
     code: str
     name: str
     brand: str | None = None
+    aliases: List[str] = []  # other names citizens use ("tangsel"), recognised at run time
     city: str
     province: str
     address: AddressIn

@@ -49,6 +49,7 @@ from mpp.db.catalogue_tables import (
     ServiceRequirementRow,
     ServiceRow,
 )
+from mpp.db.editor_tables import CatalogueRevisionRow
 
 
 def _dicts(items: Iterable[Any]) -> list[dict]:
@@ -94,8 +95,22 @@ def _delete_missing(session: Session, table: Any, key_columns: tuple, wanted: se
             session.execute(delete(table).where(*condition))
 
 
-def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
-    """Replace the stored catalogue with ``loaded``; returns the new version number."""
+def save_catalogue(
+    session: Session,
+    loaded: LoadedCatalogue,
+    *,
+    origin: str = "yaml",
+    staff_id: int | None = None,
+    change_id: int | None = None,
+    note: str | None = None,
+) -> int:
+    """Replace the stored catalogue with ``loaded``; returns the new version number.
+
+    With the loaded document, the version's revision is stored too (``origin``: yaml, change,
+    revert, onboarding; who and which change). Two writers starting from the same version
+    cannot both succeed: the revision's parent is unique, so the second commit fails.
+    """
+    parent = current_version(session) or None
     cat = loaded.catalogue
     # Children first, so that parents can be removed or updated freely.
     for table in (MppHoursRow, MppClosureRow, ServiceRequirementRow, ServiceFeeRow, NationalHolidayRow, HolidayYearRow):
@@ -185,6 +200,7 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
                 last_verified=m.last_verified,
                 source_file=f"mpp/{m.code}.yaml",
                 facts=_facts_json(m.facts),
+                aliases=list(m.aliases),
             )
         )
         session.flush()
@@ -256,9 +272,24 @@ def save_catalogue(session: Session, loaded: LoadedCatalogue) -> int:
         session.add(HolidayYearRow(year=year, sources=_dicts(sources), checked=cat.holiday_checked.get(year)))
     for holiday in cat.holidays.values():
         session.add(NationalHolidayRow(date=holiday.day, kind=holiday.kind, name=holiday.name))
-    version = CatalogueVersionRow(loaded_at=datetime.now(timezone.utc), digest=loaded.digest, files=list(loaded.files))
+    now = datetime.now(timezone.utc)
+    version = CatalogueVersionRow(loaded_at=now, digest=loaded.digest, files=list(loaded.files))
     session.add(version)
     session.flush()
+    if loaded.document is not None:
+        session.add(
+            CatalogueRevisionRow(
+                version_id=version.id,
+                parent_version=parent,
+                origin=origin,
+                change_id=change_id,
+                staff_id=staff_id,
+                note=note,
+                document=dict(loaded.document),
+                created_at=now,
+            )
+        )
+        session.flush()
     return int(version.id)
 
 
@@ -361,6 +392,7 @@ def load_from_db(session: Session) -> Catalogue:
             sources=tuple(Source(**d) for d in m.sources),
             last_verified=m.last_verified,
             facts=_facts(m.facts),
+            aliases=tuple(m.aliases or ()),
         )
     offerings = {}
     for o in session.execute(select(MppServiceRow)).scalars():
@@ -412,6 +444,10 @@ class CatalogueProvider:
         self._clock = clock
         self._lock = threading.Lock()
         self._snapshot: Catalogue | None = None
+        self._checked_at = float("-inf")
+
+    def invalidate(self) -> None:
+        """The next ``get`` checks the stored version at once (after this process stored a new one)."""
         self._checked_at = float("-inf")
 
     def get(self) -> Catalogue:

@@ -49,6 +49,8 @@ class MppRow(Base):
     source_file = Column(String(255), nullable=False)
     # Provenance of the MPP's own facts: {"address": {"sources": [...], "checked": "2026-03-20", "verified": true}, ...}
     facts = Column(JSON, nullable=False, default=dict, server_default="{}")
+    # Other names citizens use for it ("tangsel"); the assistant recognises them at run time (nlu.mpp_names).
+    aliases = Column(JSON, nullable=False, default=list, server_default="[]")
 
 
 class MppHoursRow(Base):

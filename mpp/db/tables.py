@@ -1,6 +1,13 @@
 """Imports every table module so that ``Base.metadata`` knows all tables."""
 
-from mpp.db import booking_tables, catalogue_tables, inbox_tables, queue_tables, staff_tables  # noqa: F401
+from mpp.db import (  # noqa: F401
+    booking_tables,
+    catalogue_tables,
+    editor_tables,
+    inbox_tables,
+    queue_tables,
+    staff_tables,
+)
 from mpp.db.base import Base
 
 metadata = Base.metadata

@@ -105,6 +105,8 @@ class QueueService:
         offering = self._catalogue().offering(mpp_code, service_code)
         if offering is None:
             raise QueueError("Layanan ini tidak tersedia di MPP ini.")
+        if not self._catalogue().present(mpp_code, service_code):
+            raise QueueError("Layanan ini belum dilayani di MPP ini (kehadiran loket instansinya belum terverifikasi).")
         if staff is not None and staff.agency_code != offering.agency_code:
             raise QueueError("Layanan ini milik instansi lain.")
         now, day = self._now(), self.today(mpp_code)

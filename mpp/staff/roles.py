@@ -53,6 +53,7 @@ class Permission(str, Enum):
     TRIAGE_COMPLAINTS = "triage_complaints"
     VIEW_DASHBOARD = "view_dashboard"
     ONBOARD_MPP = "onboard_mpp"
+    POST_ANNOUNCEMENTS = "post_announcements"  # notices to citizens (closures tell the bookings affected)
 
 
 PERMISSION_LABELS = {
@@ -67,6 +68,7 @@ PERMISSION_LABELS = {
     Permission.TRIAGE_COMPLAINTS: "memilah pengaduan",
     Permission.VIEW_DASHBOARD: "melihat dasbor",
     Permission.ONBOARD_MPP: "menambahkan MPP baru",
+    Permission.POST_ANNOUNCEMENTS: "memasang pengumuman",
 }
 
 _C, _A, _S, _N = Role.CLERK, Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN
@@ -77,12 +79,15 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_DEAD_LETTERS: frozenset({_A, _S, _N}),
     Permission.MANAGE_KIOSKS: frozenset({_A, _N}),
     Permission.MANAGE_STAFF: frozenset({_A, _N}),
-    Permission.EDIT_CATALOGUE: frozenset({_A, _N}),
-    Permission.APPROVE_CATALOGUE: frozenset({_N}),  # never the MPP that proposed the change
+    # A clerk edits their own agency's services; the change goes live when an administrator of its
+    # scope approves it (national facts: a national administrator), never its author (mpp.editor).
+    Permission.EDIT_CATALOGUE: frozenset({_C, _A, _N}),
+    Permission.APPROVE_CATALOGUE: frozenset({_A, _N}),
     Permission.HANDLE_HANDOFFS: frozenset({_C, _S}),
     Permission.TRIAGE_COMPLAINTS: frozenset({_S, _N}),
     Permission.VIEW_DASHBOARD: frozenset({_A, _S, _N}),
     Permission.ONBOARD_MPP: frozenset({_N}),
+    Permission.POST_ANNOUNCEMENTS: frozenset({_A, _N}),
 }
 
 # Which roles an account holder may hand out: an MPP administrator staffs its own MPP but

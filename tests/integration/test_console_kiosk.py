@@ -226,3 +226,17 @@ async def test_bad_input_on_the_kiosk_forms_gets_a_clear_message_and_keeps_what_
         assert "tidak tersedia" in wrong_service.text
         assert (await kiosk.post("/kiosk/kota_bogor/walk-in", data={"service": "kk"})).status_code == 403  # no token
         assert (await kiosk.get("/kiosk/kota_bekasi")).status_code == 403  # enrolled for another MPP
+
+
+async def test_the_kiosk_offers_no_walk_in_for_an_agency_whose_presence_is_unverified(site) -> None:  # type: ignore[no-untyped-def]
+    """BPN and KPP at MPP Kota Bogor are only in a 2019 MoU: no ticket for them, listed or forged."""
+    kiosk, token, _ = await site.kiosk()
+    async with contextlib.aclosing(kiosk):
+        page = (await kiosk.get("/kiosk/kota_bogor")).text
+        offered = set(re.findall(r'<option value="([a-z_]+)">', page))
+        assert {"ktp_el", "kk", "pajak_kendaraan"} <= offered
+        assert not {"sertifikat_tanah", "npwp"} & offered
+        before = tickets(site)
+        forged = await kiosk.post("/kiosk/kota_bogor/walk-in", data={"kiosk": token, "service": "sertifikat_tanah"})
+        assert "belum terverifikasi" in forged.text
+        assert tickets(site) == before
