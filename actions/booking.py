@@ -57,7 +57,10 @@ class ActionMulaiPesan(UsesCore, Action):
         mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
         if len(cat.mpps) == 1:
             mpp = next(iter(cat.mpps))
-        return [*reset_form(), SlotSet("pesan_layanan", service), SlotSet("pesan_mpp", mpp if cat.mpp(mpp) else None)]
+        events = [*reset_form(), SlotSet("pesan_layanan", service), SlotSet("pesan_mpp", mpp if cat.mpp(mpp) else None)]
+        if latest_entity(tracker, "layanan"):  # "kk baru": the requirements shown after booking follow the jenis
+            events.append(SlotSet("jenis", latest_entity(tracker, "jenis")))
+        return events
 
 
 class ActionAskPesanKonfirmasi(UsesCore, Action):

@@ -147,9 +147,10 @@ class SlotChoosing(UsesCore):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         day = tracker.get_slot("pesan_tanggal")
-        if not day or not ISO_DAY.fullmatch(str(day)):
-            return {"pesan_waktu": value}  # no valid date yet: checked when the date is known
         cat = await self.catalogue()
+        service, mpp = tracker.get_slot("pesan_layanan"), tracker.get_slot("pesan_mpp")
+        if not day or not ISO_DAY.fullmatch(str(day)) or not (cat.service(service) and cat.offering(mpp, service)):
+            return {"pesan_waktu": value}  # no valid date, service or MPP yet: checked when they are known
         return await self._choose_time(str(value or ""), date.fromisoformat(day), tracker, dispatcher, cat)
 
     async def _choose_time(
@@ -250,12 +251,20 @@ class ValidateFormPesanAntrean(BookingForm):
     async def required_slots(
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[str]:
+        if await self.booked_elsewhere(tracker):
+            return ["pesan_layanan"]  # action_selesai_pesan explains how, nothing is asked or summarised
+        return await super().required_slots(domain_slots, dispatcher, tracker, domain)
+
+    async def fields_needed(self, tracker: Tracker) -> list[Field]:
+        return list(self.fields[:1] if await self.booked_elsewhere(tracker) else self.fields)
+
+    async def booked_elsewhere(self, tracker: Tracker) -> bool:
         cat = await self.catalogue()
         service = cat.service(tracker.get_slot("pesan_layanan"))
+        if service is None:
+            return False
         mpp = tracker.get_slot("pesan_mpp")
-        if service and cat.booking_mode(mpp if cat.offering(mpp, service.code) else None, service.code) != MPP_SLOT:
-            return ["pesan_layanan"]  # booked elsewhere: action_selesai_pesan explains how
-        return await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        return cat.booking_mode(mpp if cat.offering(mpp, service.code) else None, service.code) != MPP_SLOT
 
     def declined(self, f: Field, reading: Reading) -> Any:
         if f.detail is Detail.TELEPON and (

@@ -39,6 +39,7 @@ from mpp.booking.repair import (
     Mention,
     is_question,
     mostly_values,
+    name_after_lead,
     name_answer,
     name_in_correction,
     named_details,
@@ -202,10 +203,15 @@ class RepairingForm(FormValidationAction):
             if value is not None:
                 reading.values[f.slot] = value
         has_value = {f.detail for f in self.fields if f.slot in reading.values}
-        reading.named = [d for d in named_details(text) if d not in has_value]
+        spans = [(int(e["start"]), int(e["end"])) for e in entities if "start" in e and "end" in e]
+        reading.named = [d for d in named_details(text, spans) if d not in has_value]
         name = next((f for f in self.fields if f.detail is Detail.NAMA), None)
         summary = asked in (self.summary_slot, self.change_slot)
-        if name and name.slot != asked and Detail.NAMA in reading.named and (reading.changes or summary):
+        if name and asked is None:  # the form starts (Rasa asks nothing yet)
+            given = name_after_lead(text)  # "... atas nama Larasati Putri nik ..." in the first message
+            if given:
+                reading.values[name.slot] = given
+        elif name and name.slot != asked and Detail.NAMA in reading.named and (reading.changes or summary):
             corrected = name_in_correction(text)
             if corrected:
                 reading.values[name.slot] = corrected
@@ -240,7 +246,7 @@ class RepairingForm(FormValidationAction):
         active = tracker.active_loop_name == self.form_name()
         asked = tracker.get_slot(REQUESTED_SLOT) if active else None
         r = self.reading(tracker, asked)
-        if not active:  # the form starts: take what the first message already says
+        if asked is None:  # the form starts: take what the first message already says
             return {k: v for k, v in r.values.items() if before.get(k) is None}
         f_asked = next((f for f in self.fields if f.slot == asked), None)
         if f_asked and f_asked.slot not in r.values:
@@ -340,10 +346,13 @@ class RepairingForm(FormValidationAction):
         result: dict[str, Any] = {}
         changed: set[str] = set()
         for f in self.fields:
+            if f not in await self.fields_needed(tracker):
+                continue  # not asked in this form now (a service booked elsewhere needs no date)
+            unknown = any(tracker.get_slot(a) is None for a in f.after)
             if f.slot in said:
                 value = said[f.slot]
-            elif changed.intersection(f.after) and tracker.get_slot(f.slot) is not None:
-                value = tracker.get_slot(f.slot)
+            elif changed.intersection(f.after) and tracker.get_slot(f.slot) is not None and not unknown:
+                value = tracker.get_slot(f.slot)  # kept, checked again against what changed
             else:
                 continue
             out = {f.slot: None} if value is None else await self.validate_field(f, value, dispatcher, tracker, domain)

@@ -1,6 +1,6 @@
 """Multi-turn booking evaluation (issue 17): the share of the set's conversations completed correctly.
 
-.venv/bin/python -m benchmarks.booking_repair [--only r001,r019] [--kind typos] [--workers 2] [--quiet]
+.venv/bin/python -m benchmarks.booking_repair [--only r001,r019] [--kind typos] [--workers 2] [--quiet | --all]
 
 Starts the assistant (action server + Rasa with its HTTP API behind a random token) on a fresh
 SQLite core database at the set's fixed clock, plays every conversation of
@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--floor", type=float, default=0.95, help="exit 1 below this share")
     parser.add_argument("--quiet", action="store_true", help="no transcripts of the failures")
+    parser.add_argument("--all", action="store_true", help="the transcripts of every conversation, passed too")
     parser.add_argument("--work", type=Path, help="keep logs and the databases here (default: a temporary dir)")
     args = parser.parse_args(argv)
 
@@ -52,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stack.stop()
     print(score.report(transcripts=not args.quiet))
+    if args.all:
+        print("\nAll transcripts:")
+        for result in score.results:
+            print(f"\n{result.transcript()}")
     turns = sum(len(r.turns) for r in score.results)
     print(f"\n{len(score.results)} conversations, {turns} citizen turns in {seconds:.0f} s")
     return 0 if score.share >= args.floor else 1

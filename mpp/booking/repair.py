@@ -45,7 +45,7 @@ _NAMES: tuple[tuple[Detail, re.Pattern[str]], ...] = (
     (Detail.TANGGAL, _words(r"tanggal(?:nya)?", r"tgl(?:nya)?", r"hari(?:nya)?", r"jadwal(?:nya)?")),
     (Detail.WAKTU, _words(r"jam(?:nya)?", r"waktu(?:nya)?", r"pukul", r"jadwal(?:nya)?")),
     (Detail.NAMA, _words(r"nama(?:nya)?")),
-    (Detail.NIK, _words(r"nik(?:nya)?", r"ktp(?:nya)?")),
+    (Detail.NIK, _words(r"nik(?:nya)?")),
     (Detail.TELEPON, _words(r"hp(?:nya)?", r"telepon(?:nya)?", r"telp", r"wa(?:nya)?", r"whatsapp", r"nomor(?:nya)?")),
 )
 # After a named detail: it stays as it is ("jamnya sama", "tanggalnya tetap").
@@ -131,7 +131,9 @@ _NOT_NAME_WORDS = frozenset(
     apa berapa brp kapan mana gimana dong deh sih nih tuh lho loh antri antre antrian antrean booking
     pesan daftar jam tanggal tgl hari besok lusa mpp layanan nama namanya nik hp nomor batal stop oke ok
     halo hai makasih terima salah bukan benar betul bener sudah udah belum lagi jadi ini itu
-    ada punya kurang lengkap lengkapnya tadi urus pakai pake tulis ditulis harus sesuai""".split()
+    ada punya kurang lengkap lengkapnya tadi urus pakai pake tulis ditulis harus sesuai
+    kartu keluarga akta surat pajak ktp kk sim skck paspor bpjs kia npwp nib pdam samsat stnk sertifikat
+    tanah kelahiran kematian pindah""".split()
 )
 _NAME_LEAD = re.compile(
     r"^\s*(?:(?:nama\s+(?:lengkap\s+)?(?:saya|sy|aku|nya)?|namanya|atas\s+nama|a\.?\s?n\.?|saya)"
@@ -140,6 +142,9 @@ _NAME_LEAD = re.compile(
 )
 _NAME_TAIL = re.compile(r"(?:[\s,]+(?:kak|ka|min|pak|bu|mas|mbak|ya|yah|kok|nih))+\W*$", re.I)
 _WORD = re.compile(r"[^\s,;:!?]+")
+_NAME_IN_SENTENCE = re.compile(
+    r"\b(?:atas\s+nama|a\.n\.?|nama\s+(?:saya|pemohon|lengkap(?:nya)?)(?:\s+adalah)?)\s*:?\s+", re.I
+)
 MAX_NAME_WORDS = 6
 
 
@@ -152,15 +157,17 @@ class Mention:
     end: int
 
 
-def named_details(text: str) -> list[Detail]:
+def named_details(text: str, values: Sequence[tuple[int, int]] = ()) -> list[Detail]:
     """Details the words name as something to change, in order ("jamnya salah" -> WAKTU).
 
-    A detail named with "sama"/"tetap" after it is kept, not named ("jamnya sama").
+    A detail named with "sama"/"tetap" after it is kept, not named ("jamnya sama"); words inside a
+    value the NLU found ("jam 10", "mpp bogor") name nothing.
     """
     found: list[tuple[int, Detail]] = []
     for detail, pattern in _NAMES:
         for m in pattern.finditer(text):
-            if not _KEEP_AFTER.match(text[m.end() :]):
+            inside = any(a <= m.start() < b for a, b in values)
+            if not inside and not _KEEP_AFTER.match(text[m.end() :]):
                 found.append((m.start(), detail))
     seen: list[Detail] = []
     for _, detail in sorted(found, key=lambda f: f[0]):
@@ -253,6 +260,9 @@ def name_in_correction(text: str) -> str | None:
         found = name_answer(text.rsplit(":", 1)[1])
         if found:
             return found
+    found = name_after_lead(text)
+    if found:
+        return found
     best: list[str] = []
     run: list[str] = []
     for word in [*_WORD.findall(text), ""]:
@@ -264,6 +274,20 @@ def name_in_correction(text: str) -> str | None:
             best = run
         run = []
     return name_answer(" ".join(best)) if best else None
+
+
+def name_after_lead(text: str) -> str | None:
+    """The name right after "atas nama" / "nama saya" / "a.n." inside a longer message, or None."""
+    lead = _NAME_IN_SENTENCE.search(text)
+    if not lead:
+        return None
+    words: list[str] = []
+    for word in _WORD.findall(text[lead.end() :]):
+        bare = word.strip(".'")
+        if not bare.replace("'", "").isalpha() or bare.lower() in _NOT_NAME_WORDS or len(words) == MAX_NAME_WORDS:
+            break
+        words.append(word)
+    return clean_name(" ".join(words)) if words else None
 
 
 def mostly_values(text: str, spans: Sequence[tuple[int, int]]) -> bool:

@@ -171,11 +171,12 @@ def unknown_mpp() -> str:
     return "Maaf, MPP itu tidak ada di sistem kami. Pilih salah satu MPP di tombol."
 
 
-def not_offered_at(catalogue: Catalogue, service_code: str, mpp_code: str) -> Reply:
+def not_offered_at(catalogue: Catalogue, service_code: str, mpp_code: str) -> str:
+    """Said before the form asks for the MPP again (that question carries the MPPs offering it as buttons)."""
     others = catalogue.mpps_offering(service_code)
     text = f"{catalogue.services[service_code].name} tidak tersedia di {catalogue.mpps[mpp_code].name}."
-    choices = tuple(Choice(m.name, "informasi", {"mpp": m.code}) for m in others)
-    return Reply(text + (" Pilih MPP lain:" if others else ""), choices)
+    names = join_names([m.name for m in others if m.code != mpp_code])
+    return text + (f" Layanan ini ada di {names}." if names else "")
 
 
 def day_not_understood() -> str:
