@@ -240,8 +240,8 @@ class ValidateFormPesanAntrean(BookingForm):
         Field("pesan_tanggal", Detail.TANGGAL, "tanggal", after=("pesan_layanan", "pesan_mpp")),
         Field("pesan_waktu", Detail.WAKTU, "waktu", after=("pesan_layanan", "pesan_mpp", "pesan_tanggal")),
         Field("pesan_nama", Detail.NAMA),
-        Field("pesan_nik", Detail.NIK),
-        Field("pesan_telepon", Detail.TELEPON),
+        Field("pesan_nik", Detail.NIK, "nik"),
+        Field("pesan_telepon", Detail.TELEPON, "telepon"),
     )
     starters = ("action_mulai_pesan",)
 

@@ -219,9 +219,10 @@ class RepairingForm(FormValidationAction):
         return reading
 
     def _value(self, f: Field, entities: list[dict[str, Any]], text: str, tracker: Tracker) -> Any:
-        if f.detail in (Detail.NIK, Detail.TELEPON):
+        if f.detail in (Detail.NIK, Detail.TELEPON):  # personal data arrives as a token (bot/rasa_channel.py)
             token = next((m for m in TOKEN_PATTERN.finditer(text) if TOKEN_KINDS[m.group(1)] is f.detail), None)
-            return token.group(0) if token else None
+            if token:
+                return token.group(0)
         if f.entity is None:
             return None
         mentions = [
