@@ -204,7 +204,7 @@ class RepairingForm(FormValidationAction):
                 reading.values[f.slot] = value
         has_value = {f.detail for f in self.fields if f.slot in reading.values}
         spans = [(int(e["start"]), int(e["end"])) for e in entities if "start" in e and "end" in e]
-        reading.named = [d for d in named_details(text, spans) if d not in has_value]
+        reading.named = [d for d in named_details(text, spans, has_value) if d not in has_value]
         name = next((f for f in self.fields if f.detail is Detail.NAMA), None)
         summary = asked in (self.summary_slot, self.change_slot)
         if name and asked is None:  # the form starts (Rasa asks nothing yet)

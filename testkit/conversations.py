@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 import requests
 from sqlalchemy import text as sql
+from sqlalchemy.engine import Engine
 
 from mpp.catalogue.yaml_io import read_yaml
 from mpp.config import PROJECT_ROOT
@@ -175,13 +176,7 @@ class Citizen:
         return dict(response.json())
 
     def bookings(self, sender: str) -> list[dict[str, str]]:
-        query = sql(
-            "SELECT service_code, mpp_code, day, start FROM booking WHERE chat_id = :chat AND status = 'active' "
-            "ORDER BY id"
-        )
-        with self.engine.connect() as conn:
-            rows = conn.execute(query, {"chat": sender}).all()
-        return [{"layanan": r[0], "mpp": r[1], "date": str(r[2])[:10], "time": str(r[3])[:5]} for r in rows]
+        return active_bookings(self.engine, sender)
 
     def play(self, conversation: Conversation) -> Result:
         sender = f"console:eval-{conversation.id}-{uuid.uuid4().hex[:8]}"
@@ -223,6 +218,16 @@ class Citizen:
         if not passed and unfired:
             verdict += f"; never reached: {unfired}"
         return Result(conversation, passed, found, why or verdict, turns)
+
+
+def active_bookings(engine: Engine, sender: str) -> list[dict[str, str]]:
+    """The sender's active bookings in the core database: service, MPP, date and time."""
+    query = sql(
+        "SELECT service_code, mpp_code, day, start FROM booking WHERE chat_id = :chat AND status = 'active' ORDER BY id"
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query, {"chat": sender}).all()
+    return [{"layanan": r[0], "mpp": r[1], "date": str(r[2])[:10], "time": str(r[3])[:5]} for r in rows]
 
 
 def judge(expect: dict[str, str], found: list[dict[str, str]]) -> tuple[bool, str]:

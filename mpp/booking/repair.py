@@ -14,7 +14,7 @@ it; a value is chosen among the ones the NLU found, never invented here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -38,16 +38,18 @@ def _words(*patterns: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.I)
 
 
-# Words that name a detail ("jamnya", "tanggalnya", "mpp nya", "namanya"); "jadwal" is day and time.
+# Words that name a detail ("jamnya", "tanggalnya", "mpp nya", "namanya").
 _NAMES: tuple[tuple[Detail, re.Pattern[str]], ...] = (
     (Detail.LAYANAN, _words(r"layanan(?:nya)?", r"urusan(?:nya)?", r"keperluan(?:nya)?")),
     (Detail.MPP, _words(r"mpp(?:\s?nya)?", r"tempat(?:nya)?", r"lokasi(?:nya)?")),
-    (Detail.TANGGAL, _words(r"tanggal(?:nya)?", r"tgl(?:nya)?", r"hari(?:nya)?", r"jadwal(?:nya)?")),
-    (Detail.WAKTU, _words(r"jam(?:nya)?", r"waktu(?:nya)?", r"pukul", r"jadwal(?:nya)?")),
+    (Detail.TANGGAL, _words(r"tanggal(?:nya)?", r"tgl(?:nya)?", r"hari(?:nya)?")),
+    (Detail.WAKTU, _words(r"jam(?:nya)?", r"waktu(?:nya)?", r"pukul")),
     (Detail.NAMA, _words(r"nama(?:nya)?")),
     (Detail.NIK, _words(r"nik(?:nya)?")),
     (Detail.TELEPON, _words(r"hp(?:nya)?", r"telepon(?:nya)?", r"telp", r"wa(?:nya)?", r"whatsapp", r"nomor(?:nya)?")),
 )
+# "jadwal" names the day and the time together, unless the message gives one of them ("jadwal jadi jam 2").
+_SCHEDULE = _words(r"jadwal(?:nya)?")
 # After a named detail: it stays as it is ("jamnya sama", "tanggalnya tetap").
 _KEEP_AFTER = re.compile(r"^\W*(?:\w+\W+)?(?:sama|tetap|tetep|gak berubah|ga berubah|tidak berubah)\b", re.I)
 # A change is meant: these mark a correction even when the message also looks like a question.
@@ -157,13 +159,16 @@ class Mention:
     end: int
 
 
-def named_details(text: str, values: Sequence[tuple[int, int]] = ()) -> list[Detail]:
+def named_details(text: str, values: Sequence[tuple[int, int]] = (), given: Collection[Detail] = ()) -> list[Detail]:
     """Details the words name as something to change, in order ("jamnya salah" -> WAKTU).
 
     A detail named with "sama"/"tetap" after it is kept, not named ("jamnya sama"); words inside a
-    value the NLU found ("jam 10", "mpp bogor") name nothing.
+    value the NLU found ("jam 10", "mpp bogor") name nothing; ``given``: details the message has a value for.
     """
     found: list[tuple[int, Detail]] = []
+    schedule = _SCHEDULE.search(text)
+    if schedule and not {Detail.TANGGAL, Detail.WAKTU} & set(given):
+        found += [(schedule.start(), Detail.TANGGAL), (schedule.start(), Detail.WAKTU)]
     for detail, pattern in _NAMES:
         for m in pattern.finditer(text):
             inside = any(a <= m.start() < b for a, b in values)

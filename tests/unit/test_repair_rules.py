@@ -62,6 +62,7 @@ def test_details_named_without_their_value_and_kept_ones() -> None:
     assert named_details("eh bentar, jamnya salah") == [Detail.WAKTU]
     assert named_details("mpp nya salah, tanggalnya juga") == [Detail.MPP, Detail.TANGGAL]
     assert named_details("jadwalnya salah") == [Detail.TANGGAL, Detail.WAKTU]
+    assert named_details("ganti jadwal jadi jam 2 siang", [(18, 29)], [Detail.WAKTU]) == []  # only the time
     assert named_details("ganti hari jumat aja, jamnya sama") == [Detail.TANGGAL]  # the time stays
     assert named_details("senin aja, jamnya tetep") == []
     text = "layanannya kk bukan ktp"  # "ktp" here is a service the NLU found, not the NIK
