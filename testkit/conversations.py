@@ -17,6 +17,7 @@ holds the share at 95% or more. Rasa must run with ``--enable-api`` and a token
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -154,10 +155,16 @@ def press(words: str, messages: list[dict[str, Any]]) -> str:
 class Citizen:
     """Talks to one running assistant: REST channel for turns, HTTP API for trackers, core DB for outcomes."""
 
-    def __init__(self, url: str, api_token: str, db_url: str, http: requests.Session | None = None) -> None:
+    def __init__(self, url: str, api_token: str, db_url: str) -> None:
         self.url, self.api_token = url.rstrip("/"), api_token
-        self.http = http or requests.Session()
         self.engine = make_engine(db_url)
+        self._local = threading.local()  # one HTTP session per thread (play_all with workers)
+
+    @property
+    def http(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
 
     def say(self, sender: str, message: str) -> list[dict[str, Any]]:
         response = self.http.post(
