@@ -1,8 +1,10 @@
-"""Booking flows around the form: start, summary, the yes/no answer, leaving the form.
+"""Booking flows around the form: start, summary, what to change, the end of the form, yes/no answers.
 
-A question waiting for "ya" is the core's ``Pending`` (kept in the ``konfirmasi`` slot);
-``action_jawab_konfirmasi`` hands it to ``BookingService.confirm`` and renders the
-outcome through the table ``AFTER``: one entry per operation, nothing dispatched by name.
+The summary is the booking form's last question (``pesan_konfirmasi``, see actions/form_repair.py);
+showing it opens the core's ``Pending`` (kept in the ``konfirmasi`` slot), and the form's end
+(``action_selesai_pesan``) carries it out once. Other questions waiting for "ya" (cancel, erase)
+go to ``action_jawab_konfirmasi``, which renders the outcome through the table ``AFTER``: one
+entry per operation, nothing dispatched by name.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_forms import optional
+from actions.form_repair import CONFIRMED, STOPPED
 from actions.runtime import UsesCore, blocking, intent, latest_entity, send
 from mpp.booking import replies
 from mpp.booking.availability import MPP_SLOT
@@ -34,7 +37,8 @@ logger = logging.getLogger(__name__)
 
 
 def reset_form() -> List[EventType]:
-    return [SlotSet(s, None) for s in (*FORM_SLOTS, "ubah_booking", "konfirmasi", "requested_slot")]
+    slots = (*FORM_SLOTS, "pesan_konfirmasi", "pesan_ubah", "ubah_booking", "konfirmasi", "requested_slot")
+    return [SlotSet(s, None) for s in slots]
 
 
 def ask(pending: Pending) -> SlotSet:
@@ -53,30 +57,73 @@ class ActionMulaiPesan(UsesCore, Action):
         mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
         if len(cat.mpps) == 1:
             mpp = next(iter(cat.mpps))
-        return [*reset_form(), SlotSet("pesan_layanan", service), SlotSet("pesan_mpp", mpp if cat.mpp(mpp) else None)]
+        events = [*reset_form(), SlotSet("pesan_layanan", service), SlotSet("pesan_mpp", mpp if cat.mpp(mpp) else None)]
+        if latest_entity(tracker, "layanan"):  # "kk baru": the requirements shown after booking follow the jenis
+            events.append(SlotSet("jenis", latest_entity(tracker, "jenis")))
+        return events
 
 
-class ActionRingkasPesan(UsesCore, Action):
-    """After the form: explain when the service is booked elsewhere, else summarise and ask to confirm."""
+class ActionAskPesanKonfirmasi(UsesCore, Action):
+    """The booking form's last question: the summary, with "Ya" and a button per detail to change."""
 
     def name(self) -> str:
-        return "action_ringkas_pesan"
+        return "action_ask_form_pesan_antrean_pesan_konfirmasi"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         cat = await self.catalogue()
-        code, mpp = tracker.get_slot("pesan_layanan"), tracker.get_slot("pesan_mpp")
-        if cat.service(code) is None:
-            return reset_form()
-        where = mpp if cat.offering(mpp, code) else None
-        if cat.booking_mode(where, code) != MPP_SLOT:
-            send(dispatcher, booking_elsewhere(cat, where, code))
-            return reset_form()
         form = await blocking(form_request, self, tracker, "")
-        if form is None:
+        if form is None:  # cannot happen while the form asks in order; said rather than crash
             send(dispatcher, replies.form_incomplete())
-            return reset_form()
+            return []
+        code, mpp = form.service_code, form.mpp_code
         send(dispatcher, replies.summary(cat, code, mpp, form.day, form.start, form.name, form.nik, form.phone))
         return [ask(self.core.bookings.ask(Operation.BOOK, request_id=uuid.uuid4().hex))]
+
+
+class ActionAskPesanUbah(Action):
+    """After "tidak" at a summary: which detail to change (nothing is discarded yet)."""
+
+    def name(self) -> str:
+        return "action_ask_pesan_ubah"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        moving = tracker.active_loop_name == "form_ubah_jadwal"
+        send(dispatcher, replies.what_to_change(replies.MOVE_DETAILS if moving else replies.BOOKING_DETAILS))
+        return []
+
+
+class ActionSelesaiPesan(UsesCore, Action):
+    """After the booking form: book what the summary confirmed, explain a service booked elsewhere, or stop."""
+
+    def name(self) -> str:
+        return "action_selesai_pesan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        cat = await self.catalogue()
+        verdict = tracker.get_slot("pesan_konfirmasi")
+        code, mpp = tracker.get_slot("pesan_layanan"), tracker.get_slot("pesan_mpp")
+        if verdict == STOPPED:
+            dispatcher.utter_message(response="utter_keluar_form")
+            return reset_form()
+        if cat.service(code) is not None:
+            where = mpp if cat.offering(mpp, code) else None
+            if cat.booking_mode(where, code) != MPP_SLOT:
+                send(dispatcher, booking_elsewhere(cat, where, code))
+                return reset_form()
+        pending = self.core.bookings.pending(tracker.get_slot("konfirmasi"))
+        if verdict != CONFIRMED or pending is None or pending.operation is not Operation.BOOK:
+            send(dispatcher, replies.form_incomplete())
+            return reset_form()
+        form = await blocking(form_request, self, tracker, pending.request_id or "")
+        try:
+            outcome: Confirmed = await blocking(self.core.bookings.confirm, pending, tracker.sender_id, form)
+        except Unavailable:
+            # Nothing was half-written (one transaction); the summary is asked again, the same request.
+            logger.exception("booking failed on the database")
+            send(dispatcher, replies.database_trouble())
+            return [SlotSet("pesan_konfirmasi", None), FollowupAction("form_pesan_antrean")]
+        assert not isinstance(outcome, int)
+        return after_book(self, dispatcher, cat, outcome, form)
 
 
 def form_request(action: UsesCore, tracker: Tracker, request_id: str) -> BookingRequest | None:
@@ -143,15 +190,7 @@ class ActionJawabKonfirmasi(UsesCore, Action):
     def after_book(
         self, dispatcher: CollectingDispatcher, cat: Catalogue, outcome: Booking | Refusal, form: BookingRequest | None
     ) -> List[EventType]:
-        if isinstance(outcome, Refusal):
-            send(dispatcher, replies.refusal_reply(cat, outcome))
-            if outcome.reason in (Reason.FULL, Reason.CLOSED):  # choose another slot, keep the rest
-                return [SlotSet("konfirmasi", None), SlotSet("pesan_waktu", None), FollowupAction("form_pesan_antrean")]
-            return reset_form()
-        send(dispatcher, replies.booked_reply(cat, outcome, form.nik if form else None, self.core.bookings.policy))
-        qr = replies.qr_png_base64(outcome.code)
-        dispatcher.utter_message(json_message={"type": "booking_qr", "code": outcome.code, "png_base64": qr})
-        return reset_form()
+        return after_book(self, dispatcher, cat, outcome, form)
 
     def after_cancel(
         self, dispatcher: CollectingDispatcher, cat: Catalogue, outcome: Booking | Refusal, _form: Any
@@ -162,15 +201,44 @@ class ActionJawabKonfirmasi(UsesCore, Action):
     def after_move(
         self, dispatcher: CollectingDispatcher, cat: Catalogue, outcome: Booking | Refusal, _form: Any
     ) -> List[EventType]:
-        if isinstance(outcome, Refusal):
-            send(dispatcher, replies.refusal_reply(cat, outcome))
-        else:
-            send(dispatcher, replies.moved(cat, outcome, self.core.bookings.policy))
-        return reset_form()
+        return after_move(self, dispatcher, cat, outcome)
 
     def after_erase(self, dispatcher: CollectingDispatcher, cat: Catalogue, erased: int, _form: Any) -> List[EventType]:
         send(dispatcher, replies.erased(erased))
         return [*reset_form(), SlotSet("layanan", None), SlotSet("mpp", None), SlotSet("jenis", None)]
+
+
+def after_book(
+    action: UsesCore,
+    dispatcher: CollectingDispatcher,
+    cat: Catalogue,
+    outcome: Booking | Refusal,
+    form: BookingRequest | None,
+) -> List[EventType]:
+    """The booking made (code, number, QR), or why not; a slot taken meanwhile asks for another time only."""
+    if isinstance(outcome, Refusal):
+        send(dispatcher, replies.refusal_reply(cat, outcome))
+        if outcome.reason in (Reason.FULL, Reason.CLOSED):  # choose another slot, keep the rest
+            again = ("konfirmasi", "pesan_waktu", "pesan_konfirmasi", "pesan_ubah")
+            return [*(SlotSet(s, None) for s in again), FollowupAction("form_pesan_antrean")]
+        return reset_form()
+    send(dispatcher, replies.booked_reply(cat, outcome, form.nik if form else None, action.core.bookings.policy))
+    qr = replies.qr_png_base64(outcome.code)
+    dispatcher.utter_message(json_message={"type": "booking_qr", "code": outcome.code, "png_base64": qr})
+    return reset_form()
+
+
+def after_move(
+    action: UsesCore, dispatcher: CollectingDispatcher, cat: Catalogue, outcome: Booking | Refusal
+) -> List[EventType]:
+    if isinstance(outcome, Refusal):
+        send(dispatcher, replies.refusal_reply(cat, outcome))
+        if outcome.reason in (Reason.FULL, Reason.CLOSED):  # the new slot was taken meanwhile: another time
+            again = ("konfirmasi", "pesan_waktu", "pesan_konfirmasi", "pesan_ubah")
+            return [*(SlotSet(s, None) for s in again), FollowupAction("form_ubah_jadwal")]
+    else:
+        send(dispatcher, replies.moved(cat, outcome, action.core.bookings.policy))
+    return reset_form()
 
 
 AFTER: dict[Operation, After] = {

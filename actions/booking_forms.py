@@ -15,20 +15,26 @@ from datetime import date, datetime, time
 from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rapidfuzz import fuzz, process
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.runtime import UsesCore, blocking, intent, send
+from actions.form_repair import CONFIRMED, Field, Reading, RepairingForm
+from actions.runtime import UsesCore, blocking, send
 from mpp.booking import replies
 from mpp.booking.availability import MPP_SLOT
 from mpp.booking.contact import NO_PHONE, clean_name, clean_phone, declines_phone
 from mpp.booking.model import Refusal, SlotOption
 from mpp.booking.nik import check_nik
+from mpp.booking.repair import Detail, says_wrong
 from mpp.catalogue.model import Catalogue
 from mpp.privacy import TOKEN_PATTERN
+from mpp.replies import Reply
+from mpp.text import clock, tanggal
 from nlu.datetime_parser import Dates, DateTimes, Times, parse
+from nlu.datetime_words import DATE_MARKERS, HALF_WORDS, HOUR_MARKERS, MONTHS_FULL, POD_WORDS, WEEKDAYS
 
 MAX_DAYS = 31  # a range ("bulan depan") is searched this far for an open day
 MAX_TIME_BUTTONS = 10  # a WhatsApp list holds ten rows
@@ -53,6 +59,43 @@ def wanted_times(text: str, now: datetime) -> tuple[time, time] | None:
         return exact, exact
     value = parse(text, now)
     return value.span() if isinstance(value, (Times, DateTimes)) else None
+
+
+# What dates and times are written with, for reading a typo ("jm stngah 10", "kmis") when the NLU found nothing.
+DATE_TIME_WORDS = sorted(
+    {*WEEKDAYS, *MONTHS_FULL, *HALF_WORDS, *HOUR_MARKERS, *POD_WORDS, *DATE_MARKERS, "depan", "besok", "lusa"}
+)
+MPP_NAME_NOISE = {"mpp", "mal", "pelayanan", "publik", "kota", "kabupaten", "kab"}
+TYPO_CUTOFF = 80.0  # rapidfuzz ratio: "stngah" ~ "stengah" 92, "kmis" ~ "kamis" 89
+MPP_TYPO_CUTOFF = 75.0  # "bgor" ~ "bogor" 89
+
+
+def typo_fixed(text: str) -> str:
+    """The words of a date or time with typos set right against the parser's vocabulary."""
+    words = []
+    for word in text.split():
+        low = word.lower()
+        if len(low) >= 4 and low.isalpha() and low not in DATE_TIME_WORDS:
+            best = process.extractOne(low, DATE_TIME_WORDS, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+            word = best[0] if best else word
+        words.append(word)
+    return " ".join(words)
+
+
+def closest_mpp(catalogue: Catalogue, text: str) -> str | None:
+    """The MPP whose distinctive name word is closest to a word typed ("bgor" -> kota_bogor), if close enough."""
+    owners: dict[str, set[str]] = {}
+    for mpp in catalogue.mpps.values():
+        for word in re.findall(r"\w+", mpp.name.lower()):
+            if word not in MPP_NAME_NOISE and len(word) >= 4:
+                owners.setdefault(word, set()).add(mpp.code)
+    names = {word: codes.pop() for word, codes in owners.items() if len(codes) == 1}
+    for word in re.findall(r"\w+", text.lower()):
+        if len(word) >= 4 and names:
+            best = process.extractOne(word, list(names), scorer=fuzz.ratio, score_cutoff=MPP_TYPO_CUTOFF)
+            if best:
+                return names[best[0]]
+    return None
 
 
 def spread(options: list[SlotOption], limit: int) -> list[SlotOption]:
@@ -98,17 +141,16 @@ class SlotChoosing(UsesCore):
         if isinstance(chosen, Refusal):
             send(dispatcher, replies.refusal_reply(cat, chosen))
             return {"pesan_tanggal": None}  # a time already given is checked again with the next date
-        said_time = tracker.get_slot("pesan_waktu")  # "jam 9" said before the date: check it now
-        checked = await self._choose_time(str(said_time), chosen, tracker, dispatcher, cat) if said_time else {}
-        return {"pesan_tanggal": chosen.isoformat(), **checked}
+        return {"pesan_tanggal": chosen.isoformat()}  # a time said before is checked again (Field.after)
 
     async def validate_pesan_waktu(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         day = tracker.get_slot("pesan_tanggal")
-        if not day or not ISO_DAY.fullmatch(str(day)):
-            return {"pesan_waktu": value}  # no valid date yet: checked when the date is known
         cat = await self.catalogue()
+        service, mpp = tracker.get_slot("pesan_layanan"), tracker.get_slot("pesan_mpp")
+        if not day or not ISO_DAY.fullmatch(str(day)) or not (cat.service(service) and cat.offering(mpp, service)):
+            return {"pesan_waktu": value}  # no valid date, service or MPP yet: checked when they are known
         return await self._choose_time(str(value or ""), date.fromisoformat(day), tracker, dispatcher, cat)
 
     async def _choose_time(
@@ -126,19 +168,116 @@ class SlotChoosing(UsesCore):
         return {"pesan_waktu": chosen.slot.start.strftime("%H:%M")}
 
 
-class ValidateFormPesanAntrean(IgnoreClearedSlots, SlotChoosing, FormValidationAction):
+class BookingForm(SlotChoosing, RepairingForm):
+    """What the booking and the move forms share: reading dates, times and MPPs, and the words around them."""
+
+    summary_slot = "pesan_konfirmasi"
+    change_slot = "pesan_ubah"
+
+    def same(self, f: Field, value: str, current: Any, tracker: Tracker) -> bool:
+        if current is None:
+            return False
+        now = self.now()
+        if f.detail is Detail.TANGGAL:
+            days = candidate_days(value, now)
+            return bool(days) and days[0].isoformat() == current
+        if f.detail is Detail.WAKTU:
+            wanted = wanted_times(value, now)
+            return wanted is not None and wanted[0] == wanted[1] and wanted[0].strftime("%H:%M") == current
+        return str(value) == str(current)
+
+    async def guess(self, f: Field, text: str, tracker: Tracker) -> Any:
+        now = self.now()
+        if f.detail is Detail.TANGGAL:
+            fixed = typo_fixed(text)
+            return fixed if candidate_days(fixed, now) else None
+        if f.detail is Detail.WAKTU:
+            fixed = typo_fixed(text)
+            return fixed if wanted_times(fixed, now) else None
+        if f.detail is Detail.MPP:
+            return closest_mpp(await self.catalogue(), text)
+        return None
+
+    def hint(self, f: Field | None, reading: Reading) -> Reply | str | None:
+        if f is None:
+            return replies.summary_hint() if reading.intent != "afirmasi" else None
+        if reading.said("afirmasi"):
+            return replies.answer_first()
+        return HINTS[f.detail]()
+
+    async def acknowledge(self, f: Field, value: Any, tracker: Tracker) -> Reply | str | None:
+        label = replies.DETAIL_LABELS[f.detail.value]
+        if f.detail is Detail.TANGGAL and ISO_DAY.fullmatch(str(value)):
+            return replies.changed(label, tanggal(date.fromisoformat(value)))
+        if f.detail is Detail.WAKTU and HH_MM.fullmatch(str(value)):
+            return replies.changed(label, clock(time.fromisoformat(value)))
+        if f.detail is Detail.LAYANAN:
+            service = (await self.catalogue()).service(value)
+            return replies.changed(label, service.name) if service else None
+        if f.detail is Detail.MPP:
+            mpp = (await self.catalogue()).mpp(value)
+            return replies.changed(label, mpp.name) if mpp else None
+        if f.detail is Detail.NAMA:
+            return replies.changed(label, str(value))
+        return None
+
+
+HINTS = {
+    Detail.LAYANAN: replies.unknown_service,
+    Detail.MPP: replies.unknown_mpp,
+    Detail.TANGGAL: replies.day_not_understood,
+    Detail.WAKTU: replies.time_not_understood,
+    Detail.NAMA: replies.why_name,
+    Detail.NIK: replies.nik_missing,
+    Detail.TELEPON: replies.phone_invalid,
+}
+
+
+class ValidateFormPesanAntrean(BookingForm):
+    fields = (
+        Field("pesan_layanan", Detail.LAYANAN, "layanan"),
+        Field("pesan_mpp", Detail.MPP, "mpp", after=("pesan_layanan",)),
+        Field("pesan_tanggal", Detail.TANGGAL, "tanggal", after=("pesan_layanan", "pesan_mpp")),
+        Field("pesan_waktu", Detail.WAKTU, "waktu", after=("pesan_layanan", "pesan_mpp", "pesan_tanggal")),
+        Field("pesan_nama", Detail.NAMA),
+        Field("pesan_nik", Detail.NIK, "nik"),
+        Field("pesan_telepon", Detail.TELEPON, "telepon"),
+    )
+    starters = ("action_mulai_pesan",)
+
     def name(self) -> str:
         return "validate_form_pesan_antrean"
 
     async def required_slots(
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[str]:
+        if await self.booked_elsewhere(tracker):
+            return ["pesan_layanan"]  # action_selesai_pesan explains how, nothing is asked or summarised
+        return await super().required_slots(domain_slots, dispatcher, tracker, domain)
+
+    async def fields_needed(self, tracker: Tracker) -> list[Field]:
+        return list(self.fields[:1] if await self.booked_elsewhere(tracker) else self.fields)
+
+    async def booked_elsewhere(self, tracker: Tracker) -> bool:
         cat = await self.catalogue()
         service = cat.service(tracker.get_slot("pesan_layanan"))
+        if service is None:
+            return False
         mpp = tracker.get_slot("pesan_mpp")
-        if service and cat.booking_mode(mpp if cat.offering(mpp, service.code) else None, service.code) != MPP_SLOT:
-            return ["pesan_layanan"]  # booked elsewhere: action_ringkas_pesan explains how
-        return domain_slots
+        return cat.booking_mode(mpp if cat.offering(mpp, service.code) else None, service.code) != MPP_SLOT
+
+    def declined(self, f: Field, reading: Reading) -> Any:
+        if f.detail is Detail.TELEPON and (
+            declines_phone(reading.text) or (reading.said("negasi") and not says_wrong(reading.text))
+        ):
+            return NO_PHONE
+        return None
+
+    def related(self, reading: Reading, values: dict[str, Any]) -> dict[str, Any]:
+        if "pesan_layanan" not in values:
+            return {}
+        jenis = next((e.get("value") for e in reading.entities if e.get("entity") == "jenis"), None)
+        return {"jenis": jenis}
 
     async def validate_pesan_layanan(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -190,7 +329,7 @@ class ValidateFormPesanAntrean(IgnoreClearedSlots, SlotChoosing, FormValidationA
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         text = str(value or "")
-        if intent(tracker) == "negasi" or declines_phone(text):
+        if text == NO_PHONE or declines_phone(text):
             return {"pesan_telepon": NO_PHONE}
         raw = await blocking(self.core.bookings.resolve_personal, tracker.sender_id, text)
         phone = clean_phone(raw or "")
@@ -202,10 +341,36 @@ class ValidateFormPesanAntrean(IgnoreClearedSlots, SlotChoosing, FormValidationA
             return {"pesan_telepon": token.group(0)}
         return {"pesan_telepon": await blocking(self.core.bookings.personal_token, tracker.sender_id, "telepon", phone)}
 
+    async def validate_pesan_konfirmasi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return confirmed_in_time(self, value, dispatcher, tracker)
 
-class ValidateFormUbahJadwal(IgnoreClearedSlots, SlotChoosing, FormValidationAction):
+
+class ValidateFormUbahJadwal(BookingForm):
+    fields = (
+        Field("pesan_tanggal", Detail.TANGGAL, "tanggal"),
+        Field("pesan_waktu", Detail.WAKTU, "waktu", after=("pesan_tanggal",)),
+    )
+    starters = ("action_ubah_jadwal",)
+
     def name(self) -> str:
         return "validate_form_ubah_jadwal"
+
+    async def validate_pesan_konfirmasi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return confirmed_in_time(self, value, dispatcher, tracker)
+
+
+def confirmed_in_time(
+    action: UsesCore, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Dict[str, Any]:
+    """A "ya" counts while the summary it answers is fresh; after that the summary is checked and shown again."""
+    if value == CONFIRMED and action.core.bookings.pending(tracker.get_slot("konfirmasi")) is None:
+        send(dispatcher, replies.summary_expired())
+        return {"pesan_konfirmasi": None}
+    return {"pesan_konfirmasi": value}
 
 
 class ActionAskPesanLayanan(UsesCore, Action):

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, time
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import ask, reset_form
+from actions.booking import after_move, ask, reset_form
 from actions.booking_forms import IgnoreClearedSlots
+from actions.form_repair import CONFIRMED
 from actions.runtime import UsesCore, blocking, latest_entity, send
 from mpp.booking import replies
 from mpp.booking.confirmation import Operation
 from mpp.booking.model import Booking, Reason
 from mpp.catalogue.model import Catalogue
 from mpp.queue.messages import live_line
+from mpp.storage import Unavailable
+
+logger = logging.getLogger(__name__)
 
 
 def choose_booking(
@@ -131,19 +136,45 @@ class ActionUbahJadwal(UsesCore, Action):
         ]
 
 
-class ActionRingkasUbah(UsesCore, Action):
+class ActionAskUbahKonfirmasi(UsesCore, Action):
+    """The move form's last question: move to this date and time? (a button per detail to change)."""
+
     def name(self) -> str:
-        return "action_ringkas_ubah"
+        return "action_ask_form_ubah_jadwal_pesan_konfirmasi"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         day, start = tracker.get_slot("pesan_tanggal"), tracker.get_slot("pesan_waktu")
         booking_id = tracker.get_slot("ubah_booking")
         if not (day and start and booking_id):
-            return reset_form()
+            return []
         new_day, new_start = date.fromisoformat(day), time.fromisoformat(start)
         send(dispatcher, replies.ask_move(new_day, new_start))
-        pending = self.core.bookings.ask(Operation.MOVE, booking_id=int(booking_id), day=new_day, start=new_start)
-        return [ask(pending)]
+        return [ask(self.core.bookings.ask(Operation.MOVE, booking_id=int(booking_id), day=new_day, start=new_start))]
+
+
+class ActionSelesaiUbah(UsesCore, Action):
+    """After the move form: move as confirmed, or leave the booking as it is."""
+
+    def name(self) -> str:
+        return "action_selesai_ubah"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        pending = self.core.bookings.pending(tracker.get_slot("konfirmasi"))
+        if (
+            tracker.get_slot("pesan_konfirmasi") != CONFIRMED
+            or pending is None
+            or pending.operation is not Operation.MOVE
+        ):
+            send(dispatcher, replies.move_stopped())
+            return reset_form()
+        try:
+            outcome = await blocking(self.core.bookings.confirm, pending, tracker.sender_id, None)
+        except Unavailable:
+            logger.exception("move failed on the database")
+            send(dispatcher, replies.database_trouble())
+            return [SlotSet("pesan_konfirmasi", None), FollowupAction("form_ubah_jadwal")]
+        assert not isinstance(outcome, int)
+        return after_move(self, dispatcher, await self.catalogue(), outcome)
 
 
 class ActionHapusData(UsesCore, Action):

@@ -105,8 +105,13 @@ def start_stack(
     debug: bool = False,
     sql_tracker: bool = False,
     fixed_now: str | None = None,
+    api_token: str | None = None,
 ) -> Stack:
-    """A fresh SQLite core database with the demo catalogue, then both servers; waits until they answer."""
+    """A fresh SQLite core database with the demo catalogue, then both servers; waits until they answer.
+
+    With ``api_token``, Rasa's HTTP API is on too (``--enable-api``), behind that token: the
+    conversation runner reads trackers through it.
+    """
     work.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{work / 'mpp.db'}"
     load_demo_catalogue(db_url)
@@ -131,6 +136,7 @@ def start_stack(
     if fixed_now:
         env["MPP_NOW"] = fixed_now
     flags = ["--debug"] if debug else []
+    rasa_flags = ["--enable-api", "--auth-token", api_token] if api_token else []
     logs = [work / "actions.log", work / "rasa.log"]
     stack = Stack(f"http://127.0.0.1:{rasa_port}", work, db_url, keys)
     stack.procs.append(
@@ -144,7 +150,7 @@ def start_stack(
     )
     stack.procs.append(
         subprocess.Popen(
-            rasa_run(rasa_port, model, endpoints, *flags),
+            rasa_run(rasa_port, model, endpoints, *flags, *rasa_flags),
             cwd=PROJECT_ROOT,
             env=env,
             stdout=logs[1].open("w"),

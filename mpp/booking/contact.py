@@ -22,7 +22,7 @@ def clean_name(text: str) -> str | None:
 
 def declines_phone(text: str) -> bool:
     """ "lewati", "tidak ada", "-": the phone number is optional."""
-    return bool(SKIP_WORDS.match(text)) or text.strip() == "/negasi"
+    return bool(SKIP_WORDS.match(text)) or text.strip() in ("/negasi", "-", "–", "—")
 
 
 def clean_phone(digits: str) -> str | None:

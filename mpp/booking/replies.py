@@ -171,11 +171,12 @@ def unknown_mpp() -> str:
     return "Maaf, MPP itu tidak ada di sistem kami. Pilih salah satu MPP di tombol."
 
 
-def not_offered_at(catalogue: Catalogue, service_code: str, mpp_code: str) -> Reply:
+def not_offered_at(catalogue: Catalogue, service_code: str, mpp_code: str) -> str:
+    """Said before the form asks for the MPP again (that question carries the MPPs offering it as buttons)."""
     others = catalogue.mpps_offering(service_code)
     text = f"{catalogue.services[service_code].name} tidak tersedia di {catalogue.mpps[mpp_code].name}."
-    choices = tuple(Choice(m.name, "informasi", {"mpp": m.code}) for m in others)
-    return Reply(text + (" Pilih MPP lain:" if others else ""), choices)
+    names = join_names([m.name for m in others if m.code != mpp_code])
+    return text + (f" Layanan ini ada di {names}." if names else "")
 
 
 def day_not_understood() -> str:
@@ -230,6 +231,24 @@ def where(catalogue: Catalogue, mpp_code: str, service_code: str) -> str:
     )
 
 
+# The parts of a booking a citizen can change with a button at the summary, and how they are called.
+DETAIL_LABELS = {
+    "layanan": "layanan",
+    "mpp": "MPP",
+    "tanggal": "tanggal",
+    "waktu": "jam",
+    "nama": "nama",
+    "nik": "NIK",
+    "telepon": "nomor HP",
+}
+BOOKING_DETAILS = ("tanggal", "waktu", "layanan", "mpp", "nama", "nik", "telepon")
+MOVE_DETAILS = ("tanggal", "waktu")
+
+
+def change_buttons(details: tuple[str, ...]) -> tuple[Choice, ...]:
+    return tuple(Choice(f"Ubah {DETAIL_LABELS[d]}", "koreksi", {"bagian": d}) for d in details)
+
+
 def summary(
     catalogue: Catalogue, service: str, mpp: str, day: date, start: time, name: str, nik: str, phone: str | None
 ) -> Reply:
@@ -243,8 +262,54 @@ def summary(
     ]
     if phone:
         lines.append(f"• HP: {mask_phone(phone)}")
-    lines.append("\nSudah benar? Pilih Ya untuk memesan.")
-    return Reply("\n".join(lines), _yes_no("Ya, pesan", "Tidak"))
+    lines.append("\nSudah benar? Pilih Ya untuk memesan, atau tulis yang perlu diubah (misalnya: jam 10 aja).")
+    buttons = (Choice("Ya, pesan", "afirmasi"), *change_buttons(BOOKING_DETAILS), Choice("Batal", "batal_antrean"))
+    return Reply("\n".join(lines), buttons)
+
+
+def what_to_change(details: tuple[str, ...]) -> Reply:
+    """After a "tidak" at the summary: nothing is thrown away until the citizen says "batal"."""
+    return Reply(
+        "Bagian mana yang perlu diubah? Pilih tombol, atau langsung tulis yang benar (misalnya: tanggal 3 Desember, "
+        'jam 10). Ketik "batal" bila tidak jadi.',
+        (*change_buttons(details), Choice("Batal", "batal_antrean")),
+    )
+
+
+def summary_hint() -> str:
+    return 'Maaf, saya belum menangkap maksudnya. Jawab "ya" bila sudah benar, atau tulis bagian yang perlu diubah.'
+
+
+def which_detail_hint() -> str:
+    return "Maaf, bagian mana yang ingin diubah? Misalnya: layanan, MPP, tanggal, jam, nama, NIK, atau nomor HP."
+
+
+def summary_expired() -> str:
+    return "Ringkasan tadi sudah lebih dari 15 menit, jadi jadwalnya saya periksa ulang. Mohon cek sekali lagi:"
+
+
+def changed(label: str, value: str) -> str:
+    """A change said in words was taken: one short line, the new value."""
+    return f"Baik, {label} diubah: {value}."
+
+
+def why_name() -> str:
+    return (
+        "Nama dipakai petugas untuk mencocokkan antrean dengan berkas Anda, jadi perlu diisi. "
+        "Tulis nama lengkap sesuai KTP/KK, misalnya: Siti Aminah."
+    )
+
+
+def nik_missing() -> str:
+    return "Maaf, NIK belum saya temukan di pesan Anda. Ketik 16 angka NIK pemohon, tanpa huruf."
+
+
+def answer_first() -> str:
+    return "Baik. Mohon jawab dulu pertanyaan di bawah ini, ya."
+
+
+def move_stopped() -> str:
+    return "Baik, jadwal antrean tidak diubah."
 
 
 def booked_reply(catalogue: Catalogue, booking: Booking, nik: str | None, policy: Policy) -> Reply:
@@ -308,7 +373,8 @@ def moving(catalogue: Catalogue, booking: Booking, policy: Policy) -> str:
 
 
 def ask_move(day: date, start: time) -> Reply:
-    return Reply(f"Pindahkan jadwal ke {tanggal(day)}, pukul {clock(start)}?", _yes_no("Ya, pindahkan", "Jangan"))
+    buttons = (Choice("Ya, pindahkan", "afirmasi"), *change_buttons(MOVE_DETAILS), Choice("Jangan", "batal_antrean"))
+    return Reply(f"Pindahkan jadwal ke {tanggal(day)}, pukul {clock(start)}?", buttons)
 
 
 def ask_erase() -> Reply:

@@ -75,7 +75,9 @@ async def test_question_then_booking_over_whatsapp(gw: Harness) -> None:
     await send(text("Nur Aini"))
     await send(text("3275015506880005"))
     summary = [m for m in await send(text("lewati")) if m["type"] == "interactive"]
-    assert summary[-1]["interactive"]["type"] == "button"
+    assert summary[-1]["interactive"]["type"] == "list"  # "Ya, pesan", a row per detail to change, "Batal"
+    rows = [r["title"] for r in summary[-1]["interactive"]["action"]["sections"][0]["rows"]]
+    assert rows[0] == "Ya, pesan" and "Ubah tanggal" in rows
     done = await send(chosen(summary[-1], 0))
     await until(lambda: any(m["type"] == "image" for m in gw.graph.to(wa)), what="the QR image")
     assert "Antrean berhasil dipesan" in str(done + gw.graph.to(wa))

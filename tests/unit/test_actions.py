@@ -12,7 +12,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import ActionRingkasPesan
+from actions.booking import ActionSelesaiPesan
 from actions.faq import ActionJawabPertanyaan
 from actions.support import ActionFallbackLayanan, ActionJawabPengaduan
 from mpp.clock import fixed_clock
@@ -126,7 +126,7 @@ async def test_fallback_with_nothing_recognisable_offers_popular_services(fake: 
 
 async def test_booking_a_passport_points_to_m_paspor_instead_of_an_mpp_slot(fake: Services) -> None:
     t = tracker("pesan_antrean", [ent("layanan", "paspor")], pesan_layanan="paspor", pesan_mpp="kota_bogor")
-    messages, events = await run(ActionRingkasPesan(fake), t)
+    messages, events = await run(ActionSelesaiPesan(fake), t)
     assert "M-Paspor" in messages[0]["text"] and "imigrasi.go.id" in messages[0]["text"]
     assert {"event": "slot", "name": "pesan_layanan", "value": None, "timestamp": None} in events
 

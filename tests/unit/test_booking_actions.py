@@ -11,7 +11,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import ActionJawabKonfirmasi, ActionRingkasPesan
+from actions.booking import ActionAskPesanKonfirmasi, ActionJawabKonfirmasi, ActionSelesaiPesan
 from actions.booking_forms import ActionAskPesanWaktu, ValidateFormPesanAntrean
 from actions.booking_manage import ActionBatalAntrean, ActionCekAntrean, ActionUbahJadwal
 from mpp.clock import fixed_clock
@@ -170,14 +170,14 @@ async def _book(deps, sender: str = "console:tester") -> dict[str, Any]:  # type
         "pesan_telepon": "-",
     }
     dispatcher = CollectingDispatcher()
-    events = await ActionRingkasPesan(deps).run(dispatcher, tracker(filled, sender=sender), {})
+    events = await ActionAskPesanKonfirmasi(deps).run(dispatcher, tracker(filled, sender=sender), {})
     assert "3271********0001" in dispatcher.messages[0]["text"]
     konfirmasi = next(e["value"] for e in events if e["name"] == "konfirmasi")
     dispatcher = CollectingDispatcher()
-    t = tracker({**filled, "konfirmasi": konfirmasi}, intent="afirmasi", sender=sender)
-    await ActionJawabKonfirmasi(deps).run(dispatcher, t, {})
+    t = tracker({**filled, "konfirmasi": konfirmasi, "pesan_konfirmasi": "ya"}, intent="afirmasi", sender=sender)
+    await ActionSelesaiPesan(deps).run(dispatcher, t, {})
     # the same confirmation again (a double tap that reached the action twice) books once
-    await ActionJawabKonfirmasi(deps).run(CollectingDispatcher(), t, {})
+    await ActionSelesaiPesan(deps).run(CollectingDispatcher(), t, {})
     return {"messages": dispatcher.messages, "konfirmasi": konfirmasi}
 
 

@@ -12,7 +12,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import ActionRingkasPesan
+from actions.booking import ActionSelesaiPesan
 from actions.booking_forms import ActionAskPesanMpp, ValidateFormPesanAntrean
 from mpp.booking.model import BookingRequest, Reason
 from mpp.catalogue.model import Catalogue
@@ -75,7 +75,7 @@ async def test_naming_that_mpp_anyway_points_to_the_agency_channel_and_books_not
     required = await form.required_slots(list(slots), CollectingDispatcher(), _tracker(slots), {})
     assert required == ["pesan_layanan"]  # no date, time, name or NIK asked: the form ends here
     dispatcher = CollectingDispatcher()
-    events = await ActionRingkasPesan(core).run(dispatcher, _tracker(slots), {})
+    events = await ActionSelesaiPesan(core).run(dispatcher, _tracker(slots), {})
     text = dispatcher.messages[0]["text"]
     assert "Kantor Pertanahan (BPN) di MPP Kota Bogor belum terverifikasi" in text
     assert "0811-1068-0000" in text  # the ATR/BPN hotline from the catalogue

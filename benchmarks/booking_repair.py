@@ -1,0 +1,66 @@
+"""Multi-turn booking evaluation (issue 17): the share of the set's conversations completed correctly.
+
+.venv/bin/python -m benchmarks.booking_repair [--only r001,r019] [--kind typos] [--workers 2] [--quiet | --all]
+
+Starts the assistant (action server + Rasa with its HTTP API behind a random token) on a fresh
+SQLite core database at the set's fixed clock, plays every conversation of
+tests/e2e/conversations/booking_repair.yml as an adaptive citizen (testkit/conversations.py), and
+prints the result per kind and each failure with its transcript. Exit status 1 below --floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from testkit.conversations import FIXED_NOW, Citizen, load_conversations, play_all
+from testkit.stack import MODEL, start_stack
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated conversation ids")
+    parser.add_argument("--kind", help="only conversations of this kind")
+    parser.add_argument("--workers", type=int, default=1, help="conversations played at a time")
+    parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--floor", type=float, default=0.95, help="exit 1 below this share")
+    parser.add_argument("--quiet", action="store_true", help="no transcripts of the failures")
+    parser.add_argument("--all", action="store_true", help="the transcripts of every conversation, passed too")
+    parser.add_argument("--work", type=Path, help="keep logs and the databases here (default: a temporary dir)")
+    args = parser.parse_args(argv)
+
+    conversations = load_conversations()
+    if args.only:
+        wanted = set(args.only.split(","))
+        conversations = [c for c in conversations if c.id in wanted]
+    if args.kind:
+        conversations = [c for c in conversations if c.kind == args.kind]
+    if not conversations:
+        parser.error("no conversation matches")
+
+    token = secrets.token_urlsafe(24)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        stack = start_stack(work, model=args.model, fixed_now=FIXED_NOW, api_token=token)
+        try:
+            started = time.perf_counter()
+            score = play_all(Citizen(stack.url, token, stack.db_url), conversations, args.workers)
+            seconds = time.perf_counter() - started
+        finally:
+            stack.stop()
+    print(score.report(transcripts=not args.quiet))
+    if args.all:
+        print("\nAll transcripts:")
+        for result in score.results:
+            print(f"\n{result.transcript()}")
+    turns = sum(len(r.turns) for r in score.results)
+    print(f"\n{len(score.results)} conversations, {turns} citizen turns in {seconds:.0f} s")
+    return 0 if score.share >= args.floor else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

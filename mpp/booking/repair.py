@@ -1,0 +1,302 @@
+"""How a citizen changes a detail they already gave, in everyday words.
+
+A form (``actions/form_repair.py``) asks for details one at a time, but people answer what
+they please: "eh jamnya salah, jam 10 aja", "kamis aja jangan rabu", "bukan akta tapi kia",
+"namanya kurang tepat: Achmad Fauzan", "gak jadi deh". These are the language rules the form
+applies to every message: which details the words name, which of several values mentioned
+is the one meant, whether the message asks something, stops, keeps a detail as it is, or
+is a name at all. Rules only, no Rasa: the values come from the NLU's entities.
+
+Limits: the word lists are Indonesian chat as the training data and the evaluation set write
+it; a value is chosen among the ones the NLU found, never invented here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from mpp.booking.contact import clean_name
+from mpp.privacy import TOKEN_PATTERN
+
+
+class Detail(str, Enum):
+    """A detail of a form that the citizen may change; the value is what a button's ``bagian`` carries."""
+
+    LAYANAN = "layanan"
+    MPP = "mpp"
+    TANGGAL = "tanggal"
+    WAKTU = "waktu"
+    NAMA = "nama"
+    NIK = "nik"
+    TELEPON = "telepon"
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.I)
+
+
+# Words that name a detail ("jamnya", "tanggalnya", "mpp nya", "namanya").
+_NAMES: tuple[tuple[Detail, re.Pattern[str]], ...] = (
+    (Detail.LAYANAN, _words(r"layanan(?:nya)?", r"urusan(?:nya)?", r"keperluan(?:nya)?")),
+    (Detail.MPP, _words(r"mpp(?:\s?nya)?", r"tempat(?:nya)?", r"lokasi(?:nya)?")),
+    (Detail.TANGGAL, _words(r"tanggal(?:nya)?", r"tgl(?:nya)?", r"hari(?:nya)?")),
+    (Detail.WAKTU, _words(r"jam(?:nya)?", r"waktu(?:nya)?", r"pukul")),
+    (Detail.NAMA, _words(r"nama(?:nya)?")),
+    (Detail.NIK, _words(r"nik(?:nya)?")),
+    (Detail.TELEPON, _words(r"hp(?:nya)?", r"telepon(?:nya)?", r"telp", r"wa(?:nya)?", r"whatsapp", r"nomor(?:nya)?")),
+)
+# "jadwal" names the day and the time together, unless the message gives one of them ("jadwal jadi jam 2").
+_SCHEDULE = _words(r"jadwal(?:nya)?")
+# After a named detail: it stays as it is ("jamnya sama", "tanggalnya tetap").
+_KEEP_AFTER = re.compile(r"^\W*(?:\w+\W+)?(?:sama|tetap|tetep|gak berubah|ga berubah|tidak berubah)\b", re.I)
+# A change is meant: these mark a correction even when the message also looks like a question.
+_CHANGE = _words(
+    r"salah",
+    r"keliru",
+    r"ralat",
+    r"ganti(?:nya)?",
+    r"diganti",
+    r"gantiin",
+    r"ubah",
+    r"diubah",
+    r"ubahnya",
+    r"bukan",
+    r"bkn",
+    r"jangan",
+    r"jgn",
+    r"pindah",
+    r"dipindah",
+    r"pindahin",
+    r"geser",
+    r"digeser",
+    r"mundur\w*",
+    r"dimundurin",
+    r"maju\w*",
+    r"dimajuin",
+    r"sebenarnya",
+    r"sebenernya",
+    r"ternyata",
+    r"harusnya",
+    r"seharusnya",
+    r"kurang",
+    r"tukar",
+    r"ganti\s+jadi",
+)
+_WRONG = _words(r"salah", r"keliru", r"bukan", r"bkn", r"ralat")
+# "... aja" / "... saja": a choice ("kamis aja"), unless it ends a question word ("apa aja").
+_CHOICE = re.compile(r"(?<!apa )(?<!mana )(?<!siapa )(?<!berapa )\b(?:aja|saja|aj|deh)\b", re.I)
+_QUESTION = _words(
+    r"apa",
+    r"apakah",
+    r"berapa",
+    r"brp",
+    r"brapa",
+    r"dimana",
+    r"di\s?mana",
+    r"mana",
+    r"kapan",
+    r"kpn",
+    r"gimana",
+    r"bagaimana",
+    r"gmn",
+    r"kenapa",
+    r"mengapa",
+    r"knp",
+    r"bisakah",
+    r"bolehkah",
+    r"bisa\s+(?:gak|ga|nggak|tidak|ngga)",
+    r"boleh\s+(?:gak|ga|nggak|tidak|ngga)",
+    r"ada\s+(?:gak|ga|nggak|tidak|ngga)",
+)
+# Stopping the whole form. "gak jadi" is a stop unless a value follows ("ga jadi senin, selasa aja").
+_STOP_STRONG = _words(r"batal\w*", r"cancel\w*", r"stop", r"udahan", r"berhenti", r"gak usah deh semuanya")
+_STOP_WEAK = _words(r"(?:gak|ga|gk|g|nggak|ngga|enggak|engga|tidak|tdk|ndak|kagak)\s+jadi")
+# Before a value it is the old one ("bukan kia", "jangan rabu", "dari selasa"); toward the new one.
+_AWAY_BEFORE = re.compile(
+    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama)\s+(?:\w+\s+)?$", re.I
+)
+_TOWARD_BEFORE = re.compile(
+    r"\b(?:ke|jadi|menjadi|tapi|tetapi|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar)\s+$",
+    re.I,
+)
+_TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong)\b", re.I)
+# A service phrase that is a verb here: "pindah ke mpp bekasi" is moving, not the SKPWNI service.
+_MOVE_VERB = re.compile(r"^\s*ke\b", re.I)
+
+# Words a message has and a name has not: chat particles, verbs of the booking, detail names.
+_NOT_NAME_WORDS = frozenset(
+    """saya sy aku gue gw mau ingin pengen pingin aja saja kok kan cuma hanya ganti nanti tolong bisa
+    gak ga gk nggak ngga enggak tidak tdk ya iya iyaa yaa yang yg di ke dari untuk buat dengan dan atau
+    apa berapa brp kapan mana gimana dong deh sih nih tuh lho loh antri antre antrian antrean booking
+    pesan daftar jam tanggal tgl hari besok lusa mpp layanan nama namanya nik hp nomor batal stop oke ok
+    halo hai makasih terima salah bukan benar betul bener sudah udah belum lagi jadi ini itu
+    ada punya kurang lengkap lengkapnya tadi urus pakai pake tulis ditulis harus sesuai
+    kartu keluarga akta surat pajak ktp kk sim skck paspor bpjs kia npwp nib pdam samsat stnk sertifikat
+    tanah kelahiran kematian pindah""".split()
+)
+_NAME_LEAD = re.compile(
+    r"^\s*(?:(?:nama\s+(?:lengkap\s+)?(?:saya|sy|aku|nya)?|namanya|atas\s+nama|a\.?\s?n\.?|saya)"
+    r"(?:\s+(?:adalah|yaitu|ialah))?\s*:?\s+)",
+    re.I,
+)
+_NAME_TAIL = re.compile(r"(?:[\s,]+(?:kak|ka|min|pak|bu|mas|mbak|ya|yah|kok|nih))+\W*$", re.I)
+_WORD = re.compile(r"[^\s,;:!?]+")
+_NAME_IN_SENTENCE = re.compile(
+    r"\b(?:atas\s+nama|a\.n\.?|nama\s+(?:saya|pemohon|lengkap(?:nya)?)(?:\s+adalah)?)\s*:?\s+", re.I
+)
+MAX_NAME_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A value the NLU found in the message: its canonical value and where it stands."""
+
+    value: str
+    start: int
+    end: int
+
+
+def named_details(text: str, values: Sequence[tuple[int, int]] = (), given: Collection[Detail] = ()) -> list[Detail]:
+    """Details the words name as something to change, in order ("jamnya salah" -> WAKTU).
+
+    A detail named with "sama"/"tetap" after it is kept, not named ("jamnya sama"); words inside a
+    value the NLU found ("jam 10", "mpp bogor") name nothing; ``given``: details the message has a value for.
+    """
+    found: list[tuple[int, Detail]] = []
+    schedule = _SCHEDULE.search(text)
+    if schedule and not {Detail.TANGGAL, Detail.WAKTU} & set(given):
+        found += [(schedule.start(), Detail.TANGGAL), (schedule.start(), Detail.WAKTU)]
+    for detail, pattern in _NAMES:
+        for m in pattern.finditer(text):
+            inside = any(a <= m.start() < b for a, b in values)
+            if not inside and not _KEEP_AFTER.match(text[m.end() :]):
+                found.append((m.start(), detail))
+    seen: list[Detail] = []
+    for _, detail in sorted(found, key=lambda f: f[0]):
+        if detail not in seen:
+            seen.append(detail)
+    return seen
+
+
+def says_change(text: str) -> bool:
+    """The words mark a correction ("salah", "ganti", "bukan", "kamis aja")."""
+    return bool(_CHANGE.search(text) or _CHOICE.search(text))
+
+
+def says_wrong(text: str) -> bool:
+    """ "salah", "keliru", "bukan itu": something given before is wrong, without saying what."""
+    return bool(_WRONG.search(text))
+
+
+def is_question(text: str) -> bool:
+    """The message asks something ("biayanya brp?", "mpp nya buka hari sabtu gak?")."""
+    return "?" in text or bool(_QUESTION.search(text))
+
+
+def wants_to_stop(text: str, value_starts: Sequence[int] = ()) -> bool:
+    """The citizen gives up the whole form ("batal aja", "gak jadi deh", "stop").
+
+    "ga jadi" directly before a value is a change of that value ("ga jadi senin, selasa aja").
+    """
+    if _STOP_STRONG.search(text):
+        return True
+    for m in _STOP_WEAK.finditer(text):
+        rest = text[m.end() :]
+        gap = len(rest) - len(rest.lstrip(" ,"))
+        following = m.end() + gap
+        if not any(following <= s <= following + 8 for s in value_starts):
+            return True
+    return False
+
+
+def service_is_verb(text: str, mention: Mention) -> bool:
+    """ "pindah ke mpp bekasi": the service word "pindah" used as the verb to move."""
+    return text[mention.start : mention.end].strip().lower() == "pindah" and bool(_MOVE_VERB.match(text[mention.end :]))
+
+
+def pick(mentions: Sequence[Mention], text: str, is_current: Callable[[str], bool]) -> Mention | None:
+    """The value meant among those mentioned: not the one turned away, preferably the one turned to.
+
+    "kamis aja jangan rabu" -> kamis; "bukan akta tapi kia" -> kia; "harinya rabu aja deh, senin saya
+    ujian" with Monday current -> rabu. None when every mention is turned away.
+    """
+    best: tuple[int, int] | None = None
+    chosen: Mention | None = None
+    for order, m in enumerate(mentions):
+        before, after = text[: m.start], text[m.end :]
+        if _AWAY_BEFORE.search(before):
+            continue
+        score = 0
+        if _TOWARD_BEFORE.search(before):
+            score += 2
+        if _TOWARD_AFTER.match(after):
+            score += 1
+        if is_current(m.value):
+            score -= 3
+        key = (score, -order)
+        if best is None or key > best:
+            best, chosen = key, m
+    return chosen
+
+
+def name_answer(text: str) -> str | None:
+    """The name in an answer to "atas nama siapa?" ("nama saya Siti Aminah", "Dewi Lestari kak").
+
+    None when the message is not a name: a sentence, a question, chat words, digits.
+    """
+    body = _NAME_TAIL.sub("", _NAME_LEAD.sub("", text.strip(), count=1)).strip(" .,:;")
+    words = body.split()
+    if not words or len(words) > MAX_NAME_WORDS or is_question(text):
+        return None
+    if any(w.lower().strip(".,'") in _NOT_NAME_WORDS for w in words):
+        return None
+    return clean_name(body)
+
+
+def name_in_correction(text: str) -> str | None:
+    """The new name inside a correction ("namanya kurang tepat: Achmad Fauzan", "lengkapnya Sri Wahyuningsih").
+
+    After a colon, else the longest run of two or more capitalised words; None when neither is a name.
+    """
+    if ":" in text:
+        found = name_answer(text.rsplit(":", 1)[1])
+        if found:
+            return found
+    found = name_after_lead(text)
+    if found:
+        return found
+    best: list[str] = []
+    run: list[str] = []
+    for word in [*_WORD.findall(text), ""]:
+        bare = word.strip(".'")
+        if bare[:1].isupper() and bare.lower() not in _NOT_NAME_WORDS and not TOKEN_PATTERN.fullmatch(bare):
+            run.append(word)
+            continue
+        if len(run) >= 2 and len(run) > len(best):
+            best = run
+        run = []
+    return name_answer(" ".join(best)) if best else None
+
+
+def name_after_lead(text: str) -> str | None:
+    """The name right after "atas nama" / "nama saya" / "a.n." inside a longer message, or None."""
+    lead = _NAME_IN_SENTENCE.search(text)
+    if not lead:
+        return None
+    words: list[str] = []
+    for word in _WORD.findall(text[lead.end() :]):
+        bare = word.strip(".'")
+        if not bare.replace("'", "").isalpha() or bare.lower() in _NOT_NAME_WORDS or len(words) == MAX_NAME_WORDS:
+            break
+        words.append(word)
+    return clean_name(" ".join(words)) if words else None
+
+
+def mostly_values(text: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Most of the message is values the NLU found ("akta kelahiran"), not a name that contains one by chance."""
+    letters = sum(c.isalpha() for c in text)
+    covered = sum(sum(c.isalpha() for c in text[a:b]) for a, b in spans)
+    return letters > 0 and covered / letters >= 0.6
