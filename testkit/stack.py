@@ -136,7 +136,9 @@ def start_stack(
     if fixed_now:
         env["MPP_NOW"] = fixed_now
     flags = ["--debug"] if debug else []
-    rasa_flags = ["--enable-api", "--auth-token", api_token] if api_token else []
+    rasa_flags = ["--enable-api"] if api_token else []
+    if api_token:
+        env["RASA_API_TOKEN"] = api_token  # the launcher hands it to Rasa; never on the command line
     logs = [work / "actions.log", work / "rasa.log"]
     stack = Stack(f"http://127.0.0.1:{rasa_port}", work, db_url, keys)
     stack.procs.append(
