@@ -27,7 +27,9 @@ SETS = {"a": CONVERSATIONS, "b": CONVERSATIONS.with_name("booking_repair_b.yml")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=sorted(SETS), default="a", help="a: booking_repair.yml, b: booking_repair_b.yml")
+    parser.add_argument(
+        "--set", choices=sorted(SETS), default="a", help="a: booking_repair.yml, b: booking_repair_b.yml"
+    )
     parser.add_argument("--only", help="comma-separated conversation ids")
     parser.add_argument("--kind", help="only conversations of this kind")
     parser.add_argument("--workers", type=int, default=1, help="conversations played at a time")
