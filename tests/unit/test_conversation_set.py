@@ -1,6 +1,6 @@
-"""The multi-turn evaluation sets (tests/e2e/conversations/booking_repair.yml and the second, unseen
-booking_repair_b.yml) must be playable: well-formed, and every expected booking possible under the
-catalogue and the booking rules at the sets' fixed clock. Played against one database, the two sets must
+"""The multi-turn evaluation sets (tests/e2e/conversations/booking_repair.yml, the second, unseen
+booking_repair_b.yml, and the third, booking_repair_c.yml, written blind to both) must be playable: well-formed, and every expected booking possible under the
+catalogue and the booking rules at the sets' fixed clock. Played against one database, the sets must
 not compete: no slot and no NIK is shared, within a set or across them. A conversation these tests find
 impossible is rewritten, not the rule.
 
@@ -31,7 +31,8 @@ from mpp.config import PROJECT_ROOT
 SET_DIR = PROJECT_ROOT / "tests" / "e2e" / "conversations"
 CONVERSATIONS = SET_DIR / "booking_repair.yml"
 CONVERSATIONS_B = SET_DIR / "booking_repair_b.yml"
-SETS = [CONVERSATIONS, CONVERSATIONS_B]
+CONVERSATIONS_C = SET_DIR / "booking_repair_c.yml"  # the third set, written blind to the first two
+SETS = [CONVERSATIONS, CONVERSATIONS_B, CONVERSATIONS_C]
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))  # Friday, the sets' clock
 STEPS = {"ask_layanan", "ask_mpp", "ask_tanggal", "ask_waktu", "ask_nama", "ask_nik", "ask_telepon"}
 AT = STEPS | {"summary", "after_booking"}
@@ -299,3 +300,66 @@ def test_a_malformed_conversation_is_reported() -> None:
     conversations[3]["events"] = [{"at": "ask_umur", "say": "30"}]
     conversations[4]["expect"] = {"outcome": "booked", "layanan": "kk"}
     assert len(shape_problems(conversations)) == 4
+
+
+# What the third set was written to cover (issue 17): kind label -> at least this many conversations.
+KINDS_C = {
+    "correction_at_summary": 12,  # date, time, service, MPP, name, phone: two each
+    "correction_mid_form": 6,
+    "change_service": 3,
+    "change_mpp": 3,
+    "question_in_middle": 5,
+    "tidak_then_change": 4,
+    "tidak_then_batal": 4,
+    "change_of_mind_cancel": 4,
+    "invalidating_change": 5,
+    "name_is_not_a_name": 3,
+    "typos": 3,
+    "move_existing": 4,
+    "phone_odd_spelling": 2,
+    "all_in_one_opening": 2,
+}
+
+
+def earlier_set_problems(earlier: list[dict[str, Any]], third: list[dict[str, Any]]) -> list[str]:
+    """What the third set shares with the earlier ones: an id, a NIK, an expected slot.
+
+    Reported by the third set's ids only: its writer must not learn the earlier sets' contents.
+    """
+    ids = {c["id"] for c in earlier}
+    niks = {_nik(c) for c in earlier} - {None}
+    slots = {_slot(c) for c in _booked(earlier)}
+    problems = [f"{c['id']}: id used by an earlier set" for c in third if c["id"] in ids]
+    problems += [f"{c['id']}: NIK used by an earlier set" for c in third if _nik(c) in niks]
+    problems += [f"{c['id']}: slot expected by an earlier set" for c in _booked(third) if _slot(c) in slots]
+    return problems
+
+
+def _earlier() -> list[dict[str, Any]]:
+    return _conversations(CONVERSATIONS) + _conversations(CONVERSATIONS_B)
+
+
+def test_third_set_shares_no_id_nik_or_slot_with_the_earlier_sets() -> None:
+    problems = earlier_set_problems(_earlier(), _conversations(CONVERSATIONS_C))
+    assert not problems, problems
+
+
+def test_a_slot_or_nik_of_an_earlier_set_in_the_third_is_reported() -> None:
+    earlier = _earlier()
+    taken = _booked(earlier)[0]
+    third = copy.deepcopy(_conversations(CONVERSATIONS_C))
+    slot_victim, nik_victim = _booked(third)[:2]
+    slot_victim["expect"] = {**slot_victim["expect"], **{k: taken["expect"][k] for k in ("mpp", "date", "time")}}
+    nik_victim["replies"] = {**nik_victim["replies"], "nik": _nik(taken)}
+    problems = earlier_set_problems(earlier, third)
+    assert f"{slot_victim['id']}: slot expected by an earlier set" in problems
+    assert f"{nik_victim['id']}: NIK used by an earlier set" in problems
+
+
+def test_third_set_covers_the_kinds_it_was_written_for() -> None:
+    kinds = Counter(c["kind"] for c in _conversations(CONVERSATIONS_C))
+    short = {kind: (kinds[kind], n) for kind, n in KINDS_C.items() if kinds[kind] < n}
+    assert not short, f"kind: (have, want) {short}"
+    booked = _booked(_conversations(CONVERSATIONS_C))
+    moves = [c for c in booked if any(e["at"] == "after_booking" for e in c.get("events", []))]
+    assert len(moves) >= 4
