@@ -12,18 +12,19 @@ from bot.channel import PermanentDeliveryError
 from bot.render import Piece, Text
 from mpp import console_chat
 from mpp.db.uow import UnitOfWork
+from mpp.privacy import Crypto
 
 
 class ConsoleChannel:
     name = "console"
     prefixes: tuple[str, ...] = ("console",)
 
-    def __init__(self, session_factory: Callable[[], Any]) -> None:
-        self._sessions = session_factory
+    def __init__(self, session_factory: Callable[[], Any], crypto: Crypto | None = None) -> None:
+        self._sessions, self._crypto = session_factory, crypto  # with keys: stored sealed
 
     def _post(self, sender: str, text: str) -> None:
         with UnitOfWork(self._sessions, write=True) as uow:
-            console_chat.post(uow.session, sender, text, datetime.now(timezone.utc))
+            console_chat.post(uow.session, sender, text, datetime.now(timezone.utc), self._crypto)
             uow.commit()
 
     async def send(self, sender: str, pieces: Sequence[Piece], button_ids: Mapping[str, str]) -> None:

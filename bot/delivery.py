@@ -41,5 +41,5 @@ def build_channels(
             )
         )
     if console:
-        registry.add(ConsoleChannel(session_factory))
+        registry.add(ConsoleChannel(session_factory, crypto))
     return registry

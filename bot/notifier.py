@@ -35,12 +35,14 @@ from bot.console_channel import ConsoleChannel
 from bot.ratelimit import Limiter
 from mpp import notify_outbox as ob
 from mpp.db.uow import UnitOfWork
+from mpp.privacy import Crypto
 
 logger = logging.getLogger("bot.notifier")
 STREAM, GROUP = "mpp:notify", "notifier"
 RETRY_SET, DEAD_STREAM = "mpp:notify:retry", "mpp:notify:dead"
 SENT_TTL = 7 * 24 * 3600
 CLAIM_IDLE_MS = 30_000
+HANDOFF_SWEEP_SECONDS = 30
 
 RELAY = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[6]) then
@@ -106,14 +108,30 @@ class Notifier:
         consumer: str | None = None,
         batch: int = 50,
         now: Callable[[], datetime] = utc_now,
+        crypto: Crypto | None = None,  # opens sealed notices; None: the configured keys, loaded when first needed
     ):
         self._sessions, self.deliverer, self.redis, self.limiter = session_factory, deliverer, redis, limiter
+        self._crypto = crypto
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
         self.batch, self._now = batch, now
         self.sent = 0
 
     # ---- shared -------------------------------------------------------------------
+    def _open(self, text: str) -> str:
+        """A sealed notice opened at the last moment (``mpp.notify_outbox.seal``); others as they are."""
+        if not ob.is_sealed(text):
+            return text
+        if self._crypto is None:
+            from mpp.privacy import Crypto, load_keys
+
+            self._crypto = Crypto(load_keys())
+        opened = ob.unseal(self._crypto, text)
+        if opened is None:
+            raise PermanentDeliveryError("sealed notice: no configured MPP_PII_KEY opens it")
+        return opened
+
     async def _send(self, chat_id: str, text: str) -> None:
+        text = self._open(text)
         if self.limiter is not None:
             await self.limiter.acquire(chat_id)
         await self.deliverer.deliver(chat_id, text)
@@ -276,13 +294,26 @@ def main() -> int:
 
         redis = aioredis.from_url(os.environ["REDIS_URL"])
     deliverer = ChannelDeliverer(core.session_factory, channels)
-    notifier = Notifier(core.session_factory, deliverer, redis)
+    notifier = Notifier(core.session_factory, deliverer, redis, crypto=core.crypto)
+
+    async def sweep_handoffs() -> None:
+        """The live handoff's time-outs and closing time (``mpp.handoff``); the citizens are told through the outbox."""
+        while True:
+            try:
+                counts = await asyncio.to_thread(core.handoffs.sweep)
+                if any(counts.values()):
+                    logger.info("handoff sweep: %s", counts)
+            except Exception:
+                logger.exception("handoff sweep failed; trying again in %d s", HANDOFF_SWEEP_SECONDS)
+            await asyncio.sleep(HANDOFF_SWEEP_SECONDS)
 
     async def run() -> None:
         await channels.start()
+        sweeper = asyncio.create_task(sweep_handoffs())
         try:
             await notifier.run()
         finally:  # shared HTTP sessions are closed, also on Ctrl-C / SIGTERM
+            sweeper.cancel()
             await deliverer.close()
             if redis is not None:
                 await redis.close()

@@ -123,7 +123,7 @@ class InboxWorkers:
                 return
             body = citizen_text(body)  # citizens' text is text: "/intent{...}" must not set intents
         try:
-            replies = await self.rasa.ask(m.sender, body)
+            replies = await self.rasa.ask(m.sender, body, m.id)
         except RasaUnavailable as exc:
             logger.warning("message %s: %s (attempt %d)", m.id, exc, m.attempts)
             if m.attempts >= MAX_ATTEMPTS:

@@ -7,6 +7,8 @@
   (``NIKREF…``/``TELREF…``) whose value is stored encrypted in the core database, bound to the
   sender. Actions resolve the token when they need the value; Rasa's trackers and logs only
   ever hold the token.
+* Handed to staff (``bot.handoff_gate``): while a person holds the chat, the message is kept for
+  staff (after the tokens above) and this channel answers the turn itself; Rasa never sees it.
 * Group chats (``bot.group_policy``): a personal request or personal data is answered with a
   request for a private chat here, and never reaches the dialogue or the vault.
 
@@ -28,11 +30,12 @@ from sanic.exceptions import Forbidden
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_speedups
+from bot import handoff_gate, rasa_speedups
 from bot.group_policy import PERSONAL_INTENTS, PRIVATE_CHAT_PLEASE, is_group
 from mpp.deployment import required_secret
 from mpp.privacy import find_personal_data, normalize_text
 from mpp.privacy_store import store_token
+from mpp.storage import Unavailable
 from mpp.text import citizen_text
 
 logger = logging.getLogger(__name__)
@@ -118,11 +121,22 @@ class PrivateRestInput(RestInput):
                 text = citizen_text(text)
             if is_group(sender) and await self._private_chat_needed(request, text):
                 return response.json([{"recipient_id": sender, "text": PRIVATE_CHAT_PLEASE}])
+            before: list[dict[str, Any]] = []
             if not is_group(sender):
                 text = normalize_text(text)
                 found = find_personal_data(text)
                 if found:  # tokens are stored in the database: off the event loop, and only then
                     text = await asyncio.to_thread(redact, text, sender, found)
+                try:  # a person holds the chat: the message is for staff, not for Rasa (bot.handoff_gate)
+                    gate = await handoff_gate.check(sender, text, (request.json or {}).get("message_id"))
+                except Unavailable:
+                    logger.warning("REST turn of a chat refused: the core database is unavailable")
+                    return response.json({"error": "database unavailable, try again"}, status=503)
+                if gate is not None and not gate.to_assistant:
+                    messages = handoff_gate.as_messages(sender, gate.replies)
+                    return response.json(messages or handoff_gate.quiet(sender))
+                if gate is not None:
+                    before = handoff_gate.as_messages(sender, gate.replies)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -138,6 +152,6 @@ class PrivateRestInput(RestInput):
                 logger.error("REST turn of %s timed out", sender)
             except Exception:
                 logger.exception("REST turn of %s failed", sender)
-            return response.json(collector.messages)
+            return response.json(before + collector.messages)
 
         return hook

@@ -21,9 +21,13 @@ class RasaClient:
             timeout=timeout, headers=headers, limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
         )
 
-    async def ask(self, sender: str, message: str) -> list[dict[str, Any]]:
+    async def ask(self, sender: str, message: str, message_id: int | None = None) -> list[dict[str, Any]]:
+        """``message_id``: the inbox's id, so that a message retried after a failure is kept for staff once."""
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if message_id is not None:
+            body["message_id"] = message_id
         try:
-            response = await self._client.post(self._url, json={"sender": sender, "message": message})
+            response = await self._client.post(self._url, json=body)
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"Rasa unreachable: {exc.__class__.__name__}") from exc
         if response.status_code >= 500:

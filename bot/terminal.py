@@ -119,7 +119,8 @@ def chat(session: Session, read: Callable[[str], str] = input, write: Callable[[
             write("Asisten: Maaf, sedang ada gangguan. Silakan coba lagi sebentar lagi.\n")
             continue
         text, session.buttons = render(replies)
-        write(f"Asisten: {text}\n")
+        if text:  # nothing: a staff member holds the chat (their replies arrive as notifications)
+            write(f"Asisten: {text}\n")
 
 
 class Notifications:
@@ -141,8 +142,9 @@ class Notifications:
         from mpp import console_chat
         from mpp.wiring import get_core
 
-        with get_core().uow(write=True) as uow:
-            texts = console_chat.take_undelivered(uow.session, self.chat_id)
+        core = get_core()
+        with core.uow(write=True) as uow:
+            texts = console_chat.take_undelivered(uow.session, self.chat_id, core.crypto)
             uow.commit()
         for text in texts:
             self.write(f"\n🔔 {text}\n")

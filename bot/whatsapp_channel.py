@@ -290,7 +290,8 @@ class WhatsAppChannel:
         if last is not None and now - last < WINDOW:
             await self.sender.send_text(wa_id, text)
             return "text"
-        await self.sender.send_template(wa_id, self.template, self.template_language, [text])
+        # A template parameter may hold no line break, tab or run of spaces (Graph API error 132018).
+        await self.sender.send_template(wa_id, self.template, self.template_language, [" ".join(text.split())])
         return "template"
 
     async def acknowledge(self, reply_to: str) -> None:

@@ -8,6 +8,7 @@ from html import escape as e
 from mpp.catalogue.model import Catalogue, Mpp
 from mpp.queue.service import TicketView as Ticket
 from mpp.staff.accounts import StaffSession
+from mpp.staff.roles import GRANTS, Permission
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1c2330}
@@ -79,7 +80,8 @@ def dashboard(
     )
     header = (
         f"<header><h1>{e(mpp.name)} · {e(mpp.agencies[agency].name if agency in mpp.agencies else agency)}</h1>"
-        f'<span>{e(staff_name)}</span><form method="post" action="/counter">{token}<select name="counter" '
+        f'<span>{e(staff_name)}</span><a href="/handoffs" style="color:#fff">Chat warga</a>'
+        f'<form method="post" action="/counter">{token}<select name="counter" '
         f'aria-label="Loket saya">{choose}</select> <button class="alt">Pakai loket</button></form>'
         f'<form method="post" action="/logout">{token}<button class="alt">Keluar</button></form></header>'
     )
@@ -173,6 +175,8 @@ def admin_home(
     links = []
     if kiosks:
         links.append('<li><a href="/kiosks">Anjungan (kiosk): daftarkan, lihat aktivitas, cabut</a></li>')
+    if staff.role in GRANTS[Permission.HANDLE_HANDOFFS]:
+        links.append('<li><a href="/handoffs">Chat warga yang minta dilayani petugas</a></li>')
     if dead is not None:
         links.append(f'<li><a href="/dead-letters">Notifikasi gagal terkirim ({dead})</a></li>')
     links.extend(f'<li><a href="{e(url)}">{e(label)}</a></li>' for label, url in extra)

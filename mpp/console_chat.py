@@ -1,7 +1,8 @@
 """Messages pushed to terminal-chat users (``console:<name>``): written by the notifier, read by the terminal client.
 
 The terminal client goes through these two functions rather than the table, so that the
-table can change without the client knowing.
+table can change without the client knowing. Given the keys, a message is stored sealed
+(``mpp.notify_outbox.seal``): a staff member's reply in a handoff may carry personal data.
 """
 
 from __future__ import annotations
@@ -12,16 +13,21 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mpp.db.queue_tables import ConsoleMessageRow
+from mpp.notify_outbox import is_sealed, seal, unseal
+from mpp.privacy import Crypto
 
 KEEP_DAYS = 30
 
 
-def post(session: Session, chat_id: str, text: str, now: datetime) -> None:
-    session.add(ConsoleMessageRow(chat_id=chat_id, text=text, created_at=now, delivered=False))
+def post(session: Session, chat_id: str, text: str, now: datetime, crypto: Crypto | None = None) -> None:
+    stored = seal(crypto, text) if crypto is not None else text
+    session.add(ConsoleMessageRow(chat_id=chat_id, text=stored, created_at=now, delivered=False))
 
 
-def take_undelivered(session: Session, chat_id: str) -> list[str]:
-    """The chat's messages not shown yet, oldest first, marked as shown (commit to keep the mark)."""
+def take_undelivered(session: Session, chat_id: str, crypto: Crypto | None = None) -> list[str]:
+    """The chat's messages not shown yet, oldest first, marked as shown (commit to keep the mark).
+
+    Sealed ones are opened with ``crypto`` (None: the configured keys)."""
     rows = list(
         session.execute(
             select(ConsoleMessageRow)
@@ -31,7 +37,11 @@ def take_undelivered(session: Session, chat_id: str) -> list[str]:
     )
     for row in rows:
         row.delivered = True
-    return [row.text for row in rows]
+    if crypto is None and any(is_sealed(row.text) for row in rows):
+        from mpp.privacy import load_keys
+
+        crypto = Crypto(load_keys())
+    return [(unseal(crypto, row.text) if crypto else row.text) or "[pesan tidak terbaca]" for row in rows]
 
 
 def purge(session: Session, now: datetime) -> int:

@@ -9,6 +9,10 @@ Claiming: due, leased, retried with back-off, or dead. A claim is a lease: if th
 sent, the lease runs out and the row is sent again — the only way a citizen can
 get a message twice. A message that can never be delivered (the user blocked the
 bot) is marked dead and listed in the console instead of being retried forever.
+
+Sealed notices: a text that may carry personal data (a staff member's reply in a handoff) is
+stored as ``seal(crypto, text)``, Fernet ciphertext behind a marker, and travels sealed through
+the outbox, the Redis stream and the dead letters; the notifier opens it just before sending.
 """
 
 from __future__ import annotations
@@ -22,12 +26,28 @@ from sqlalchemy.orm import Session
 
 from mpp.db.queue_tables import NotificationRow
 from mpp.db.sql import insert_ignore
+from mpp.privacy import Crypto
 
 LEASE = timedelta(seconds=60)
 BACKOFF = (5, 20, 60, 300, 900, 3600)  # seconds; after these, the message is dead
 
 
 REMINDERS = ("reminder_day", "reminder_hour")
+SEALED = "sealed:"
+
+
+def seal(crypto: Crypto, text: str) -> str:
+    """A notice text kept encrypted at rest until the notifier sends it."""
+    return SEALED + crypto.encrypt(text)
+
+
+def is_sealed(text: str) -> bool:
+    return text.startswith(SEALED)
+
+
+def unseal(crypto: Crypto, text: str) -> str | None:
+    """The text to send: as is, or opened; None when no configured key opens it."""
+    return crypto.decrypt(text[len(SEALED) :]) if is_sealed(text) else text
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,19 @@ def _rotated(crypto, value: str | None) -> tuple[str | None, bool]:  # type: ign
     return new, True
 
 
+def _rotate_sealed_notices(session, crypto) -> int:  # type: ignore[no-untyped-def]
+    """Notices kept sealed in the outbox (``mpp.notify_outbox.seal``: staff replies) under the newest key."""
+    from mpp.db.queue_tables import NotificationRow
+    from mpp.notify_outbox import SEALED
+
+    changed = 0
+    for row in session.execute(select(NotificationRow).where(NotificationRow.text.startswith(SEALED))).scalars():
+        value, done = _rotated(crypto, row.text[len(SEALED) :])
+        if done:
+            row.text, changed = SEALED + str(value), changed + 1
+    return changed
+
+
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
     """Re-encrypt every stored personal value under the newest key of MPP_PII_KEY (the first), in one transaction.
 
@@ -75,6 +88,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     encrypt with the new one), run this, then drop the old key from MPP_PII_KEY.
     """
     from mpp.db.booking_tables import BookingRow, PiiTokenRow
+    from mpp.db.handoff_tables import HandoffMessageRow
     from mpp.db.inbox_tables import ConversationKeyRow, InboundMessageRow, WhatsAppContactRow
     from mpp.privacy import Crypto, load_keys
 
@@ -84,6 +98,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
         (InboundMessageRow, ("body_encrypted",)),
         (WhatsAppContactRow, ("wa_id_encrypted",)),
         (ConversationKeyRow, ("key_encrypted",)),
+        (HandoffMessageRow, ("body_encrypted",)),
     ]
     settings = load_settings()
     engine = make_engine(settings.database_url)
@@ -100,6 +115,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
                             setattr(row, name, value)
                             changed += 1
                 counts[str(getattr(table, "__tablename__", table))] = changed
+            counts["notification (sealed)"] = _rotate_sealed_notices(uow.session, crypto)
             uow.commit()
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -10,6 +10,7 @@
 | per-conversation tracker keys | 30 days: the stored Rasa conversation becomes unreadable and starts afresh |
 | notifications (outbox) sent, dead or cancelled; terminal-chat messages | 30 days |
 | booking-code look-up attempts | 7 days |
+| handoffs to staff with their transcripts (encrypted) | 30 days after they ended (a left message nobody answered: 30 days after it was left) |
 | Redis ``mpp:notify`` and ``mpp:notify:dead`` entries, the retry set | 30 days |
 
 Run daily: ``mpp privacy purge`` (deploy/systemd/mpp-purge.timer).
@@ -24,6 +25,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from mpp import console_chat, inbox, tracker_keys
+from mpp.handoff_records import purge as handoff_purge
 from mpp.privacy_store import RETENTION_DAYS, purge_tokens
 
 NOTIFICATION_DAYS = 30
@@ -57,6 +59,7 @@ def purge_database(session: Session, now: datetime) -> dict[str, int]:
         .execution_options(synchronize_session=False)
     )
     counts["lookup_attempt"] = int(result.rowcount or 0)
+    counts.update(handoff_purge(session, now))
     return counts
 
 

@@ -24,6 +24,8 @@ from mpp.db.engine import make_engine, make_session_factory
 from mpp.editor.announcements import AnnouncementBoard
 from mpp.events import Handlers
 from mpp.handlers import BookingArrivals, build_handlers
+from mpp.handoff.model import Rules as HandoffRules
+from mpp.handoff.service import HandoffService
 from mpp.privacy import Crypto, load_keys
 from mpp.queue.service import QueueService
 from mpp.uow import SqlUnitOfWork
@@ -85,6 +87,12 @@ class Core:
     @cached_property
     def queue(self) -> QueueService:
         return QueueService(self.uow, self.catalogue.get, self.clock, away_threshold=self.settings.notify_away)
+
+    @cached_property
+    def handoffs(self) -> HandoffService:
+        return HandoffService(
+            self.session_factory, self.catalogue.get, self.crypto, self.clock, HandoffRules.from_env()
+        )
 
 
 _core: Core | None = None

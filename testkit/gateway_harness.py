@@ -135,3 +135,28 @@ async def start(
     return Harness(
         gateway, str(app_server.make_url("")).rstrip("/"), telegram, graph, httpx.AsyncClient(timeout=30), servers
     )
+
+
+async def restart_gateway(harness: Harness, db_url: str, keys: Keys, rasa_url: str) -> None:
+    """Stop the gateway (workers and HTTP server) and start a new one on the same database and stubs."""
+    await harness.gateway.close()
+    old = harness.servers.pop()  # the gateway's own server is the last one started
+    await old.close()
+    cfg = harness.gateway.settings
+    gateway = Gateway(
+        cfg,
+        make_session_factory(make_engine(db_url)),
+        Crypto(keys),
+        RasaClient(rasa_url, token=cfg.rasa_rest_token),
+        TelegramSender(make_bot(cfg.telegram_token or "", cfg.telegram_base_url)),
+        WhatsAppSender(
+            cfg.whatsapp_phone_number_id or "",
+            cfg.whatsapp_token or "",
+            cfg.whatsapp_base_url,
+            cfg.whatsapp_api_version,
+        ),
+    )
+    server = TestServer(create_app(gateway))
+    await server.start_server()
+    harness.servers.append(server)
+    harness.gateway, harness.url = gateway, str(server.make_url("")).rstrip("/")

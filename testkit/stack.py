@@ -106,11 +106,14 @@ def start_stack(
     sql_tracker: bool = False,
     fixed_now: str | None = None,
     api_token: str | None = None,
+    keys: Keys | None = None,
 ) -> Stack:
     """A fresh SQLite core database with the demo catalogue, then both servers; waits until they answer.
 
     With ``api_token``, Rasa's HTTP API is on too (``--enable-api``), behind that token: the
-    conversation runner reads trackers through it.
+    conversation runner reads trackers through it. Started again on the same ``work`` with the
+    same ``keys``, it finds everything it stored before (the catalogue is reloaded, nothing else is
+    touched): a restart.
     """
     work.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{work / 'mpp.db'}"
@@ -122,7 +125,7 @@ def start_stack(
     if sql_tracker:
         text += f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{work / "trackers.db"}"\n'
     endpoints.write_text(text)
-    keys = Keys.generate()
+    keys = keys or Keys.generate()
     action_token = secrets.token_urlsafe(32)
     env = {
         **os.environ,

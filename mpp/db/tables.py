@@ -4,6 +4,7 @@ from mpp.db import (  # noqa: F401
     booking_tables,
     catalogue_tables,
     editor_tables,
+    handoff_tables,
     inbox_tables,
     queue_tables,
     staff_tables,

@@ -145,6 +145,9 @@ def test_purge_removes_what_is_past_each_period_and_keeps_the_rest(db_url: str, 
         "console_message": 1,
         "notification": 3,
         "lookup_attempt": 1,
+        "handoff": 0,  # handoffs: tests/integration/test_handoff_service.py
+        "handoff_message": 0,
+        "handoff_duty": 0,
     }
 
 

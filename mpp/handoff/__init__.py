@@ -1,0 +1,1 @@
+"""Live handoff to staff (README: Live handoff to staff)."""
