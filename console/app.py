@@ -13,18 +13,21 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from console import handoff, kiosk, pages, staff_pages
+from console import board_page, handoff, kiosk, pages, staff_pages
 from console.board import BoardHub
+from console.board_voice import OfflineVoice, speech_response
 from console.settings import ConsoleSettings
 from console.web import COOKIE, ConsoleBase
 from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
+from mpp.editor.announcements import AnnouncementBoard
+from mpp.queue.hall import hall_board
 from mpp.queue.service import QueueError, QueueService, Staff
 from mpp.staff import accounts, audit
 from mpp.staff.accounts import StaffSession
@@ -56,6 +59,8 @@ class Console(ConsoleBase):
             self.settings.board_heartbeat_seconds,
             self.settings.board_max_connections,
         )
+        self.notices = AnnouncementBoard(session_factory, self.settings.board_notices_seconds)
+        self.voice = OfflineVoice()
 
     # ---- login --------------------------------------------------------------------
     async def login_form(self, request: web.Request) -> web.Response:
@@ -254,11 +259,13 @@ class Console(ConsoleBase):
 
     # ---- display board ------------------------------------------------------------
     def _board_data(self, mpp_code: str) -> dict[str, Any]:
-        now = self._now()
-        calls = self.queue.board(mpp_code)
-        return {
-            "calls": [{"counter": c, "number": n, "fresh": (now - at) < timedelta(seconds=30)} for c, n, at in calls]
-        }
+        """One query for today's tickets; the announcements come from a cache shared by every MPP."""
+        cat = self._catalogue()
+        mpp = cat.mpp(mpp_code)
+        if mpp is None:
+            return {}
+        day, tickets = self.queue.hall(mpp_code)
+        return hall_board(cat, mpp, tickets, self.notices.active(day), day, self._now())
 
     async def _board_json(self, mpp_code: str) -> str:
         return json.dumps(await asyncio.to_thread(self._board_data, mpp_code))
@@ -267,13 +274,16 @@ class Console(ConsoleBase):
         mpp = self._catalogue().mpp(request.match_info["mpp"])
         if mpp is None:
             raise web.HTTPNotFound(text="MPP tidak dikenal.")
-        return web.Response(text=pages.board_page(mpp), content_type="text/html")
+        return board_page.response(mpp, self.settings.board_heartbeat_seconds)
 
     async def board_events(self, request: web.Request) -> web.StreamResponse:
         mpp_code = request.match_info["mpp"]
         if self._catalogue().mpp(mpp_code) is None:
             raise web.HTTPNotFound()
         return await self.boards.stream(request, mpp_code, request.app[STOPPING])
+
+    async def board_speech(self, request: web.Request) -> web.Response:
+        return await speech_response(self.voice, self._catalogue(), request)
 
 
 def create_app(console: Console) -> web.Application:
@@ -333,7 +343,9 @@ def create_app(console: Console) -> web.Application:
     app.router.add_post("/walk-in", console.walk_in)
     app.router.add_post("/check-in", console.staff_check_in)
     app.router.add_get("/dead-letters", console.dead_letters)
+    board_page.add_static(app)
     app.router.add_get("/board/{mpp}", console.board)
+    app.router.add_get("/board/{mpp}/suara", console.board_speech)
     app.router.add_get("/board/{mpp}/events", console.board_events)
     kiosk.add_routes(app, console)
     if console.bookings is not None:

@@ -3,9 +3,10 @@
 Each MPP with at least one viewer has one task that asks the database for the board every
 ``poll_seconds`` and wakes the viewers only when it changed; the task stops when the last
 viewer leaves, so nobody watching means no queries. Viewers above ``max_connections`` (all
-MPPs together) get 503 and the board page retries later. Each stream sends a comment line
-every ``heartbeat_seconds`` so that proxies keep it open, and notices a gone client within
-about a second (the transport closes) even when nothing changes.
+MPPs together) get 503 and the board page retries later with backoff. Each stream sends a
+``ping`` event every ``heartbeat_seconds`` so that proxies keep it open and the screen knows the
+stream is alive (it reopens a silent one), and notices a gone client within about a second
+(the transport closes) even when nothing changes.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ class BoardHub:
                     await response.write(f"data: {feed.latest}\n\n".encode())
                     last_write = time.monotonic()
                 elif time.monotonic() - last_write >= self._heartbeat:
-                    await response.write(b": ping\n\n")
+                    await response.write(b"event: ping\ndata: 1\n\n")
                     last_write = time.monotonic()
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(feed.changed.wait(), timeout=CHECK_SECONDS)

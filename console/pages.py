@@ -1,4 +1,4 @@
-"""Server-rendered HTML for the console, the display board and the kiosk. Everything shown is escaped."""
+"""Server-rendered HTML for the console (the display board is ``console.board_page``). Everything shown is escaped."""
 
 from __future__ import annotations
 
@@ -20,9 +20,6 @@ button{font-size:1rem;padding:.45rem .8rem;border-radius:6px;border:1px solid #0
 button.alt{background:#fff;color:#0b5394} table{width:100%;border-collapse:collapse} td,th{padding:.3rem;border-bottom:1px solid #e3e6ea;text-align:left}
 .flash{background:#fff3cd;border:1px solid #e0c070;padding:.6rem 1rem;margin:1rem;border-radius:6px}
 .number{font-size:1.6rem;font-weight:700} .prio{color:#b45309;font-weight:600}
-.board{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:1rem;padding:1rem}
-.tile{background:#0b5394;color:#fff;border-radius:12px;padding:1.2rem;text-align:center}
-.tile .num{font-size:3.2rem;font-weight:800} .tile.fresh{background:#b45309}
 input,select{font-size:1rem;padding:.35rem} td form{display:inline-block;margin:.15rem 0} .actions{display:flex;flex-wrap:wrap;gap:.3rem}
 """
 
@@ -128,29 +125,6 @@ def dashboard(
         "</main>"
     )
     return layout("Konsol MPP", body, flash)
-
-
-def board_page(mpp: Mpp) -> str:
-    script = f"""
-const tiles = document.getElementById('tiles');
-function render(data) {{
-  tiles.innerHTML = '';
-  for (const c of data.calls) {{
-    const d = document.createElement('div'); d.className = 'tile' + (c.fresh ? ' fresh' : '');
-    d.setAttribute('data-counter', c.counter);
-    d.innerHTML = '<div>Loket ' + c.counter + '</div><div class="num"></div>';
-    d.querySelector('.num').textContent = c.number; tiles.appendChild(d);
-  }}
-}}
-const source = new EventSource('/board/{e(mpp.code)}/events');
-source.onmessage = (m) => render(JSON.parse(m.data));
-source.onerror = () => {{ if (source.readyState === EventSource.CLOSED) setTimeout(() => location.reload(), 30000); }};
-"""
-    body = (
-        f'<header><h1>{e(mpp.name)} — Nomor yang dipanggil</h1></header><div class="board" id="tiles" aria-live="polite"></div>'
-        f"<script>{script}</script>"
-    )
-    return layout(f"Layar antrean {mpp.name}", body)
 
 
 def refused_page(message: str) -> str:

@@ -50,7 +50,8 @@ class ConsoleSettings:
     trusted_proxies: tuple[Network, ...] = ()  # from_env: MPP_TRUSTED_PROXIES (unset: the local nginx)
     board_max_connections: int = 1000  # all boards' event streams together; more get 503
     board_poll_seconds: float = 0.5  # one query per MPP watched, this often
-    board_heartbeat_seconds: float = 15.0  # a comment line keeps proxies open and finds gone clients
+    board_heartbeat_seconds: float = 15.0  # a ping event keeps proxies open, finds gone clients, tells screens we live
+    board_notices_seconds: float = 10.0  # announcements on the boards are re-read this often (all MPPs: one query)
     login_workers: int = 2  # threads that run scrypt; nothing else runs there
     login_queue: int = 16  # logins waiting for those threads; more are told to retry
     kiosk: KioskPolicy = field(default_factory=KioskPolicy)

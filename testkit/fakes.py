@@ -239,11 +239,12 @@ class FakeTickets:
         found = self._today(mpp_code, agency_code, day, TicketStatus.SERVED, TicketStatus.NO_SHOW)
         return sorted(found, key=lambda t: t.finished_at or datetime.min, reverse=True)[:limit]
 
-    def calls_today(self, mpp_code: str, day: date) -> list[Ticket]:
+    def hall_today(self, mpp_code: str, day: date) -> list[Ticket]:
         return [
             t
             for t in self.store.tickets.values()
-            if (t.mpp_code, t.day) == (mpp_code, day) and t.called_at is not None and t.counter_code is not None
+            if (t.mpp_code, t.day) == (mpp_code, day)
+            and (t.status is TicketStatus.WAITING or (t.called_at is not None and t.counter_code is not None))
         ]
 
     def open_for_chat(self, chat_id: str) -> list[Ticket]:

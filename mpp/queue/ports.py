@@ -26,8 +26,8 @@ class TicketRepository(Protocol):
     def finished(self, mpp_code: str, agency_code: str, day: date, limit: int) -> list[Ticket]:
         """Served or no-show, the latest first."""
 
-    def calls_today(self, mpp_code: str, day: date) -> list[Ticket]:
-        """Every ticket called at a counter today (for the display board)."""
+    def hall_today(self, mpp_code: str, day: date) -> list[Ticket]:
+        """Today's tickets waiting or called at a counter, in one query (the display board's poll)."""
 
     def open_for_chat(self, chat_id: str) -> list[Ticket]:
         """Waiting or called tickets of a chat (any day)."""

@@ -10,7 +10,7 @@ from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -102,13 +102,15 @@ class SqlTicketRepository:
         query = self._today(mpp_code, agency_code, day).where(TicketRow.status.in_(done))
         return self._all(query.order_by(TicketRow.finished_at.desc()).limit(limit))
 
-    def calls_today(self, mpp_code: str, day: date) -> list[Ticket]:
+    def hall_today(self, mpp_code: str, day: date) -> list[Ticket]:
         return self._all(
             select(TicketRow).where(
                 TicketRow.mpp_code == mpp_code,
                 TicketRow.day == day,
-                TicketRow.called_at.is_not(None),
-                TicketRow.counter_code.is_not(None),
+                or_(
+                    TicketRow.status == TicketStatus.WAITING.value,
+                    and_(TicketRow.called_at.is_not(None), TicketRow.counter_code.is_not(None)),
+                ),
             )
         )
 

@@ -194,17 +194,11 @@ class QueueService:
                 "done": [TicketView.of(t) for t in uow.tickets.finished(mpp_code, agency_code, today, DONE_SHOWN)],
             }
 
-    def board(self, mpp_code: str) -> list[tuple[str, str, datetime]]:
-        """(counter, number, called at) of the latest call at each counter today, newest first."""
+    def hall(self, mpp_code: str) -> tuple[date, list[Ticket]]:
+        """Today's date at the MPP and its tickets waiting or called at a counter (the display board, one query)."""
+        day = self.today(mpp_code)
         with self._uow() as uow:
-            latest: dict[str, Ticket] = {}
-            for t in uow.tickets.calls_today(mpp_code, self.today(mpp_code)):
-                assert t.counter_code is not None and t.called_at is not None
-                known = latest.get(t.counter_code)
-                if known is None or (known.called_at is not None and t.called_at > known.called_at):
-                    latest[t.counter_code] = t
-        board = [(c, t.number, t.called_at) for c, t in latest.items() if t.called_at is not None]
-        return sorted(board, key=lambda b: b[2], reverse=True)
+            return day, uow.tickets.hall_today(mpp_code, day)
 
     def position(self, chat_id: str) -> list[tuple[TicketView, int, float]]:
         """For a citizen: each of today's tickets, how many are ahead, and the estimated minutes."""

@@ -113,7 +113,7 @@ async def test_an_idle_board_gets_heartbeats_and_a_new_call_at_once(sqlite_url: 
                 started = time.monotonic()
                 async for line in events.aiter_lines():
                     lines.append(line)
-                    if line == ": ping" and not any(">" in x for x in lines):
+                    if line == "event: ping" and not any(">" in x for x in lines):
                         ticket = site.queue.issue_walk_in("kota_bogor", "kk")
                         from mpp.queue.service import Staff
 
@@ -123,7 +123,7 @@ async def test_an_idle_board_gets_heartbeats_and_a_new_call_at_once(sqlite_url: 
                         break
                     assert time.monotonic() - started < 10
         assert lines[0] == "retry: 5000"
-        assert ": ping" in lines
+        assert "event: ping" in lines
         assert ticket.number in lines[-1] and '"counter": "1"' in lines[-1]
 
 
