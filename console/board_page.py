@@ -36,7 +36,7 @@ def board_page(mpp: Mpp, heartbeat_seconds: float) -> str:
         '<section id="now" class="now" aria-live="assertive"><h2>Panggilan</h2>'
         '<div id="now-number" class="now-number">—</div><div id="now-counter" class="now-counter"></div></section>'
         '<section class="recent"><h2>Panggilan terakhir</h2><ol id="recent" aria-label="Panggilan terakhir"></ol></section>'
-        '<section class="waiting"><h2>Menunggu <span id="waiting-total"></span></h2>'
+        '<section class="waiting"><h2>Menunggu <span id="waiting-total"></span><span id="waiting-page" class="page"></span></h2>'
         '<table id="waiting" aria-label="Menunggu per layanan"></table></section>'
         "</aside></main>"
         '<footer class="ticker" aria-label="Pengumuman"><div class="ticker-label">INFO</div>'

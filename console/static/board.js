@@ -66,18 +66,41 @@
     $('now-counter').textContent = latest ? `Loket ${latest.counter}` : '';
   }
 
-  function renderWaiting(waiting, total) {
-    $('waiting-total').textContent = `(${total})`;
-    $('waiting').replaceChildren(...waiting.map((w) => {
-      const tr = el('tr');
-      tr.append(el('td', null, w.service), el('td', null, String(w.count)));
-      return tr;
-    }));
-    if (!waiting.length) {
+  function waitingRow(label, count) {
+    const tr = el('tr');
+    tr.append(el('td', null, label), el('td', null, String(count)));
+    return tr;
+  }
+
+  // More services than the panel holds are shown a page at a time, turning every few seconds.
+  let waitingRows = [], waitingPage = 0;
+  function showWaitingPage() {
+    const table = $('waiting'), panel = table.parentElement;
+    if (!waitingRows.length) {
       const tr = el('tr');
       tr.append(el('td', null, 'Tidak ada antrean menunggu'));
-      $('waiting').replaceChildren(tr);
+      table.replaceChildren(tr);
+      $('waiting-page').textContent = '';
+      return;
     }
+    table.replaceChildren(...waitingRows.map((w) => waitingRow(w.service, w.count)));
+    let perPage = waitingRows.length;
+    while (perPage > 1 && panel.scrollHeight > panel.clientHeight) {
+      perPage -= 1;
+      table.replaceChildren(...waitingRows.slice(0, perPage).map((w) => waitingRow(w.service, w.count)));
+    }
+    const pages = Math.ceil(waitingRows.length / perPage);
+    waitingPage %= pages;
+    const rows = waitingRows.slice(waitingPage * perPage, (waitingPage + 1) * perPage);
+    table.replaceChildren(...rows.map((w) => waitingRow(w.service, w.count)));
+    $('waiting-page').textContent = pages > 1 ? `${waitingPage + 1}/${pages}` : '';
+  }
+  setInterval(() => { waitingPage += 1; showWaitingPage(); }, 8000);
+
+  function renderWaiting(waiting, total) {
+    $('waiting-total').textContent = `(${total})`;
+    waitingRows = waiting;
+    showWaitingPage();
   }
 
   let tickerText = null;

@@ -19,7 +19,7 @@ from mpp.catalogue.model import Catalogue, Mpp
 from mpp.catalogue.notices import Announcement
 from mpp.queue.model import Ticket, TicketStatus
 
-RECENT_CALLS = 6  # the "last calls" column
+RECENT_CALLS = 5  # the "last calls" column
 FRESH = timedelta(seconds=30)  # a call this recent blinks (and may still be spoken after a reconnect)
 NUMBER = re.compile(r"^([A-Z]{1,3})-?(\d{1,4})$")  # a queue number as ``mpp.numbering`` makes them
 COUNTER = re.compile(r"^[A-Za-z0-9]{1,8}$")
@@ -89,12 +89,9 @@ class Call:
 
 def calls_of(tickets: Iterable[Ticket]) -> list[Call]:
     """Every ticket called at a counter today, as its latest call, newest first."""
-    calls = [
-        Call(t.counter_code, t.number, t.called_at)
-        for t in tickets
-        if t.counter_code is not None and t.called_at is not None
-    ]
-    return sorted(calls, key=lambda c: c.at, reverse=True)
+    called = [t for t in tickets if t.counter_code is not None and t.called_at is not None]
+    called.sort(key=lambda t: (t.called_at, t.id or 0), reverse=True)  # same instant: the later ticket last called
+    return [Call(t.counter_code, t.number, t.called_at) for t in called]  # type: ignore[arg-type]
 
 
 def _counter_key(code: str) -> tuple[int, str]:
