@@ -61,6 +61,9 @@ class Console(ConsoleBase):
         )
         self.notices = AnnouncementBoard(session_factory, self.settings.board_notices_seconds)
         self.voice = OfflineVoice()
+        # (number, counter) called today at each MPP a board watches, from the boards' own poll: only
+        # those are spoken, so the public speech route cannot be made to synthesise arbitrary numbers
+        self.called: dict[str, frozenset[tuple[str, str]]] = {}
 
     # ---- login --------------------------------------------------------------------
     async def login_form(self, request: web.Request) -> web.Response:
@@ -265,6 +268,7 @@ class Console(ConsoleBase):
         if mpp is None:
             return {}
         day, tickets = self.queue.hall(mpp_code)
+        self.called[mpp_code] = frozenset((t.number, t.counter_code or "") for t in tickets if t.called_at)
         return hall_board(cat, mpp, tickets, self.notices.active(day), day, self._now())
 
     async def _board_json(self, mpp_code: str) -> str:
@@ -283,7 +287,8 @@ class Console(ConsoleBase):
         return await self.boards.stream(request, mpp_code, request.app[STOPPING])
 
     async def board_speech(self, request: web.Request) -> web.Response:
-        return await speech_response(self.voice, self._catalogue(), request)
+        mpp_code = request.match_info["mpp"]
+        return await speech_response(self.voice, self._catalogue(), self.called.get(mpp_code, frozenset()), request)
 
 
 def create_app(console: Console) -> web.Application:

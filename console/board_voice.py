@@ -2,9 +2,9 @@
 
 The board speaks with the browser's own Indonesian voice when it has one; otherwise it asks
 ``GET /board/{mpp}/suara?nomor=A-001&loket=2`` for a WAV clip made here. The text is built from
-the number and the counter (``mpp.queue.hall.spoken_call``), never taken from the request, the
-counter must be one of the MPP's, and clips are cached per text (a bounded LRU), so a call is
-synthesised once however many screens ask. At most ``WORKERS`` engines run at a time. Without
+the number and the counter (``mpp.queue.hall.spoken_call``), never taken from the request; only
+a number the boards' poll saw called to that counter today is spoken (no extra query), and clips
+are cached per text (a bounded LRU), so a call is synthesised once however many screens ask. At most ``WORKERS`` engines run at a time. Without
 espeak-ng the route answers 503 and the board plays its chime alone.
 """
 
@@ -14,6 +14,7 @@ import asyncio
 import logging
 import shutil
 from collections import OrderedDict
+from collections.abc import Collection
 
 from aiohttp import web
 
@@ -92,13 +93,18 @@ class OfflineVoice:
         return out
 
 
-async def speech_response(voice: OfflineVoice, catalogue: Catalogue, request: web.Request) -> web.Response:
+async def speech_response(
+    voice: OfflineVoice, catalogue: Catalogue, called: Collection[tuple[str, str]], request: web.Request
+) -> web.Response:
+    """The clip of a call made today at a counter of this MPP (``called``: what the boards' poll saw)."""
     mpp = catalogue.mpp(request.match_info["mpp"])
     number, counter = request.query.get("nomor", "")[:16], request.query.get("loket", "")[:16]
     if mpp is None:
         raise web.HTTPNotFound(text="MPP tidak dikenal.")
     if not valid_call(number, counter) or counter not in mpp.counters:
         raise web.HTTPBadRequest(text="Nomor antrean atau loket tidak sah (contoh: nomor=A-001&loket=2).")
+    if (number, counter) not in called:
+        raise web.HTTPNotFound(text="Nomor itu belum dipanggil ke loket itu hari ini.")
     try:
         wav = await voice.clip(spoken_call(number, counter))
     except VoiceUnavailable as exc:

@@ -54,6 +54,10 @@ async def test_a_call_is_a_clip_of_indonesian_speech_made_once(sqlite_url: str, 
     assert "Indonesian" in voices  # the voice the clips are made with is espeak-ng's Indonesian one
     async with running_console(sqlite_url, demo) as site, httpx.AsyncClient(base_url=site.base) as client:
         url = "/board/kota_bogor/suara?nomor=A-001&loket=2"
+        site.queue.issue_walk_in("kota_bogor", "kk")
+        assert (await client.get(url)).status_code == 404  # not called yet: nothing to say
+        site.queue.call_next(Staff(1, "kota_bogor", "disdukcapil", "2"))
+        await first_state(client, "/board/kota_bogor/events")  # a board watching has seen the call
         answers = await asyncio.gather(*(client.get(url) for _ in range(5)))  # five screens hear the same call
         for answer in answers:
             assert answer.status_code == 200 and answer.headers["content-type"] == "audio/wav"
@@ -61,6 +65,9 @@ async def test_a_call_is_a_clip_of_indonesian_speech_made_once(sqlite_url: str, 
         assert len({a.content for a in answers}) == 1
         assert site.console.voice.synthesised == 1  # made once, then served from the cache
         seconds, rms, rate = measure(answers[0].content)
+        elsewhere = await client.get("/board/kota_bogor/suara?nomor=A-001&loket=3")
+        assert elsewhere.status_code == 404  # called, but to counter 2
+        assert (await client.get("/board/kota_bogor/suara?nomor=A-777&loket=2")).status_code == 404
         silent = await client.get("/board/kota_bogor/suara?nomor=A-001&loket=99")
         assert silent.status_code == 400 and "loket" in silent.text  # not one of this MPP's counters
         assert (await client.get("/board/kota_bogor/suara?nomor=;reboot&loket=2")).status_code == 400
@@ -73,6 +80,7 @@ async def test_a_call_is_a_clip_of_indonesian_speech_made_once(sqlite_url: str, 
 async def test_without_the_engine_the_board_is_told_to_chime_alone(sqlite_url: str, demo) -> None:  # type: ignore[no-untyped-def]
     async with running_console(sqlite_url, demo) as site, httpx.AsyncClient(base_url=site.base) as client:
         site.console.voice = OfflineVoice(engine="")
+        site.console.called["kota_bogor"] = frozenset({("A-001", "2")})
         answer = await client.get("/board/kota_bogor/suara?nomor=A-001&loket=2")
         assert answer.status_code == 503 and "tidak tersedia" in answer.text
 
