@@ -7,7 +7,7 @@
   const tz = body.dataset.tz || 'Asia/Jakarta';
   const heartbeat = (parseFloat(body.dataset.heartbeat) || 15) * 1000;
   const $ = (id) => document.getElementById(id);
-  const status = { online: false, reconnects: 0, spoken: [], mode: null };
+  const status = { online: false, connects: 0, spoken: [], mode: null };
   window.hallBoard = status; // what the browser tests look at
 
   // ---- clock (the hall PC's clock, shown in the MPP's time zone) ----
@@ -144,6 +144,7 @@
   });
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const STALE_MS = 120000;
 
   async function chime() {
     const ctx = audioContext();
@@ -232,7 +233,8 @@
   async function drain() {
     speaking = true;
     while (pending.length) {
-      const call = pending.shift();
+      const { call, queued } = pending.shift();
+      if (Date.now() - queued > STALE_MS) continue; // a burst of calls: one that waited this long is not said late
       flashNow(call);
       await say(call);
       await sleep(600);
@@ -248,12 +250,13 @@
       seen.clear(); keep.forEach((k) => seen.add(k));
     }
     // the first state after the page opens is history; after a reconnect, calls missed a moment ago are still spoken
-    if (primed) fresh.filter((c) => c.fresh).reverse().forEach((c) => pending.push(c));
+    if (primed) fresh.filter((c) => c.fresh).reverse().forEach((c) => pending.push({ call: c, queued: Date.now() }));
     primed = true;
     if (pending.length && !speaking) drain();
   }
 
   function render(state) {
+    if (!state.counters) return; // the MPP left the catalogue: keep the last board
     renderCounters(state.counters);
     renderRecent(state.calls);
     renderWaiting(state.waiting, state.waiting_total);
@@ -286,7 +289,7 @@
   }
 
   function connect() {
-    status.reconnects += 1;
+    status.connects += 1;
     lastHeard = Date.now();
     source = new EventSource(`/board/${encodeURIComponent(mpp)}/events`);
     source.onmessage = (m) => { heard(); render(JSON.parse(m.data)); };

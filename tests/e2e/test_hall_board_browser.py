@@ -192,7 +192,7 @@ async def test_the_board_reconnects_by_itself_after_the_server_restarts(hall_pc,
 
         await tv.locator('.tile[data-counter="1"] .num').filter(has_text=second).wait_for(timeout=30_000)
         await badge.wait_for(state="hidden", timeout=5_000)
-        assert await tv.evaluate("window.hallBoard.reconnects") >= 2
+        assert await tv.evaluate("window.hallBoard.connects") >= 2
         await until(tv, "window.hallBoard.spoken.length === 1", 20)  # missed a moment ago: still spoken
         assert await tv.evaluate("window.hallBoard.spoken[0].number") == second
         waiting = await tv.locator("#waiting-total").inner_text()

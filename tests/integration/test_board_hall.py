@@ -85,8 +85,8 @@ async def test_without_the_engine_the_board_is_told_to_chime_alone(sqlite_url: s
         assert answer.status_code == 503 and "tidak tersedia" in answer.text
 
 
-async def test_each_event_carries_the_whole_hall(sqlite_url: str, demo) -> None:  # type: ignore[no-untyped-def]
-    async with running_console(sqlite_url, demo) as site, httpx.AsyncClient(base_url=site.base, timeout=10) as client:
+async def test_each_event_carries_the_whole_hall(db_url: str, demo) -> None:  # type: ignore[no-untyped-def]
+    async with running_console(db_url, demo) as site, httpx.AsyncClient(base_url=site.base, timeout=10) as client:
         for service in ("kk", "kk", "ktp_el", "skck", "skck", "skck"):
             site.queue.issue_walk_in("kota_bogor", service)
         site.queue.call_next(Staff(1, "kota_bogor", "disdukcapil", "2"))
