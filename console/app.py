@@ -58,6 +58,7 @@ class Console(ConsoleBase):
             self.settings.board_poll_seconds,
             self.settings.board_heartbeat_seconds,
             self.settings.board_max_connections,
+            now,
         )
         self.notices = AnnouncementBoard(session_factory, self.settings.board_notices_seconds)
         self.voice = OfflineVoice()

@@ -4,8 +4,8 @@ Each MPP with at least one viewer has one task that asks the database for the bo
 ``poll_seconds`` and wakes the viewers only when it changed; the task stops when the last
 viewer leaves, so nobody watching means no queries. Viewers above ``max_connections`` (all
 MPPs together) get 503 and the board page retries later with backoff. Each stream sends a
-``ping`` event every ``heartbeat_seconds`` so that proxies keep it open and the screen knows the
-stream is alive (it reopens a silent one), and notices a gone client within about a second
+``ping`` event (carrying the server's time) on connect and every ``heartbeat_seconds`` so that
+proxies keep it open and the screen knows the stream is alive (it reopens a silent one), and notices a gone client within about a second
 (the transport closes) even when nothing changes.
 """
 
@@ -16,6 +16,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 
 from aiohttp import web
 
@@ -71,13 +72,21 @@ class BoardFeed:
 
 
 class BoardHub:
-    def __init__(self, fetch: Fetch, poll_seconds: float, heartbeat_seconds: float, max_connections: int):
+    def __init__(
+        self,
+        fetch: Fetch,
+        poll_seconds: float,
+        heartbeat_seconds: float,
+        max_connections: int,
+        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ):
         self._fetch, self._poll, self._heartbeat, self.max_connections = (
             fetch,
             poll_seconds,
             heartbeat_seconds,
             max_connections,
         )
+        self._now = now
         self.feeds: dict[str, BoardFeed] = {}
         self.connections = 0
 
@@ -101,7 +110,7 @@ class BoardHub:
         self.connections += 1
         feed.join()
         try:
-            await response.write(b"retry: 5000\n\n")
+            await response.write(b"retry: 5000\n\n" + self._ping())
             sent_version, last_write = 0, time.monotonic()
             while not stopping.is_set():
                 transport = request.transport
@@ -112,7 +121,7 @@ class BoardHub:
                     await response.write(f"data: {feed.latest}\n\n".encode())
                     last_write = time.monotonic()
                 elif time.monotonic() - last_write >= self._heartbeat:
-                    await response.write(b"event: ping\ndata: 1\n\n")
+                    await response.write(self._ping())
                     last_write = time.monotonic()
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(feed.changed.wait(), timeout=CHECK_SECONDS)
@@ -122,6 +131,10 @@ class BoardHub:
             self.connections -= 1
             feed.leave()
         return response
+
+    def _ping(self) -> bytes:
+        """The heartbeat; its data is the server's time (epoch ms), so a hall PC without NTP shows the right clock."""
+        return f"event: ping\ndata: {int(self._now().timestamp() * 1000)}\n\n".encode()
 
     async def close(self) -> None:
         for feed in self.feeds.values():

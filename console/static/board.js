@@ -13,8 +13,9 @@
   // ---- clock (the hall PC's clock, shown in the MPP's time zone) ----
   const dateFmt = new Intl.DateTimeFormat('id-ID', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: tz });
   const timeFmt = new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz });
+  let skew = 0; // server time minus this PC's time (each ping carries the server's time)
   function tick() {
-    const now = new Date();
+    const now = new Date(Date.now() + skew);
     $('time').textContent = timeFmt.format(now).replace(':', '.');
     $('date').textContent = dateFmt.format(now);
   }
@@ -293,7 +294,11 @@
     lastHeard = Date.now();
     source = new EventSource(`/board/${encodeURIComponent(mpp)}/events`);
     source.onmessage = (m) => { heard(); render(JSON.parse(m.data)); };
-    source.addEventListener('ping', heard);
+    source.addEventListener('ping', (m) => {
+      heard();
+      const server = Number(m.data);
+      if (server > 0) { skew = server - Date.now(); tick(); }
+    });
     source.onerror = retry;
   }
 

@@ -151,6 +151,9 @@ async def test_a_busy_hall_on_a_1080p_tv_and_a_spoken_call(hall_pc, sqlite_url: 
         assert await tv.locator("#recent li").count() == 5
         assert "paspor hari Sabtu" in await tv.locator("#ticker").inner_text()
         assert await tv.evaluate("window.hallBoard.spoken.length") == 0  # opening the page announces nothing old
+        # the clock is the server's (a hall PC offline drifts): 09.02 WIB on Tuesday 1 December in this test
+        assert await tv.locator("#date").inner_text() == "Selasa, 1 Desember 2026"
+        assert (await tv.locator("#time").inner_text()).startswith("09.0")
 
         number = hall.call("2", "disdukcapil")  # a new call while the board watches
         await until(tv, "window.hallBoard.spoken.length === 1", 20)  # chime, fetch, decode, play
