@@ -63,7 +63,7 @@ def page(
         f"<td>{n.notified}</td><td>{'ditarik' if n.withdrawn else ''}"
         + (
             f'<form method="post" action="/pengumuman/{n.id}/tarik">{token}<button class="alt">Tarik</button></form>'
-            if not n.withdrawn and n.kind != "closure"
+            if not n.withdrawn
             else ""
         )
         + "</td></tr>"
@@ -163,9 +163,18 @@ class AnnouncementRoutes:
     async def withdraw(self, request: web.Request) -> web.Response:
         staff = self._staff(request)
         try:
-            await asyncio.to_thread(self.announcements.withdraw, staff.member, int(request.match_info["id"]))
+            notice, told = await asyncio.to_thread(
+                self.announcements.withdraw, staff.member, int(request.match_info["id"])
+            )
         except Refused as exc:
             raise web.HTTPForbidden(text=pages.refused_page(str(exc)), content_type="text/html") from None
         except AnnouncementRefused as exc:
             return self.c.redirect("/pengumuman", str(exc))
-        return self.c.redirect("/pengumuman", "Pengumuman ditarik; asisten tidak menampilkannya lagi.")
+        reopened = (
+            f" Hari tutupnya dibuka lagi; {told} booking yang masih berlaku diberi tahu bahwa jadwalnya tetap."
+            if notice.kind == "closure"
+            else ""
+        )
+        return self.c.redirect(
+            "/pengumuman", f"Pengumuman #{notice.id} ditarik; asisten tidak menampilkannya lagi.{reopened}"
+        )
