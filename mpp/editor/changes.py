@@ -40,7 +40,8 @@ from mpp.editor import document as doc
 from mpp.editor.diff import Block, citizen_diff
 from mpp.editor.displacement import displaced
 from mpp.editor.document import OFFERING, SERVICE, Document, Target
-from mpp.editor.forms import TOPICS, Topic
+from mpp.editor.forms import Topic
+from mpp.editor.topics import TOPICS
 from mpp.staff import audit
 from mpp.staff.roles import Permission, Refused, Role, StaffMember, authorize
 from mpp.storage import Conflict
@@ -277,7 +278,7 @@ class CatalogueEditor:
             authorize(staff, Permission.EDIT_CATALOGUE, mpp=target.mpp, agency=offering.agency_code)
             return target.mpp, offering.agency_code
         if staff.role is Role.CLERK:
-            raise Refused("Jam buka dan hari tutup MPP diubah oleh admin MPP.")
+            raise Refused("Data MPP (jam buka, hari tutup, alamat, loket, instansi) diubah oleh admin MPP.")
         if cat.mpp(target.mpp) is None:
             raise Refused("MPP itu tidak ada di katalog.")
         authorize(staff, Permission.EDIT_CATALOGUE, mpp=target.mpp)
