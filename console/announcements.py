@@ -81,7 +81,8 @@ def page(
         + f'<label>Mulai <input type="date" name="starts_on" value="{e(form.get("starts_on", ""))}" aria-label="Mulai"></label>'
         + f'<label>Sampai <input type="date" name="ends_on" value="{e(form.get("ends_on", ""))}" aria-label="Sampai"></label>'
         + "<p><small>Jenis <em>Tutup</em> menutup hari-hari itu untuk pemesanan dan memberi tahu setiap booking "
-        "pada hari itu (sekali), dengan tawaran jadwal lain.</small></p>"
+        "pada hari itu (sekali), dengan tawaran jadwal lain. Menarik pengumuman tutup membuka lagi hari itu dan "
+        "memberi tahu booking yang masih berlaku bahwa jadwalnya tetap.</small></p>"
         "<p><button>Pasang</button></p></form></section>"
         '<section style="grid-column:1/-1"><h2>Daftar pengumuman</h2><table aria-label="Pengumuman"><tr><th>#</th>'
         "<th>MPP</th><th>Untuk</th><th>Jenis</th><th>Isi</th><th>Berlaku</th><th>Booking diberi tahu</th><th></th></tr>"
