@@ -205,3 +205,25 @@ def test_an_agency_made_unverified_stops_taking_bookings_and_the_booked_are_told
     with factory() as s:
         told = s.execute(select(NotificationRow.booking_id).where(NotificationRow.kind == "closure")).scalars().all()
     assert told == [booked.id]
+
+
+def test_the_audit_of_the_stored_catalogue_counts_the_facts_corrected_in_the_console(
+    site, sqlite_url: str, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from mpp.cli import main as cli
+
+    editor, *_ = site
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+
+    def bogor(*flags: str) -> str:
+        assert cli(["catalogue", "audit", "--today", "2026-12-03", *flags]) == 0
+        return capsys.readouterr().out.split("== MPP Kota Bogor")[1].split("\n== ")[0]
+
+    assert "no coordinates" in bogor("--stored")
+    form = {**editor.fields("address", BOGOR), "lat": "-6.6010", "lon": "106.8045", **SOURCE}
+    editor.approve(NATIONAL, editor.save(ADMIN, "address", BOGOR, form, submit=True).id)
+    assert "no coordinates" not in bogor("--stored")  # the console's approved pin counts
+    assert "no coordinates" in bogor()  # the YAML files are unchanged
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////nonexistent/dir/mpp.db")
+    assert cli(["catalogue", "audit", "--stored"]) == 3
+    assert "cannot read the stored catalogue" in capsys.readouterr().err
