@@ -469,8 +469,9 @@ def closure(mpp: str, day: date, reason: str, service: str, code: str, suggestio
 
 def closure_withdrawn(mpp: str, day: date, start: time, zone: str, service: str, code: str) -> str:
     return (
-        f"Kabar baik: pengumuman tutup {mpp} pada {tanggal(day)} dibatalkan. Antrean {service} Anda (kode {code}) "
-        f"tetap berlaku pada {tanggal(day)} pukul {clock(start)} {zone}; tidak perlu dipindah. "
+        f"Kabar baik: {mpp} tetap melayani {service} pada {tanggal(day)}; pemberitahuan tutup/perubahan "
+        f"sebelumnya dibatalkan. Antrean Anda (kode {code}) tetap berlaku pukul {clock(start)} {zone}; "
+        "tidak perlu dipindah. "
         'Bila Anda sudah tidak bisa datang, ketik "ubah jadwal" atau "batal antrean".'
     )
 

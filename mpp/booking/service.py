@@ -398,20 +398,31 @@ class BookingService:
         if found is None:
             return 0
         mpp_code, service_code, day = found
-        cat, now = self._catalogue(), self.now()
-        mpp = cat.mpp(mpp_code)
-        if mpp is None or day < self.local_now(mpp_code).date():
+        if day < self.local_now(mpp_code).date():
             return 0
+        standing = [b.id for b in uow.bookings.active_on(mpp_code, day, service_code) if b.id is not None]
+        return self.reassure_within(uow, standing, f"outage:{outage_id}")
+
+    def reassure_within(
+        self, uow: BookingUnitOfWork, booking_ids: Sequence[int], tag: str, catalogue: Catalogue | None = None
+    ) -> int:
+        """Tell each booking that the closure or change (``tag``) that displaced it is undone, if it still
+        stands: active, its slot still in ``catalogue`` (default: the live one), its day closed by nothing
+        else. Inside the caller's unit of work; returns how many were told."""
+        cat, now = catalogue or self._catalogue(), self.now()
         told = 0
-        for booking in uow.bookings.active_on(mpp_code, day, service_code):
-            offering = cat.offering(mpp_code, booking.service_code)
-            if offering is None or cat.booking_mode(mpp_code, booking.service_code) != MPP_SLOT:
+        for booking_id in booking_ids:
+            booking = uow.bookings.get(booking_id, lock=True)
+            if booking is None or booking.status is not BookingStatus.ACTIVE:
                 continue
-            if closed_on(cat, mpp, day, uow.outages.for_service(mpp_code, booking.service_code)) is not None:
+            mpp, offering = cat.mpp(booking.mpp_code), cat.offering(booking.mpp_code, booking.service_code)
+            if mpp is None or offering is None or cat.booking_mode(mpp.code, offering.service_code) != MPP_SLOT:
                 continue
-            if not any(s.start == booking.start for s in day_slots(mpp, offering, day)):
+            if closed_on(cat, mpp, booking.day, uow.outages.for_service(mpp.code, booking.service_code)):
                 continue
-            booking.closure_withdrawn(f"outage:{outage_id}", now)
+            if not any(s.start == booking.start for s in day_slots(mpp, offering, booking.day)):
+                continue
+            booking.closure_withdrawn(tag, now)
             told += 1
         return told
 

@@ -575,7 +575,12 @@ class CatalogueEditor:
         last = today + timedelta(days=self._bookings.policy.window_days + 1)
         active = [b for b in uow.bookings.active_until(last) if b.day >= today]
         moved = displaced(old, new, active)
-        return self._bookings.disrupt_within(uow, moved, tag, catalogue=new) if moved else 0
+        told = self._bookings.disrupt_within(uow, moved, tag, catalogue=new) if moved else 0
+        # the reverse: bookings the live catalogue left without a place that the new one gives it back
+        # (an undone closure or quota cut) hear that their booking stands after all
+        restored = [booking_id for booking_id, _ in displaced(new, old, active)]
+        self._bookings.reassure_within(uow, restored, tag, catalogue=new)
+        return told
 
 
 class _Stale(Exception):

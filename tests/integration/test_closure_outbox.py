@@ -199,3 +199,29 @@ def test_withdrawing_one_of_two_closures_tells_only_those_it_alone_closed(site) 
     assert services.bookings.free_slots("kota_bogor", "ktp_el", DAY) == []
     _, told = board.withdraw(ADMIN, first.id)
     assert told == 1 and sorted(notices(factory, "reopened")) == sorted([samsat.id, dukcapil.id])
+
+
+def test_undoing_a_catalogue_closure_tells_the_bookings_that_stand_again(site) -> None:  # type: ignore[no-untyped-def]
+    provider, services, factory = site
+    editor = CatalogueEditor(factory, services.bookings, lambda: NOW, provider.invalidate)
+    stays, moves = book(services, provider, 1), book(services, provider, 2, "kk")
+    target = Target("mpp", "kota_bogor")
+    form = editor.fields("hours", target)
+    form.update(closures=form["closures"] + "\n2026-12-01 | Pemadaman listrik gedung (uji)", source_id="demo_config")
+    change = editor.save(ADMIN, "hours", target, form, submit=True)
+    assert editor.approve(NATIONAL, change.id).notified == 2
+    moved = services.bookings.move(moves.id or 0, moves.chat_id, DAY + timedelta(days=1), moves.start)
+    assert isinstance(moved, Booking)
+    with pytest.raises(Refused):
+        editor.revert(CLERK, change.id)
+    editor.revert(ADMIN, change.id)  # withdrawn: the day is open again
+    reopened = notices(factory, "reopened")
+    assert list(reopened) == [stays.id] and "tetap berlaku" in reopened[stays.id][0]
+    with factory() as s:
+        actions = [
+            a
+            for (a,) in s.execute(
+                select(AuditRow.action).where(AuditRow.action.like("catalogue_%")).order_by(AuditRow.id)
+            )
+        ]
+    assert actions[-1] == "catalogue_revert"
