@@ -63,7 +63,7 @@ def page(
         f"<td>{n.notified}</td><td>{'ditarik' if n.withdrawn else ''}"
         + (
             f'<form method="post" action="/pengumuman/{n.id}/tarik">{token}<button class="alt">Tarik</button></form>'
-            if not n.withdrawn and n.kind != "closure"
+            if not n.withdrawn
             else ""
         )
         + "</td></tr>"
@@ -81,7 +81,8 @@ def page(
         + f'<label>Mulai <input type="date" name="starts_on" value="{e(form.get("starts_on", ""))}" aria-label="Mulai"></label>'
         + f'<label>Sampai <input type="date" name="ends_on" value="{e(form.get("ends_on", ""))}" aria-label="Sampai"></label>'
         + "<p><small>Jenis <em>Tutup</em> menutup hari-hari itu untuk pemesanan dan memberi tahu setiap booking "
-        "pada hari itu (sekali), dengan tawaran jadwal lain.</small></p>"
+        "pada hari itu (sekali), dengan tawaran jadwal lain. Menarik pengumuman tutup membuka lagi hari itu dan "
+        "memberi tahu booking yang masih berlaku bahwa jadwalnya tetap.</small></p>"
         "<p><button>Pasang</button></p></form></section>"
         '<section style="grid-column:1/-1"><h2>Daftar pengumuman</h2><table aria-label="Pengumuman"><tr><th>#</th>'
         "<th>MPP</th><th>Untuk</th><th>Jenis</th><th>Isi</th><th>Berlaku</th><th>Booking diberi tahu</th><th></th></tr>"
@@ -163,9 +164,18 @@ class AnnouncementRoutes:
     async def withdraw(self, request: web.Request) -> web.Response:
         staff = self._staff(request)
         try:
-            await asyncio.to_thread(self.announcements.withdraw, staff.member, int(request.match_info["id"]))
+            notice, told = await asyncio.to_thread(
+                self.announcements.withdraw, staff.member, int(request.match_info["id"])
+            )
         except Refused as exc:
             raise web.HTTPForbidden(text=pages.refused_page(str(exc)), content_type="text/html") from None
         except AnnouncementRefused as exc:
             return self.c.redirect("/pengumuman", str(exc))
-        return self.c.redirect("/pengumuman", "Pengumuman ditarik; asisten tidak menampilkannya lagi.")
+        reopened = (
+            f" Hari tutupnya dibuka lagi; {told} booking yang masih berlaku diberi tahu bahwa jadwalnya tetap."
+            if notice.kind == "closure"
+            else ""
+        )
+        return self.c.redirect(
+            "/pengumuman", f"Pengumuman #{notice.id} ditarik; asisten tidak menampilkannya lagi.{reopened}"
+        )

@@ -25,8 +25,8 @@ from mpp.editor.changes import (
     EditorError,
     staff_names,
 )
-from mpp.editor.document import MPP, OFFERING, SERVICE, NotFound, Target
-from mpp.editor.forms import SERVICE_TOPICS, TOPICS
+from mpp.editor.document import MPP, OFFERING, SERVICE, SITE, NotFound, Target
+from mpp.editor.topics import MPP_TOPICS, SERVICE_TOPICS, TOPICS
 from mpp.staff.accounts import StaffSession
 from mpp.staff.roles import Permission, Refused, Role, StaffMember, can
 
@@ -100,16 +100,15 @@ class EditorRoutes:
             raise forbidden("MPP akun ini tidak ada di katalog.")
         rows = self._rows(member, cat, mpp_code)
         mpp_links = []
-        try:
-            self.editor.scope(member, TOPICS["hours"], Target(MPP, mpp_code), cat)
+        for topic in MPP_TOPICS:
+            target = Target(TOPICS[topic].kind, mpp_code)
+            try:
+                self.editor.scope(member, TOPICS[topic], target, cat)
+            except Refused:
+                continue
             mpp_links.append(
-                (
-                    f"Jam buka dan hari tutup {cat.mpps[mpp_code].name}",
-                    editor_pages.edit_url("hours", Target(MPP, mpp_code)),
-                )
+                (f"{TOPICS[topic].label} — {cat.mpps[mpp_code].name}", editor_pages.edit_url(topic, target))
             )
-        except Refused:
-            pass
         if can(member, Permission.ONBOARD_MPP):
             mpp_links.append(("Tambah MPP baru", "/mpp/baru"))
 
@@ -152,7 +151,7 @@ class EditorRoutes:
         return topic, target
 
     def _title(self, cat: Catalogue, topic: str, target: Target) -> str:
-        if target.kind == MPP:
+        if target.kind in (MPP, SITE):
             mpp = cat.mpp(target.mpp)
             return f"{TOPICS[topic].label}: {mpp.name if mpp else target.mpp}"
         service = cat.service(target.service)
@@ -177,6 +176,8 @@ class EditorRoutes:
         sources = await asyncio.to_thread(self.editor.sources, target)
         service = cat.service(target.service)
         jenis = list(service.jenis) if service else []
+        mpp = cat.mpp(target.mpp)
+        names = {a.code: a.name for a in mpp.agencies.values()} if mpp else {}
         html = editor_pages.edit_page(
             topic,
             target,
@@ -189,6 +190,7 @@ class EditorRoutes:
             draft,
             reason,
             flash,
+            names,
         )
         return web.Response(text=html, content_type="text/html", status=status)
 

@@ -15,7 +15,8 @@ from mpp.catalogue.model import BOOKING_MODES, JENIS_LABELS, WEEKDAYS_ID, Catalo
 from mpp.editor.changes import APPROVED, DRAFT, REJECTED, REVERTED, SUBMITTED, Change, Preview, Revision
 from mpp.editor.diff import ADDED, REMOVED
 from mpp.editor.document import Target
-from mpp.editor.forms import EXTRA_ROWS, TOPICS, Fees
+from mpp.editor.forms import EXTRA_ROWS, Fees
+from mpp.editor.topics import TOPICS
 
 STATUS = {
     DRAFT: "draf",
@@ -179,12 +180,75 @@ def _requirements(f: Mapping[str, str], p: Mapping[str, str], jenis: Sequence[st
     return "".join(parts)
 
 
-def _processing(f: Mapping[str, str], p: Mapping[str, str]) -> str:
+def _processing_one(f: Mapping[str, str], p: Mapping[str, str], prefix: str, title: str) -> str:
     return (
-        field_textarea("proc_text", f.get("proc_text", ""), p, "Lama proses (kalimat untuk warga)", 2)
-        + f"<label>Batas hari kerja (angka, bila sumber menyebutkannya) {field_input('proc_working_days', f.get('proc_working_days', ''), p, 'Batas hari kerja')}</label>"
-        + field_check("proc_same_day", f.get("proc_same_day", ""), "Selesai di hari yang sama")
-        + f"<label>Dihitung sejak {field_input('proc_counted_from', f.get('proc_counted_from', ''), p, 'Dihitung sejak')}</label>"
+        f"<fieldset><legend>{e(title)}</legend>"
+        + field_textarea(f"{prefix}text", f.get(f"{prefix}text", ""), p, f"{title}: kalimat untuk warga", 2)
+        + f"<label>Batas hari kerja (angka, bila sumber menyebutkannya) {field_input(f'{prefix}working_days', f.get(f'{prefix}working_days', ''), p, f'{title}: batas hari kerja', inputmode='numeric')}</label>"
+        + field_check(f"{prefix}same_day", f.get(f"{prefix}same_day", ""), "Selesai di hari yang sama")
+        + field_error(p, f"{prefix}same_day")
+        + f"<label>Dihitung sejak {field_input(f'{prefix}counted_from', f.get(f'{prefix}counted_from', ''), p, f'{title}: dihitung sejak')}</label>"
+        + "</fieldset>"
+    )
+
+
+def _processing(f: Mapping[str, str], p: Mapping[str, str], jenis: Sequence[str]) -> str:
+    return (
+        _processing_one(f, p, "proc_", "Lama proses umum")
+        + "".join(_processing_one(f, p, f"proc_{j}_", f"Lama proses jenis {j}") for j in jenis)
+        + "<p><small>Batas hari kerja (atau 'hari yang sama') yang bersumber dipakai asisten untuk menjanjikan "
+        "tanggal selesai. Kosongkan kalimat sebuah jenis agar jenis itu memakai lama proses umum.</small></p>"
+    )
+
+
+def _address(f: Mapping[str, str], p: Mapping[str, str]) -> str:
+    return (
+        field_textarea("address_text", f.get("address_text", ""), p, "Alamat MPP (untuk warga)", 2)
+        + field_textarea("address_note", f.get("address_note", ""), p, "Catatan alamat (opsional)", 2)
+        + f"<label>Lintang (latitude) {field_input('lat', f.get('lat', ''), p, 'Lintang', placeholder='-6.5950')}</label>"
+        + f"<label>Bujur (longitude) {field_input('lon', f.get('lon', ''), p, 'Bujur', placeholder='106.7890')}</label>"
+        + field_textarea("coordinates_note", f.get("coordinates_note", ""), p, "Catatan titik peta (untuk operator)", 2)
+        + "<p><small>Titik peta dikirim sebagai pin lokasi di Telegram dan WhatsApp. Isi hanya dari sumber yang "
+        "bisa dikutip; kosongkan lintang dan bujur bila belum ada.</small></p>"
+    )
+
+
+def _counters(f: Mapping[str, str], p: Mapping[str, str]) -> str:
+    return (
+        field_textarea(
+            "counters", f.get("counters", ""), p, "Loket (satu per baris: kode | nama | lantai | instansi)", 10
+        )
+        + field_check("counters_verified", f.get("counters_verified", ""), "Loket yang diubah sudah sesuai sumber")
+        + "<p><small>Loket yang masih dipakai sebuah layanan tidak bisa dihapus; pindahkan dulu layanannya.</small></p>"
+    )
+
+
+def _agencies(f: Mapping[str, str], p: Mapping[str, str], names: Mapping[str, str]) -> str:
+    codes = [k.removeprefix("presence_") for k in f if k.startswith("presence_")]
+    parts = []
+    for code in codes:
+        chosen = f.get(f"presence_{code}", "")
+        options = "".join(
+            f'<option value="{v}"{" selected" if v == chosen else ""}>{e(t)}</option>'
+            for v, t in (("verified", "hadir (terverifikasi)"), ("unverified", "belum terverifikasi: tanpa booking"))
+        )
+        title = names.get(code, code)
+        parts.append(
+            f"<fieldset><legend>{e(title)} <code>{e(code)}</code></legend>"
+            f'<label>Kehadiran di MPP <select name="presence_{e(code)}" aria-label="Kehadiran {e(code)}">{options}</select></label>'
+            + field_error(p, f"presence_{code}")
+            + field_textarea(
+                f"contact_{code}",
+                f.get(f"contact_{code}", ""),
+                p,
+                f"Kontak {title} (jenis | nomor/alamat | catatan)",
+                3,
+            )
+            + "</fieldset>"
+        )
+    return "".join(parts) + (
+        "<p><small>Instansi yang kehadirannya belum terverifikasi tidak ditawarkan untuk booking; asisten "
+        "menunjuk kanal resmi instansi itu. Booking yang sudah ada diberi tahu dan ditawari jalan lain.</small></p>"
     )
 
 
@@ -265,13 +329,17 @@ def edit_page(
     draft: int | None,
     reason: str,
     flash: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> str:
     fields = {
         "fees": lambda: _fees(form, problems),
         "requirements": lambda: _requirements(form, problems, jenis),
-        "processing": lambda: _processing(form, problems),
+        "processing": lambda: _processing(form, problems, jenis),
         "offering": lambda: _offering(form, problems),
         "hours": lambda: hours_fields(form, problems),
+        "address": lambda: _address(form, problems),
+        "counters": lambda: _counters(form, problems),
+        "agencies": lambda: _agencies(form, problems, names or {}),
     }[topic]()
     listed = "".join(f"<li><code>{e(k)}</code>: {e(v)}</li>" for k, v in problems.items())
     alert = (

@@ -18,6 +18,7 @@ from mpp.booking import replies as booking_text
 from mpp.booking.codes import normalize_code
 from mpp.booking.events import (
     BookingCancelled,
+    BookingClosureWithdrawn,
     BookingDisrupted,
     BookingFacts,
     BookingMade,
@@ -64,13 +65,15 @@ def build_handlers(catalogue: Callable[[], Catalogue], clock: Clock) -> Handlers
 
     def schedule_reminders(event: BookingMade | BookingMoved, uow: HandlerUnitOfWork) -> None:
         """The day-before and one-hour-before reminders (those still in the future)."""
-        b, at = event.booking, now()
+        remind(event.booking, f"booking:{event.booking.id}:{event.booking.moved_count}", uow)
+
+    def remind(b: BookingFacts, base: str, uow: HandlerUnitOfWork) -> None:
+        at = now()
         mpp = catalogue().mpp(b.mpp_code)
         if mpp is None:
             return
         tz = ZoneInfo(mpp.timezone)
         service, mpp_name, zone = names(b)
-        base = f"booking:{b.id}:{b.moved_count}"
         evening_before = datetime.combine(b.day - timedelta(days=1), REMINDER_EVENING, tz)
         if evening_before > at:
             text = booking_text.reminder_day(service, mpp_name, b.day, b.start, zone, b.queue_number, b.code)
@@ -94,6 +97,14 @@ def build_handlers(catalogue: Callable[[], Catalogue], clock: Clock) -> Handlers
         service, mpp_name, _ = names(b)
         text = booking_text.closure(mpp_name, b.day, event.reason, service, b.code, event.suggestion)
         uow.outbox.add(Notice(b.chat_id, "closure", text, f"{event.tag}:booking:{b.id}", booking_id=b.id), now())
+
+    def tell_reopened(event: BookingClosureWithdrawn, uow: HandlerUnitOfWork) -> None:
+        b = event.booking
+        service, mpp_name, zone = names(b)
+        text = booking_text.closure_withdrawn(mpp_name, b.day, b.start, zone, service, b.code)
+        key = f"{event.tag}:withdrawn:booking:{b.id}"
+        uow.outbox.add(Notice(b.chat_id, "reopened", text, key, booking_id=b.id), now())
+        remind(b, f"booking:{b.id}:{b.moved_count}:{event.tag}", uow)  # the closure withdrew them
 
     def tell_called(event: TicketCalled, uow: HandlerUnitOfWork) -> None:
         t = event.ticket
@@ -135,6 +146,7 @@ def build_handlers(catalogue: Callable[[], Catalogue], clock: Clock) -> Handlers
         BookingCancelled: [withdraw_reminders],
         BookingMissed: [withdraw_reminders, tell_missed],
         BookingDisrupted: [withdraw_reminders, tell_closure],
+        BookingClosureWithdrawn: [tell_reopened],
         TicketCalled: [tell_called, booking_follows(BookingStatus.CALLED)],
         TicketServed: [booking_follows(BookingStatus.SERVED)],
         TicketNoShow: [tell_no_show, booking_follows(BookingStatus.NO_SHOW)],

@@ -183,6 +183,13 @@ class FakeOutages:
         self.store.outages.append((outage_id, mpp_code, service_code, day, reason))
         return outage_id
 
+    def remove(self, outage_id: int) -> tuple[str, str | None, date] | None:
+        for item in self.store.outages:
+            if item[0] == outage_id:
+                self.store.outages.remove(item)
+                return item[1], item[2], item[3]
+        return None
+
 
 class FakeTokens:
     def __init__(self, store: FakeStore):

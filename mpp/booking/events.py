@@ -59,3 +59,11 @@ class BookingDisrupted(Event):
     reason: str
     suggestion: str | None  # the nearest free slot, as the citizen reads it
     tag: str  # one notice per closure and booking, however often the closure is announced
+
+
+@dataclass(frozen=True)
+class BookingClosureWithdrawn(Event):
+    """A closure that displaced this booking was withdrawn, and the booking still stands as it was."""
+
+    booking: BookingFacts
+    tag: str  # the closure's tag (``outage:<id>``): one notice per closure and booking

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from mpp.booking.events import (
     BookingCancelled,
     BookingCheckedIn,
+    BookingClosureWithdrawn,
     BookingDisrupted,
     BookingFacts,
     BookingMade,
@@ -238,6 +239,11 @@ class Booking(Recorder):
         self.moved_count = min(self.moved_count, policy.max_moves - 1)
         self.updated_at = now
         self.record(BookingDisrupted(self.facts(), reason, suggestion, tag))
+
+    def closure_withdrawn(self, tag: str, now: datetime) -> None:
+        """The closure that displaced it was withdrawn: the citizen is told their booking still stands."""
+        self.updated_at = now
+        self.record(BookingClosureWithdrawn(self.facts(), tag))
 
     def erase_personal_data(self, now: datetime) -> bool:
         if self.erased_at is not None:

@@ -73,6 +73,9 @@ class OutageLog(Protocol):
 
     def add(self, mpp_code: str, service_code: str | None, day: date, reason: str, at: datetime) -> int: ...
 
+    def remove(self, outage_id: int) -> tuple[str, str | None, date] | None:
+        """Reopen: delete the closure; returns its (MPP, service, day), or None if there is none."""
+
 
 class TokenVault(Protocol):
     """The NIK and phone tokens Rasa saw, and the values behind them (one conversation each)."""

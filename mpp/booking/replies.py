@@ -467,6 +467,15 @@ def closure(mpp: str, day: date, reason: str, service: str, code: str, suggestio
     )
 
 
+def closure_withdrawn(mpp: str, day: date, start: time, zone: str, service: str, code: str) -> str:
+    return (
+        f"Kabar baik: {mpp} tetap melayani {service} pada {tanggal(day)}; pemberitahuan tutup/perubahan "
+        f"sebelumnya dibatalkan. Antrean Anda (kode {code}) tetap berlaku pukul {clock(start)} {zone}; "
+        "tidak perlu dipindah. "
+        'Bila Anda sudah tidak bisa datang, ketik "ubah jadwal" atau "batal antrean".'
+    )
+
+
 def missed(service: str, mpp: str, day: date, start: time, zone: str, number: str) -> str:
     return (
         f"Antrean {service} Anda di {mpp} ({tanggal(day)}, pukul {clock(start)} {zone}, nomor {number}) terlewat "

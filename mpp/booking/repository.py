@@ -259,3 +259,12 @@ class SqlOutageLog:
         self.session.add(row)
         self.session.flush()
         return int(row.id)
+
+    def remove(self, outage_id: int) -> tuple[str, str | None, date] | None:
+        row = self.session.get(OutageRow, outage_id)
+        if row is None:
+            return None
+        found = (str(row.mpp_code), row.service_code, row.day)
+        self.session.delete(row)
+        self.session.flush()
+        return found

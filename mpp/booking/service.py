@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from mpp.booking import replies
-from mpp.booking.availability import Availability
+from mpp.booking.availability import MPP_SLOT, Availability
+from mpp.booking.calendar import closed_on
 from mpp.booking.codes import new_code, normalize_code
 from mpp.booking.confirmation import Operation, Pending
 from mpp.booking.model import (
@@ -31,6 +33,7 @@ from mpp.booking.model import (
     SlotOption,
 )
 from mpp.booking.ports import BookingUnitOfWork, BookingUnitOfWorkFactory
+from mpp.booking.slots import day_slots
 from mpp.catalogue.model import Catalogue
 from mpp.clock import Clock, system_clock, utc_now
 from mpp.numbering import queue_number
@@ -354,23 +357,82 @@ class BookingService:
         return self.move(pending.booking_id, chat_id, pending.day, pending.start)
 
     # ---- closures after bookings exist ------------------------------------------------
+    def unit_of_work(self, write: bool = False) -> BookingUnitOfWork:
+        """A unit of work of this service's kind: a caller's change and the notices it causes commit together."""
+        return self._uow(write=write)
+
     def add_outage(self, mpp_code: str, day: date, reason: str, service_code: str | None) -> int:
-        """Close a day (or a service on a day) now, and tell the bookings it hits; returns how many."""
+        """Close a day (or a service on a day) now, and tell the bookings it hits; returns how many.
+
+        The closure and its notices are one transaction: a crash after it leaves both in the outbox
+        for the notifier, a crash before it leaves neither.
+        """
+        with self._uow(write=True) as uow:
+            _, told = self.add_outage_within(uow, mpp_code, day, reason, service_code)
+            uow.commit()
+        return told
+
+    def add_outage_within(
+        self, uow: BookingUnitOfWork, mpp_code: str, day: date, reason: str, service_code: str | None
+    ) -> tuple[int, int]:
+        """``add_outage`` inside the caller's unit of work (nothing is stored until it commits).
+
+        Returns (the closure's id, how many bookings were told)."""
         cat = self._catalogue()
         if cat.mpp(mpp_code) is None:
             raise ValueError(f"unknown MPP {mpp_code}")
         if service_code is not None and cat.offering(mpp_code, service_code) is None:
             raise ValueError(f"{service_code} is not offered at {mpp_code}")
-        with self._uow(write=True) as uow:
-            outage_id = uow.outages.add(mpp_code, service_code, day, reason, self.now())
-            uow.commit()
-        return self.announce_closure(mpp_code, day, reason, service_code, f"outage:{outage_id}")
+        outage_id = uow.outages.add(mpp_code, service_code, day, reason, self.now())
+        affected = [(b.id, reason) for b in uow.bookings.active_on(mpp_code, day, service_code) if b.id is not None]
+        return outage_id, self.disrupt_within(uow, affected, f"outage:{outage_id}", near=time(8))
+
+    def withdraw_outage_within(self, uow: BookingUnitOfWork, outage_id: int) -> int:
+        """Reopen a closure; tell the bookings it displaced that still stand as they were. Returns how many.
+
+        A booking still stands when it is active on that very day and slot, the slot still exists, and
+        nothing else (a holiday, another closure) closes the day. A citizen who moved or cancelled
+        meanwhile hears nothing: their booking is elsewhere, or gone.
+        """
+        found = uow.outages.remove(outage_id)
+        if found is None:
+            return 0
+        mpp_code, service_code, day = found
+        if day < self.local_now(mpp_code).date():
+            return 0
+        standing = [b.id for b in uow.bookings.active_on(mpp_code, day, service_code) if b.id is not None]
+        return self.reassure_within(uow, standing, f"outage:{outage_id}")
+
+    def reassure_within(
+        self, uow: BookingUnitOfWork, booking_ids: Sequence[int], tag: str, catalogue: Catalogue | None = None
+    ) -> int:
+        """Tell each booking that the closure or change (``tag``) that displaced it is undone, if it still
+        stands: active, its slot still in ``catalogue`` (default: the live one), its day closed by nothing
+        else. Inside the caller's unit of work; returns how many were told."""
+        cat, now = catalogue or self._catalogue(), self.now()
+        told = 0
+        for booking_id in booking_ids:
+            booking = uow.bookings.get(booking_id, lock=True)
+            if booking is None or booking.status is not BookingStatus.ACTIVE:
+                continue
+            mpp, offering = cat.mpp(booking.mpp_code), cat.offering(booking.mpp_code, booking.service_code)
+            if mpp is None or offering is None or cat.booking_mode(mpp.code, offering.service_code) != MPP_SLOT:
+                continue
+            if closed_on(cat, mpp, booking.day, uow.outages.for_service(mpp.code, booking.service_code)):
+                continue
+            if not any(s.start == booking.start for s in day_slots(mpp, offering, booking.day)):
+                continue
+            booking.closure_withdrawn(tag, now)
+            told += 1
+        return told
 
     def announce_closure(self, mpp_code: str, day: date, reason: str, service_code: str | None, tag: str) -> int:
         """Tell every active booking of that day (and service), with the nearest free slot; once per ``tag``."""
-        with self._uow() as uow:
-            affected = [b.id for b in uow.bookings.active_on(mpp_code, day, service_code) if b.id is not None]
-        return self.disrupt([(booking_id, reason) for booking_id in affected], tag, near=time(8))
+        with self._uow(write=True) as uow:
+            affected = [(b.id, reason) for b in uow.bookings.active_on(mpp_code, day, service_code) if b.id is not None]
+            told = self.disrupt_within(uow, affected, tag, near=time(8))
+            uow.commit()
+        return told
 
     def active_between(self, first: date, last: date) -> list[Booking]:
         """Active bookings from ``first`` to ``last`` (both included), of every MPP."""
@@ -381,21 +443,56 @@ class BookingService:
         """Tell each booking why it must move, offer the nearest free slot and a free move; once per ``tag``.
 
         ``near``: the time of day to look for a slot around (None: the booking's own time). Returns how
-        many active bookings were told.
+        many active bookings were told. Each booking is its own transaction.
         """
         told = 0
+        for one in affected:
+            with self._uow(write=True) as uow:
+                told += self.disrupt_within(uow, [one], tag, near=near)
+                uow.commit()
+        return told
+
+    def disrupt_within(
+        self,
+        uow: BookingUnitOfWork,
+        affected: Sequence[tuple[int, str]],
+        tag: str,
+        *,
+        near: time | None = None,
+        catalogue: Catalogue | None = None,
+    ) -> int:
+        """``disrupt`` inside the caller's unit of work: the notices reach the outbox when it commits.
+
+        ``catalogue``: the catalogue the suggested slot must exist in (a change not live yet); the
+        suggestion also sees closures the unit of work has added but not committed.
+        """
+        availability = Availability(
+            cast(BookingUnitOfWorkFactory, lambda write=False: _Borrowed(uow)),
+            (lambda: catalogue) if catalogue is not None else self._catalogue,
+            self.policy,
+            self._clock,
+        )
+        told = 0
         for booking_id, reason in affected:
-            with self._uow() as uow:
-                booking = uow.bookings.get(booking_id)
+            booking = uow.bookings.get(booking_id, lock=True)
             if booking is None or booking.status is not BookingStatus.ACTIVE:
                 continue
             anchor = datetime.combine(booking.day, near or booking.start)
-            found = self.availability.nearest_free(booking.mpp_code, booking.service_code, anchor, limit=1)
+            found = availability.nearest_free(booking.mpp_code, booking.service_code, anchor, limit=1)
             suggestion = replies.slot_label(found[0]) if found else None
-            with self._uow(write=True) as uow:
-                booking = uow.bookings.get(booking_id, lock=True)
-                if booking is not None and booking.status is BookingStatus.ACTIVE:
-                    booking.disrupt(reason, suggestion, tag, self.policy, self.now())
-                    uow.commit()
-                    told += 1
+            booking.disrupt(reason, suggestion, tag, self.policy, self.now())
+            told += 1
         return told
+
+
+class _Borrowed:
+    """The caller's open unit of work, lent to a reader: leaving it neither commits nor rolls back."""
+
+    def __init__(self, uow: BookingUnitOfWork):
+        self._lent = uow
+
+    def __enter__(self) -> BookingUnitOfWork:
+        return self._lent
+
+    def __exit__(self, *exc: object) -> None:
+        return None

@@ -1,5 +1,7 @@
 """``mpp catalogue audit``: what is unsourced, unverified, stale or missing, per MPP.
 
+By default it reads the YAML files; ``--stored`` audits the live stored version instead, so the
+facts staff corrected in the console editor (each with its source and checked date) count.
 Registered by ``mpp.cli.build_parser`` (``add_catalogue_commands``). ``check`` and ``load``
 stay in mpp/cli.py; both refuse a fact without a source or a checked date, since the loader does.
 """
@@ -14,17 +16,40 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mpp.catalogue.audit import audit, render_json, render_text
-from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
+from mpp.catalogue.loader import CatalogueInvalid, build_catalogue, read_catalogue
 from mpp.config import load_settings
 
 EXIT_UNSOURCED = 1
 EXIT_INVALID = 2
+EXIT_DB = 3
 
 
 def _today(text: str | None) -> date:
     if text:
         return date.fromisoformat(text)
     return datetime.now(ZoneInfo("Asia/Jakarta")).date()
+
+
+def _stored() -> tuple[int, dict[str, Any]] | str:
+    """The live stored version and its document (with the console's edits), or why there is none."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from mpp.catalogue.store import current_version
+    from mpp.db.editor_tables import CatalogueRevisionRow
+    from mpp.db.engine import make_engine, make_session_factory
+
+    engine = make_engine(load_settings().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            version = current_version(session)
+            row = session.get(CatalogueRevisionRow, version) if version else None
+            if row is None:
+                return "the database holds no stored catalogue document (load the YAML once: mpp catalogue load)"
+            return int(version or 0), dict(row.document)
+    except SQLAlchemyError as exc:
+        return f"cannot read the stored catalogue: {getattr(exc, 'orig', exc)}"
+    finally:
+        engine.dispose()
 
 
 def cmd_catalogue_audit(args: argparse.Namespace) -> int:
@@ -35,7 +60,16 @@ def cmd_catalogue_audit(args: argparse.Namespace) -> int:
         print(f"error: --today '{args.today}' is not a date like 2026-12-03", file=sys.stderr)
         return EXIT_INVALID
     try:
-        loaded = read_catalogue(directory, strict=False)
+        if args.stored:
+            stored = _stored()
+            if isinstance(stored, str):
+                print(f"error: {stored}", file=sys.stderr)
+                return EXIT_DB
+            version, document = stored
+            directory = Path(f"stored catalogue version {version}")
+            loaded = build_catalogue(document, strict=False)
+        else:
+            loaded = read_catalogue(directory, strict=False)
     except CatalogueInvalid as exc:
         print(f"error: the catalogue in {directory} has {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
@@ -54,4 +88,9 @@ def add_catalogue_commands(catalogue_parsers: Any) -> None:
     audit_parser.add_argument("--dir", help="catalogue directory (default: MPP_CATALOGUE_DIR or data/catalogue)")
     audit_parser.add_argument("--today", help="judge staleness as of this date (YYYY-MM-DD; default: today in WIB)")
     audit_parser.add_argument("--format", choices=("text", "json"), default="text")
+    audit_parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="audit the live stored catalogue (with the console's approved edits) instead of the YAML files",
+    )
     audit_parser.set_defaults(func=cmd_catalogue_audit)

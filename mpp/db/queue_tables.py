@@ -78,3 +78,4 @@ class OutageRow(Base):
     day = Column(Date, nullable=False)
     reason = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False)
+    announcement_id = Column(Integer, index=True)  # the closure notice that made it (withdrawn with it)

@@ -2,8 +2,11 @@
 
 An administrator posts it in the console; the assistant shows it in the answers it concerns
 (``mpp.faq``) while it is valid. A *closure* also closes those days for new bookings and tells each
-booking already on them, once, through the outage flow (``BookingService.add_outage``: one outage per
-day and service, each notice keyed by its outage, so a booking hears of a closed day once).
+booking already on them, once, through the outage flow (``BookingService.add_outage_within``: one
+outage per day and service, each notice keyed by its outage, so a booking hears of a closed day once).
+The notice, its outages and the bookings' notices are one transaction, so the outbox holds every
+notice the moment the closure exists. Withdrawing a closure reopens its outages in one transaction
+and tells only the bookings still standing as they were.
 Notices are read by the action server through ``AnnouncementBoard``, cached for the catalogue's
 refresh period like the catalogue itself.
 """
@@ -14,6 +17,7 @@ import threading
 import time as _time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,10 +27,12 @@ from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
 from mpp.catalogue.notices import CLOSURE, KINDS, MAX_DAYS, MAX_TEXT, MIN_TEXT, Announcement
 from mpp.db.editor_tables import AnnouncementRow
+from mpp.db.queue_tables import OutageRow
 from mpp.db.uow import UnitOfWork
 from mpp.editor.changes import today_wib
 from mpp.staff import audit
 from mpp.staff.roles import Permission, Role, StaffMember, authorize
+from mpp.uow import SqlUnitOfWork
 
 
 def _announcement(row: AnnouncementRow) -> Announcement:
@@ -159,7 +165,9 @@ class Announcements:
         text = " ".join(text.split())
         self._check(staff, mpp_code, agency, service, kind, text, starts, ends)
         now = self._now()
-        with UnitOfWork(self._sessions, write=True) as uow:
+        # One transaction: the notice, the closed days and every booking's notice in the outbox.
+        with self._bookings.unit_of_work(write=True) as buow:
+            uow = cast(SqlUnitOfWork, buow)
             row = AnnouncementRow(
                 mpp_code=mpp_code,
                 agency_code=agency,
@@ -182,57 +190,71 @@ class Announcements:
                 mpp_code=mpp_code,
                 detail=f"{row.id} {kind} {service or agency or 'mpp'} {starts}..{ends}",
             )
+            if kind == CLOSURE:
+                row.notified = self._close(uow, _announcement(row), today_wib(now))
             uow.commit()
-            notice = _announcement(row)
-        if kind != CLOSURE:
-            return notice
-        told = self._close(notice, today_wib(now))
-        with UnitOfWork(self._sessions, write=True) as uow:
-            stored = uow.session.get(AnnouncementRow, notice.id)
-            assert stored is not None
-            stored.notified = told
-            uow.commit()
-        return Announcement(**{**notice.__dict__, "notified": told})
+            return _announcement(row)
 
-    def _close(self, notice: Announcement, today: date) -> int:
-        """Close each (day, service) the notice covers that is still open, telling its bookings.
-
-        A day already closed for a service (a holiday, a catalogue closure, an earlier notice) is left
-        alone: its bookings were told then, and hear of it once.
-        """
+    def _services(self, notice: Announcement) -> list[str]:
         cat = self._catalogue()
-        mpp = cat.mpps[notice.mpp_code]
-        services = [
+        return [
             s
             for (m, s), o in sorted(cat.offerings.items())
             if m == notice.mpp_code
             and (notice.service_code is None or s == notice.service_code)
             and (notice.agency_code is None or o.agency_code == notice.agency_code)
         ]
+
+    def _close(self, uow: SqlUnitOfWork, notice: Announcement, today: date) -> int:
+        """Close each (day, service) the notice covers that is still open, telling its bookings.
+
+        A day already closed for a service (a holiday, a catalogue closure, an earlier notice) is left
+        alone: its bookings were told then, and hear of it once. Each outage is tied to the notice,
+        so withdrawing the notice reopens exactly these.
+        """
+        cat = self._catalogue()
+        mpp = cat.mpps[notice.mpp_code]
         reason = notice.text[:200]
         told = 0
         day = max(notice.starts_on, today)
         while day <= notice.ends_on:
-            for service in services:
-                if closed_on(cat, mpp, day, self._bookings.availability.outages(notice.mpp_code, service)) is None:
-                    told += self._bookings.add_outage(notice.mpp_code, day, reason, service)
+            for service in self._services(notice):
+                if closed_on(cat, mpp, day, uow.outages.for_service(notice.mpp_code, service)) is None:
+                    outage_id, n = self._bookings.add_outage_within(uow, notice.mpp_code, day, reason, service)
+                    outage = uow.session.get(OutageRow, outage_id)
+                    assert outage is not None
+                    outage.announcement_id, told = notice.id, told + n
             day += timedelta(days=1)
         return told
 
-    def withdraw(self, staff: StaffMember, announcement_id: int) -> Announcement:
-        with UnitOfWork(self._sessions, write=True) as uow:
+    def withdraw(self, staff: StaffMember, announcement_id: int) -> tuple[Announcement, int]:
+        """Take a notice down (role-checked, audited). A closure's days reopen in the same transaction,
+        and each booking it displaced that still stands as it was is told so; nobody else hears of it.
+        Returns the notice and how many bookings were told."""
+        now = self._now()
+        with self._bookings.unit_of_work(write=True) as buow:
+            uow = cast(SqlUnitOfWork, buow)
             row = uow.session.get(AnnouncementRow, announcement_id)
             if row is None:
                 raise AnnouncementRefused("Pengumuman itu tidak ada.")
             authorize(staff, Permission.POST_ANNOUNCEMENTS, mpp=row.mpp_code)
+            if row.withdrawn_at is not None:
+                raise AnnouncementRefused("Pengumuman itu sudah ditarik sebelumnya.")
+            told = 0
             if row.kind == CLOSURE:
-                raise AnnouncementRefused(
-                    "Pengumuman tutup tidak bisa ditarik: hari tutupnya sudah dicatat dan warga sudah diberi tahu."
-                )
-            now = self._now()
+                outages = uow.session.execute(
+                    select(OutageRow.id).where(OutageRow.announcement_id == row.id).order_by(OutageRow.id)
+                ).scalars()
+                for outage_id in list(outages):
+                    told += self._bookings.withdraw_outage_within(uow, int(outage_id))
             row.withdrawn_at, row.withdrawn_by = now, staff.id
             audit.record(
-                uow.session, "announcement_withdrawn", now, staff_id=staff.id, mpp_code=row.mpp_code, detail=str(row.id)
+                uow.session,
+                "announcement_withdrawn",
+                now,
+                staff_id=staff.id,
+                mpp_code=row.mpp_code,
+                detail=f"{row.id} {row.kind}" + (f": {told} booking diberi tahu tetap berlaku" if told else ""),
             )
             uow.commit()
-            return _announcement(row)
+            return _announcement(row), told

@@ -4,7 +4,8 @@ Every change is held to the loader's rules twice: when submitted (the form's ent
 ``validate_service`` / ``validate_offering``, then the whole document with ``build_catalogue``) and
 when approved (the whole document again, as it is then). An approved change becomes a new
 catalogue version through ``save_catalogue``, the same path as a YAML load, so answers, booking and
-the audit see one truth; the bookings it displaces are told through the outage flow.
+the audit see one truth; the bookings it displaces are told through the outage flow, their notices
+written to the outbox in the same transaction as the new version.
 
 Who may do what (``mpp.staff.roles``): a clerk edits the services of their own agency (the national
 facts of a service their agency offers at their MPP, and its offering there); an MPP administrator
@@ -20,7 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -39,9 +40,12 @@ from mpp.editor import document as doc
 from mpp.editor.diff import Block, citizen_diff
 from mpp.editor.displacement import displaced
 from mpp.editor.document import OFFERING, SERVICE, Document, Target
-from mpp.editor.forms import TOPICS, Topic
+from mpp.editor.forms import Topic
+from mpp.editor.topics import TOPICS
 from mpp.staff import audit
 from mpp.staff.roles import Permission, Refused, Role, StaffMember, authorize
+from mpp.storage import Conflict
+from mpp.uow import SqlUnitOfWork
 
 WIB = ZoneInfo("Asia/Jakarta")
 DRAFT, SUBMITTED, APPROVED, REJECTED, REVERTED = "draft", "submitted", "approved", "rejected", "reverted"
@@ -274,7 +278,7 @@ class CatalogueEditor:
             authorize(staff, Permission.EDIT_CATALOGUE, mpp=target.mpp, agency=offering.agency_code)
             return target.mpp, offering.agency_code
         if staff.role is Role.CLERK:
-            raise Refused("Jam buka dan hari tutup MPP diubah oleh admin MPP.")
+            raise Refused("Data MPP (jam buka, hari tutup, alamat, loket, instansi) diubah oleh admin MPP.")
         if cat.mpp(target.mpp) is None:
             raise Refused("MPP itu tidak ada di katalog.")
         authorize(staff, Permission.EDIT_CATALOGUE, mpp=target.mpp)
@@ -512,7 +516,7 @@ class CatalogueEditor:
     ) -> Outcome:
         now = self._now()
         try:
-            with self._uow(write=True) as uow:
+            with cast(SqlUnitOfWork, self._bookings.unit_of_work(write=True)) as uow:
                 _, live = self.live_in(uow.session)
                 try:
                     new_doc = apply(live)
@@ -534,6 +538,9 @@ class CatalogueEditor:
                     ) from None
                 old = load_from_db(uow.session)
                 version = self._save(uow.session, loaded, staff, change, origin, note)
+                # The bookings it displaces are told in the same transaction: their notices wait in the
+                # outbox for the notifier, so a crash right after the commit loses none of them.
+                notified = self._displace(uow, old, loaded.catalogue, f"catalogue:v{version}", today_wib(now))
                 row = uow.session.get(CatalogueChangeRow, change.id)
                 assert row is not None
                 if status == APPROVED:
@@ -550,10 +557,9 @@ class CatalogueEditor:
                     detail=f"change {change.id}: {change.topic} {change.target.key} -> version {version}",
                 )
                 uow.commit()
-        except IntegrityError:
+        except (IntegrityError, Conflict):
             raise EditorError("Katalog baru saja diubah orang lain. Muat ulang halaman lalu coba lagi.") from None
         self.notify_changed()
-        notified = self._notify(old, loaded.catalogue, version)
         return Outcome(version, notified)
 
     @staticmethod
@@ -564,10 +570,17 @@ class CatalogueEditor:
         text = f"{label} #{change.id}: {change.topic} {change.target.key}" + (f" — {note.strip()}" if note else "")
         return save_catalogue(session, loaded, origin=origin, staff_id=staff.id, change_id=change.id, note=text[:1000])
 
-    def _notify(self, old: Catalogue, new: Catalogue, version: int) -> int:
-        """Tell the bookings the new version displaces (once each: the tag names the version)."""
-        moved = self._displaced(old, new)
-        return self._bookings.disrupt(moved, f"catalogue:v{version}") if moved else 0
+    def _displace(self, uow: SqlUnitOfWork, old: Catalogue, new: Catalogue, tag: str, today: date) -> int:
+        """Tell the bookings ``new`` displaces, inside ``uow`` (once each: the tag names the version)."""
+        last = today + timedelta(days=self._bookings.policy.window_days + 1)
+        active = [b for b in uow.bookings.active_until(last) if b.day >= today]
+        moved = displaced(old, new, active)
+        told = self._bookings.disrupt_within(uow, moved, tag, catalogue=new) if moved else 0
+        # the reverse: bookings the live catalogue left without a place that the new one gives it back
+        # (an undone closure or quota cut) hear that their booking stands after all
+        restored = [booking_id for booking_id, _ in displaced(new, old, active)]
+        self._bookings.reassure_within(uow, restored, tag, catalogue=new)
+        return told
 
 
 class _Stale(Exception):

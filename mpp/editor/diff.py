@@ -13,7 +13,7 @@ from datetime import date
 
 from mpp import faq
 from mpp.catalogue.model import Catalogue
-from mpp.editor.document import MPP, MPP_FILE, OFFERING, SERVICE, Target
+from mpp.editor.document import MPP, MPP_FILE, OFFERING, SERVICE, SITE, Target
 
 SAME, REMOVED, ADDED = " ", "-", "+"
 
@@ -51,6 +51,9 @@ QUESTIONS = {
     "processing": ("tanya_lama_proses",),
     "offering": ("tanya_lokasi", "daftar_layanan"),
     "hours": ("tanya_jadwal",),
+    "address": ("tanya_lokasi",),
+    "counters": (),
+    "agencies": ("daftar_layanan",),
     "onboarding": ("tanya_jadwal", "tanya_lokasi", "daftar_layanan"),
 }
 TITLES = {
@@ -72,7 +75,7 @@ def citizen_diff(
     blocks = []
     for question in QUESTIONS.get(topic, ()):
         asked_service = service if target.kind in (SERVICE, OFFERING) else None
-        if question == "daftar_layanan" and target.kind in (MPP, MPP_FILE):
+        if question == "daftar_layanan" and target.kind in (MPP, SITE, MPP_FILE):
             asked_service = None
         before = _answer(old, question, asked_service, where, today)
         after = _answer(new, question, asked_service, where, today)
@@ -93,4 +96,27 @@ def citizen_diff(
             else [(REMOVED, f"Cara pesan: {a_mode}"), (ADDED, f"Cara pesan: {b_mode}")]
         )
         blocks.append(Block("Pengaturan antrean (tidak tampil di jawaban)", tuple(settings)))
+    if target.kind == SITE and target.mpp:
+        before, after = _site(old, target.mpp, topic), _site(new, target.mpp, topic)
+        blocks.append(Block("Data MPP yang dipakai asisten", _lines(before, after)))
     return blocks
+
+
+def _site(catalogue: Catalogue, mpp_code: str, topic: str) -> str:
+    """An MPP's counters or agencies as the assistant uses them, one line each."""
+    mpp = catalogue.mpp(mpp_code)
+    if mpp is None:
+        return ""
+    if topic == "counters":
+        return "\n".join(
+            f"Loket {c.code}: {c.name}, {c.floor} ({c.agency_code})"
+            + ("" if c.provenance is None or c.provenance.verified else " — belum terverifikasi")
+            for c in mpp.counters.values()
+        )
+    out = []
+    for a in mpp.agencies.values():
+        out.append(
+            f"{a.name}: " + ("hadir (terverifikasi)" if a.present else "kehadiran belum terverifikasi: tanpa booking")
+        )
+        out.extend(f"  {c.label}: {c.value}" + (f" ({c.note})" if c.note else "") for c in a.contact)
+    return "\n".join(out)

@@ -2,8 +2,8 @@
 
 The document is what the loader validates (``mpp.catalogue.loader.build_catalogue``): relative
 file name -> content, exactly as in the YAML files. A *target* is one entry: a service of
-``layanan.yaml``, one MPP's offering of a service, one MPP's own block, or a whole MPP file (a new
-MPP). A *section* is the part of an entry one form edits (e.g. a service's fees and legal basis);
+``layanan.yaml``, one MPP's offering of a service, one MPP's own block, the top level of one MPP's
+file (its agencies and counters: a *site*), or a whole MPP file (a new MPP). A *section* is the part of an entry one form edits (e.g. a service's fees and legal basis);
 two changes conflict only when they touch the same section.
 """
 
@@ -16,8 +16,8 @@ from typing import Any, Mapping
 
 from mpp.catalogue.loader import MPP_DIR, SERVICES_FILE
 
-SERVICE, OFFERING, MPP, MPP_FILE = "service", "offering", "mpp", "mpp_file"
-KINDS = (SERVICE, OFFERING, MPP, MPP_FILE)
+SERVICE, OFFERING, MPP, SITE, MPP_FILE = "service", "offering", "mpp", "site", "mpp_file"
+KINDS = (SERVICE, OFFERING, MPP, SITE, MPP_FILE)
 Document = dict[str, Any]
 
 
@@ -32,7 +32,13 @@ class Target:
     service: str | None = None
 
     def __post_init__(self) -> None:
-        needs = {SERVICE: (False, True), OFFERING: (True, True), MPP: (True, False), MPP_FILE: (True, False)}
+        needs = {
+            SERVICE: (False, True),
+            OFFERING: (True, True),
+            MPP: (True, False),
+            SITE: (True, False),
+            MPP_FILE: (True, False),
+        }
         if self.kind not in needs:
             raise ValueError(f"unknown target kind {self.kind!r}")
         mpp, service = needs[self.kind]
@@ -74,7 +80,7 @@ def entry(document: Mapping[str, Any], target: Target) -> dict[str, Any]:
         found = _find((document.get(SERVICES_FILE) or {}).get("services"), target.service or "")
     else:
         content = document.get(mpp_file(target.mpp or ""))
-        if target.kind == MPP_FILE:
+        if target.kind in (MPP_FILE, SITE):
             found = content
         elif target.kind == MPP:
             found = (content or {}).get("mpp")

@@ -178,33 +178,73 @@ class Requirements(Topic):
 
 
 class Processing(Topic):
-    name, label, kind, keys, national = "processing", "Lama proses", SERVICE, ("processing",), True
+    """How long a service takes: one general entry and, per jenis, its own (structured: working days, or
+    same day) so that a completion date can be promised (``mpp.catalogue.completion``)."""
 
-    def fields(self, section: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, str]:
-        p = section.get("processing") or {}
+    name, label, kind, national = "processing", "Lama proses", SERVICE, True
+    keys = ("processing", "processing_by_jenis")
+
+    @staticmethod
+    def _fields(prefix: str, p: Mapping[str, Any]) -> dict[str, str]:
         return {
-            "proc_text": p.get("text") or "",
-            "proc_working_days": "" if p.get("working_days") is None else str(p["working_days"]),
-            "proc_same_day": "1" if p.get("same_day") else "",
-            "proc_counted_from": p.get("counted_from") or "",
+            f"{prefix}text": p.get("text") or "",
+            f"{prefix}working_days": "" if p.get("working_days") is None else str(p["working_days"]),
+            f"{prefix}same_day": "1" if p.get("same_day") else "",
+            f"{prefix}counted_from": p.get("counted_from") or "",
         }
 
-    def build(self, section: Mapping[str, Any], form: Form, fact: Fact, item: Mapping[str, Any]) -> Built:
-        errors: dict[str, str] = {}
-        sentence = text(form, "proc_text")
-        days = whole(form, "proc_working_days", "Batas hari kerja", errors, 1, 365)
+    def fields(self, section: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, str]:
+        out = self._fields("proc_", section.get("processing") or {})
+        by_jenis = section.get("processing_by_jenis") or {}
+        for jenis in item.get("jenis") or []:
+            out.update(self._fields(f"proc_{jenis}_", by_jenis.get(jenis) or {}))
+        return out
+
+    @staticmethod
+    def _entry(
+        prefix: str, label: str, old: Mapping[str, Any] | None, form: Form, fact: Fact, errors: dict[str, str]
+    ) -> dict[str, Any] | None:
+        """The entry from the form (None: no sentence, so none); errors name the field and the fix."""
+        sentence = text(form, f"{prefix}text")
+        days = whole(form, f"{prefix}working_days", f"{label}: batas hari kerja", errors, 1, 365)
+        same_day = form.get(f"{prefix}same_day") == "1"
+        if same_day and days is not None:
+            errors[f"{prefix}working_days"] = (
+                f"{label}: isi batas hari kerja ATAU centang 'selesai di hari yang sama', jangan keduanya."
+            )
+        if not sentence:
+            if days is not None or same_day:
+                errors[f"{prefix}text"] = (
+                    f"{label}: tulis juga kalimat yang disampaikan ke warga, mis. '3 hari kerja sejak berkas lengkap'."
+                )
+            return None
         new = {
             "text": sentence,
             "working_days": days,
-            "same_day": True if form.get("proc_same_day") == "1" else None,
-            "counted_from": text(form, "proc_counted_from") or None,
+            "same_day": True if same_day else None,
+            "counted_from": text(form, f"{prefix}counted_from") or None,
         }
+        return _keep_or_source(old, new, fact)
+
+    def build(self, section: Mapping[str, Any], form: Form, fact: Fact, item: Mapping[str, Any]) -> Built:
+        errors: dict[str, str] = {}
         old = section.get("processing")
-        if not sentence:
-            if old is not None:
-                errors["proc_text"] = "Lama proses: tulis kalimat yang disampaikan ke warga, mis. '3 hari kerja'."
-            return Built({"processing": old} if old is not None else {}, errors)
-        return Built({"processing": _keep_or_source(old, new, fact)}, errors)
+        general = self._entry("proc_", "Lama proses umum", old, form, fact, errors)
+        built: dict[str, Any] = {}
+        if general is not None:
+            built["processing"] = general
+        elif old is not None:
+            errors.setdefault("proc_text", "Lama proses: tulis kalimat yang disampaikan ke warga, mis. '3 hari kerja'.")
+            built["processing"] = old
+        old_by_jenis = section.get("processing_by_jenis") or {}
+        by_jenis = {}
+        for jenis in item.get("jenis") or []:
+            entry = self._entry(f"proc_{jenis}_", f"Lama proses {jenis}", old_by_jenis.get(jenis), form, fact, errors)
+            if entry is not None:
+                by_jenis[jenis] = entry  # an emptied jenis falls back to the general entry
+        if by_jenis:
+            built["processing_by_jenis"] = by_jenis
+        return Built(built, errors)
 
 
 class OfferingSettings(Topic):
@@ -316,7 +356,3 @@ class Hours(Topic):
         if closures:
             built["closures"] = closures
         return Built(built, errors)
-
-
-TOPICS: dict[str, Topic] = {t.name: t for t in (Fees(), Requirements(), Processing(), OfferingSettings(), Hours())}
-SERVICE_TOPICS = tuple(t.name for t in TOPICS.values() if t.kind == SERVICE)
