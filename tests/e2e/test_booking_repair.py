@@ -233,7 +233,9 @@ def test_the_answer_about_a_service_offers_to_book_it(assistant: Assistant) -> N
 
 def test_belum_bener_at_the_summary_books_nothing_and_asks_what_to_change(assistant: Assistant) -> None:
     me = assistant.new_sender()
-    to_summary(assistant, me, "antri kia di mpp tangsel selasa 8 desember jam 14.45", "Dewi Anggraini", "3674014806920033")
+    to_summary(
+        assistant, me, "antri kia di mpp tangsel selasa 8 desember jam 14.45", "Dewi Anggraini", "3674014806920033"
+    )
     what = assistant.say(me, "belum bener")
     assert "Bagian mana yang perlu diubah?" in texts(what) and bookings(assistant, me) == []
     assert "Senin, 7 Desember 2026, pukul 14.45" in texts(assistant.say(me, "ganti hari senin 7 des aja, jamnya tetap"))
