@@ -213,11 +213,9 @@ def test_an_opening_naming_service_mpp_day_and_hour_without_queue_words_starts_t
     assistant: Assistant,
 ) -> None:
     me = assistant.new_sender()
-    asked = texts(assistant.say(me, "mau urus kk di mpp bekasi kamis 10 desember jam 14.15"))
-    assert "Atas nama siapa" in asked  # service, MPP, day and hour were all taken
-    assistant.say(me, "Hendra Gunawan")
-    assistant.say(me, "3275012404910032")
-    summary = texts(assistant.say(me, "gak usah"))
+    # service, MPP, day and hour are all taken from the opening: the name is the first question
+    opening = "mau urus kk di mpp bekasi kamis 10 desember jam 14.15"
+    summary = texts(to_summary(assistant, me, opening, "Hendra Gunawan", "3275012404910032"))
     assert "Kamis, 10 Desember 2026, pukul 14.15" in summary and "Kartu Keluarga" in summary
     assistant.say(me, "ya")
     assert bookings(assistant, me) == [{"layanan": "kk", "mpp": "kota_bekasi", "date": "2026-12-10", "time": "14:15"}]
