@@ -46,6 +46,7 @@ from mpp.booking.repair import (
     pick,
     says_change,
     says_wrong,
+    service_is_reference,
     service_is_verb,
     wants_to_stop,
 )
@@ -231,7 +232,7 @@ class RepairingForm(FormValidationAction):
             if e.get("entity") == f.entity and e.get("value") is not None
         ]
         if f.detail is Detail.LAYANAN:
-            mentions = [m for m in mentions if not service_is_verb(text, m)]
+            mentions = [m for m in mentions if not service_is_verb(text, m) and not service_is_reference(text, m)]
         current = tracker.get_slot(f.slot)
         chosen = pick(mentions, text, lambda v: self.same(f, v, current, tracker))
         return chosen.value if chosen else None

@@ -141,6 +141,10 @@ def ask_service(catalogue: Catalogue, question: Question) -> Reply:
     )
 
 
+# The answers about one service end with this button: booking that service (at that MPP), issue 17.
+BOOK = ("Ambil antrean", "pesan_antrean")
+
+
 def ask_topic(catalogue: Catalogue, service_code: str | None, mpp_code: str | None) -> Reply:
     """A bare service or MPP without a question ("kalau NIB?" as the first message): what to know?"""
     service = catalogue.service(service_code)
@@ -153,7 +157,8 @@ def ask_topic(catalogue: Catalogue, service_code: str | None, mpp_code: str | No
         ("Jam buka", "tanya_jadwal"),
         ("Lokasi", "tanya_lokasi"),
     )
-    return Reply(f"Apa yang ingin Anda ketahui{about}?", tuple(Choice(t, i, entities) for t, i in topics))
+    book = (BOOK,) if service else ()
+    return Reply(f"Apa yang ingin Anda ketahui{about}?", tuple(Choice(t, i, entities) for t, i in (*topics, *book)))
 
 
 def ask_mpp(catalogue: Catalogue, question: Question) -> Reply:
@@ -532,6 +537,7 @@ def _follow_ups(service: Service, asked: str, mpp: Mpp | None) -> tuple[Choice, 
         ("Biaya", "tanya_biaya"),
         ("Lama proses", "tanya_lama_proses"),
         ("Lokasi loket", "tanya_lokasi"),
+        BOOK,
     )
     entities = _entities(service.code, None, mpp.code if mpp else None)
     return tuple(Choice(title, intent, entities) for title, intent in options if intent != asked)

@@ -36,6 +36,8 @@ _KK_AS_KAKAK_BEFORE = frozenset(
     "malam maaf punten ok oke iya ya siap sip nuhun nuwun".split()
 )
 _REGENCY = frozenset(["kab", "kabupaten"])
+# Everyday chat words one letter away from an alias ("kyknya" ~ "kknya"): never read as a typo of one.
+_NEVER_FUZZY = frozenset("kyknya kykny kayaknya kynya kyaknya keknya kayanya sepertinya".split())
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class AliasTable:
                 if any(j in taken for j in range(i, i + n)):
                     continue
                 key = " ".join(t.text for t in toks[i : i + n])
-                if len(key) < FUZZY_MIN_LENGTH or key.isdecimal():
+                if len(key) < FUZZY_MIN_LENGTH or key.isdecimal() or key in _NEVER_FUZZY:
                     continue
                 best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                 if best:

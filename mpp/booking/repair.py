@@ -123,6 +123,10 @@ _TOWARD_BEFORE = re.compile(
     re.I,
 )
 _TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong)\b", re.I)
+# A document named as the reference for another detail: "sesuai ktp", "seperti di kk" (not the service).
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:sesuai|sesuai\s+(?:dengan|dgn|di|yg\s+di|yang\s+di)|seperti\s+di|spt\s+di|kayak\s+di|kyk\s+di)\s+$", re.I
+)
 # A service phrase that is a verb here: "pindah ke mpp bekasi" is moving, not the SKPWNI service.
 _MOVE_VERB = re.compile(r"^\s*ke\b", re.I)
 
@@ -215,6 +219,11 @@ def wants_to_stop(text: str, value_starts: Sequence[int] = ()) -> bool:
 def service_is_verb(text: str, mention: Mention) -> bool:
     """ "pindah ke mpp bekasi": the service word "pindah" used as the verb to move."""
     return text[mention.start : mention.end].strip().lower() == "pindah" and bool(_MOVE_VERB.match(text[mention.end :]))
+
+
+def service_is_reference(text: str, mention: Mention) -> bool:
+    """ "namanya Rina Agustina, sesuai ktp": the document named as where a detail is written, not a service."""
+    return bool(_REFERENCE_BEFORE.search(text[: mention.start]))
 
 
 def pick(mentions: Sequence[Mention], text: str, is_current: Callable[[str], bool]) -> Mention | None:

@@ -207,3 +207,33 @@ def test_moving_a_booking_takes_a_correction_before_the_yes(assistant: Assistant
     assert bookings(assistant, me) == [
         {"layanan": "pindah", "mpp": "kota_tangerang_selatan", "date": "2026-12-03", "time": "10:45"}
     ]
+
+
+def test_an_opening_naming_service_mpp_day_and_hour_without_queue_words_starts_the_booking(
+    assistant: Assistant,
+) -> None:
+    me = assistant.new_sender()
+    # service, MPP, day and hour are all taken from the opening: the name is the first question
+    opening = "mau urus kk di mpp bekasi kamis 10 desember jam 14.15"
+    summary = texts(to_summary(assistant, me, opening, "Hendra Gunawan", "3275012404910032"))
+    assert "Kamis, 10 Desember 2026, pukul 14.15" in summary and "Kartu Keluarga" in summary
+    assistant.say(me, "ya")
+    assert bookings(assistant, me) == [{"layanan": "kk", "mpp": "kota_bekasi", "date": "2026-12-10", "time": "14:15"}]
+
+
+def test_the_answer_about_a_service_offers_to_book_it(assistant: Assistant) -> None:
+    me = assistant.new_sender()
+    answer = assistant.say(me, "syarat akta kematian apa aja")
+    assert "Ambil antrean" in titles(answer)
+    asked = press(assistant, me, answer, "Ambil antrean")
+    assert "Di MPP mana" in texts(asked) or "Mau datang tanggal berapa" in texts(asked)
+
+
+def test_belum_bener_at_the_summary_books_nothing_and_asks_what_to_change(assistant: Assistant) -> None:
+    me = assistant.new_sender()
+    to_summary(
+        assistant, me, "antri kia di mpp tangsel selasa 8 desember jam 14.45", "Dewi Anggraini", "3674014806920033"
+    )
+    what = assistant.say(me, "belum bener")
+    assert "Bagian mana yang perlu diubah?" in texts(what) and bookings(assistant, me) == []
+    assert "Senin, 7 Desember 2026, pukul 14.45" in texts(assistant.say(me, "ganti hari senin 7 des aja, jamnya tetap"))

@@ -67,3 +67,9 @@ def test_nik_and_booking_code_patterns() -> None:
     # 0, O, 1 and I are not in the booking alphabet; plain words are not codes.
     assert [e for e in found("kode K0X4QH1R") if e[0] == "kode_booking"] == []
     assert [e for e in found("syaratnya apaaja") if e[0] == "kode_booking"] == []
+
+
+def test_everyday_words_near_an_alias_are_not_a_service() -> None:
+    matcher = EntityMatcher({**LAYANAN, "kknya": "kk"}, MPP, JENIS)
+    assert [f.value for f in matcher.find("eh kyknya di tangsel aja deh")] == ["kota_tangerang_selatan"]
+    assert [f.value for f in matcher.find("syarat kknya apa")] == ["kk"]  # still a service with its own word

@@ -15,6 +15,7 @@ from mpp.booking.repair import (
     pick,
     says_change,
     says_wrong,
+    service_is_reference,
     service_is_verb,
     wants_to_stop,
 )
@@ -105,6 +106,13 @@ def test_pindah_ke_is_moving_not_the_pindah_service() -> None:
     assert service_is_verb(text, mentions(text, "pindah")[0])
     text = "mau urus surat pindah"
     assert not service_is_verb(text, mentions(text, "surat pindah")[0])
+
+
+def test_a_document_named_as_where_a_detail_is_written_is_not_a_service() -> None:
+    text = "namanya yg lengkap aja: Rina Agustina Wulandari, sesuai ktp"
+    assert service_is_reference(text, mentions(text, "ktp")[0])
+    text = "ganti, mau urus ktp aja"
+    assert not service_is_reference(text, mentions(text, "ktp")[0])
 
 
 @pytest.mark.parametrize(
