@@ -249,12 +249,14 @@ class ApplicationService:
             else:
                 recent = now - FINISHED_SHOWN
                 query = query.where(or_(ApplicationRow.finished_at.is_(None), ApplicationRow.finished_at > recent))
-            rows = list(s.execute(query.order_by(ApplicationRow.updated_at.desc()).limit(20)).scalars())
+            rows = [
+                self.view(r) for r in s.execute(query.order_by(ApplicationRow.updated_at.desc()).limit(20)).scalars()
+            ]
         if not rows:
             return replies.none_recorded(booking_code is not None)
         if service_code and not booking_code:
             rows = [r for r in rows if r.service_code == service_code] or rows
-        return replies.status_answer(cat, [self.view(r) for r in rows[:ANSWER_LIMIT]])
+        return replies.status_answer(cat, rows[:ANSWER_LIMIT])
 
     # ---- the printed ticket's link ----------------------------------------------------------
     def token_for(self, ticket_id: int) -> str:
