@@ -24,7 +24,7 @@ PREFIX = "tk"
 SIG_CHARS = 24
 # Telegram allows [A-Za-z0-9_-], at most 64 characters, in a start parameter.
 TOKEN = re.compile(rf"{PREFIX}([0-9a-z]{{1,10}})_([0-9a-z]{{1,10}})_([0-9a-f]{{{SIG_CHARS}}})")
-COMMAND = re.compile(rf"^\s*(?:ikuti|/start)\s+({PREFIX}[0-9a-z_]{{1,60}})\s*$", re.IGNORECASE)
+COMMAND = re.compile(rf"^\s*(?:ikuti|/?start)\s+({PREFIX}[0-9a-z_]{{1,60}})\s*$", re.IGNORECASE)
 
 
 def _b36(n: int) -> str:
