@@ -5,7 +5,7 @@ overdue ones first, erased by "hapus data saya", purged when kept long enough.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
