@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -28,8 +29,9 @@ from mpp.privacy import Crypto
 from mpp.queue.service import Staff
 from mpp.staff.accounts import add_staff
 from testkit.core import on_database
-from tests.conftest import CATALOGUE_DIR
+from tests.conftest import CATALOGUE_DIR, unavailable
 from tests.e2e.conftest import FIXED_NOW, Assistant
+from tests.e2e.test_console_browser import CHROMIUM, FLAGS, SHOTS
 
 pytestmark = pytest.mark.e2e
 NOW = datetime.fromisoformat(FIXED_NOW)  # Friday 27 November 2026, 10.00 WIB
@@ -171,5 +173,30 @@ async def test_an_overdue_application_shows_in_the_console(
         staff, _ = await log_in(base, username)
         async with contextlib.aclosing(staff):
             page = (await staff.get("/permohonan")).text
-    row = re.search(rf'<tr class="overdue"[^>]*><td>{re.escape(ticket.number)} ', page)
-    assert row and "TERLAMBAT" in page
+        row = re.search(rf'<tr class="overdue"[^>]*><td>{re.escape(ticket.number)} ', page)
+        assert row and "TERLAMBAT" in page
+        await screenshot(base, username)
+
+
+async def screenshot(base: str, username: str) -> None:
+    """The clerk's /permohonan in Chromium, the overdue row red (results/screenshots/application-overdue.png)."""
+    if not Path(CHROMIUM).exists():
+        unavailable("Chromium is not installed; install it with: apt-get install -y chromium")
+    from playwright.async_api import async_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = await chromium.new_page(viewport={"width": 1280, "height": 800})
+            await page.goto(f"{base}/permohonan")
+            await page.fill("input[name=username]", username)
+            await page.fill("input[name=password]", PASSWORD)
+            await page.click("button")
+            await page.goto(f"{base}/permohonan")
+            overdue = page.locator("tr.overdue").first
+            assert "TERLAMBAT" in await overdue.inner_text()
+            assert await overdue.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(253, 224, 224)"
+            await page.screenshot(path=str(SHOTS / "application-overdue.png"), full_page=True)
+        finally:
+            await chromium.close()
