@@ -132,7 +132,7 @@ def page(cat: Catalogue, staff: StaffSession, o: Overview, records: bool, flash:
         f'<header><h1>Status permohonan</h1><span>{e(staff.display_name)}</span><a href="/" style="color:#fff">Kembali</a></header>'
         "<main>"
         f'<section style="grid-column:1/-1"><h2>Dilayani hari ini ({len(o.served_today)})</h2><table aria-label="Dilayani hari ini">{served}</table></section>'
-        f"<section><h2>Permohonan berjalan ({len(o.open)}, terlambat {overdue})</h2>"
+        f'<section style="grid-column:1/-1"><h2>Permohonan berjalan ({len(o.open)}, terlambat {overdue})</h2>'
         f'<table aria-label="Permohonan berjalan"><tr><th>Nomor</th><th>Layanan</th><th>Status</th>'
         f"<th>Dijanjikan</th><th>Chat</th><th></th></tr>{running}</table></section></main>"
     )
