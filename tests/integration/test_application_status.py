@@ -42,6 +42,7 @@ class Env:
     clock: MovableClock
     crypto: Crypto
     staff: dict[str, StaffMember]
+    keys: Keys
 
     @property
     def factory(self):  # type: ignore[no-untyped-def]
@@ -75,7 +76,8 @@ class Env:
 @pytest.fixture()
 def env(db_url: str, demo) -> Env:  # type: ignore[no-untyped-def]
     clock = MovableClock(TUESDAY_9)
-    crypto = Crypto(Keys.generate())
+    keys = Keys.generate()
+    crypto = Crypto(keys)
     core = on_database(db_url, demo.catalogue, clock, crypto=crypto)
     staff = {}
     with UnitOfWork(core.session_factory, write=True) as uow:  # type: ignore[arg-type]
@@ -91,7 +93,7 @@ def env(db_url: str, demo) -> Env:  # type: ignore[no-untyped-def]
             staff[username] = member_of(row)
         uow.commit()
     apps = ApplicationService(core.session_factory, lambda: demo.catalogue, crypto, clock)  # type: ignore[arg-type]
-    return Env(apps, core, clock, crypto, staff)
+    return Env(apps, core, clock, crypto, staff, keys)
 
 
 def test_a_walk_in_binds_its_chat_and_hears_of_every_state_once(env: Env, demo) -> None:  # type: ignore[no-untyped-def]
@@ -257,3 +259,27 @@ def test_hapus_data_saya_erases_the_chat_and_note_and_retention_deletes(env: Env
     with UnitOfWork(env.factory, write=True) as uow:
         assert purge_database(uow.session, env.clock())["application"] == 1
         uow.commit()
+
+
+def test_key_rotation_re_encrypts_the_note_and_its_notice(env: Env, db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+
+    from mpp import privacy_cli
+
+    ticket = env.core.queue.issue_walk_in("kota_bogor", "paspor")
+    env.apps.bind(CHAT, env.apps.token_for(ticket.id))
+    env.serve(ticket.id, "imigrasi", "5")
+    env.apps.record(env.staff["imi"], ticket.id, Change.parse("perlu_berkas", note="Akta kelahiran asli"))
+    old, new = env.keys, Keys.generate()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("MPP_PII_KEY", f"{new.encryption.decode()},{old.encryption.decode()}")
+    monkeypatch.setenv("MPP_PII_HASH_KEY", old.hashing.decode())
+    assert privacy_cli.cmd_keys_rotate(argparse.Namespace()) == 0
+    only_new = Crypto(Keys(new.encryption, old.hashing))
+    with UnitOfWork(env.factory) as uow:
+        note = uow.session.execute(select(ApplicationRow.note_encrypted)).scalar_one()
+        notice = uow.session.execute(
+            select(NotificationRow.text).where(NotificationRow.kind == "application_status")
+        ).scalar_one()
+    assert only_new.decrypt(note) == "Akta kelahiran asli"
+    assert "Akta kelahiran asli" in (unseal(only_new, notice) or "")
