@@ -102,6 +102,11 @@ def test_a_walk_in_binds_its_chat_and_hears_of_every_state_once(env: Env, demo) 
     assert "terhubung dengan nomor antrean " + ticket.number in env.apps.bind(CHAT, token).text
     assert "sudah terhubung" in env.apps.bind(CHAT, token).text  # scanning twice is harmless
     env.serve(ticket.id, "imigrasi", "5")
+    with UnitOfWork(env.factory) as uow:  # the bound walk-in follows its turn too
+        called = uow.session.execute(
+            select(NotificationRow.text).where(NotificationRow.chat_id == CHAT, NotificationRow.kind == "called")
+        ).scalars()
+        assert any("loket 5" in (unseal(env.crypto, t) or "").lower() for t in called)
     imi = env.staff["imi"]
 
     promised = promised_completion(demo.catalogue, "paspor", None, TUESDAY_9.date(), "kota_bogor").day
