@@ -9,6 +9,8 @@
   ever hold the token.
 * Handed to staff (``bot.handoff_gate``): while a person holds the chat, the message is kept for
   staff (after the tokens above) and this channel answers the turn itself; Rasa never sees it.
+* The printed ticket's link (``bot.ticket_link``): "ikuti <token>" binds the chat to a walk-in
+  ticket and is answered here.
 * Group chats (``bot.group_policy``): a personal request or personal data is answered with a
   request for a private chat here, and never reaches the dialogue or the vault.
 
@@ -30,7 +32,7 @@ from sanic.exceptions import Forbidden
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import handoff_gate, rasa_speedups
+from bot import handoff_gate, rasa_speedups, ticket_link
 from bot.group_policy import PERSONAL_INTENTS, PRIVATE_CHAT_PLEASE, is_group
 from mpp.deployment import required_secret
 from mpp.privacy import find_personal_data, normalize_text
@@ -122,6 +124,11 @@ class PrivateRestInput(RestInput):
             if is_group(sender) and await self._private_chat_needed(request, text):
                 return response.json([{"recipient_id": sender, "text": PRIVATE_CHAT_PLEASE}])
             before: list[dict[str, Any]] = []
+            if not is_group(sender) and (link := ticket_link.token_in(text)) is not None:
+                try:  # the printed ticket's link (bot.ticket_link): answered here, never seen by Rasa
+                    return response.json(await ticket_link.bind(sender, link))
+                except Unavailable:
+                    return response.json({"error": "database unavailable, try again"}, status=503)
             if not is_group(sender):
                 text = normalize_text(text)
                 found = find_personal_data(text)

@@ -28,6 +28,7 @@ from telegram.request import HTTPXRequest
 from bot.channel import PermanentDeliveryError, split_sender
 from bot.ratelimit import Limiter
 from bot.render import Image, Piece, Place, Text, split_text
+from mpp.applications.links import is_link_command
 from mpp.inbox import MAX_DELIVERY_AGE
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def parse_update(data: dict[str, Any], bot: Bot, now: dt.datetime | None = None)
     if message.text and _typed(message.text, str, "text"):
         words = message.text.split()
         command = words[0].split("@")[0].lower() if words else ""
+        if command == "/start" and len(words) == 2 and is_link_command(f"ikuti {words[1]}"):
+            return Incoming(external_id, sender, "text", f"ikuti {words[1]}")  # a printed ticket's deep link
         if command in COMMANDS:
             return Incoming(external_id, sender, "payload", COMMANDS[command])
         return Incoming(external_id, sender, "text", message.text)

@@ -17,6 +17,9 @@ from aiohttp import web
 
 from console import kiosk_pages
 from console.web import ConsoleBase
+from mpp.applications.links import Links
+from mpp.applications.service import ApplicationService
+from mpp.booking.replies import qr_png_base64
 from mpp.queue.service import QueueError
 from mpp.staff import kiosks
 from mpp.staff.accounts import StaffSession
@@ -43,6 +46,8 @@ def add_routes(app: web.Application, console: ConsoleBase) -> None:
 class KioskRoutes:
     def __init__(self, console: ConsoleBase):
         self.c = console
+        self._applications: ApplicationService | None = None
+        self._links = Links.from_env()
 
     # ---- the kiosk ------------------------------------------------------------------
     async def enrol_form(self, request: web.Request) -> web.Response:
@@ -129,13 +134,30 @@ class KioskRoutes:
             service = str(form.get("service", ""))[:64]
             ticket = await asyncio.to_thread(self.c.kiosks.walk_in, device, service, reason)
             lane = " (jalur prioritas)" if reason else ""
-            return self.c.redirect(back, f"Nomor antrean Anda: {ticket.number}{lane}. Silakan tunggu panggilan.")
+            message = f"Nomor antrean Anda: {ticket.number}{lane}. Silakan tunggu panggilan."
+            printed = await asyncio.to_thread(self._printed_ticket, ticket.id, ticket.number)
+            cat, mpp = self.c.catalogue(), self.c.catalogue().mpp(mpp_code)
+            assert mpp is not None  # the device is enrolled at a known MPP
+            return web.Response(
+                text=kiosk_pages.kiosk_page(cat, mpp, device.csrf_token or "", message, printed),
+                content_type="text/html",
+            )
         except KioskRefused as exc:
             if self.c.quiet.due(f"kiosk:{device.id}:{action}"):
                 logger.warning("kiosk device %d refused %s (logged once a minute): %s", device.id, action, exc)
             return self.c.redirect(back, str(exc))
         except QueueError as exc:
             return self.c.redirect(back, str(exc))
+
+    def _printed_ticket(self, ticket_id: int, number: str) -> str:
+        """The walk-in ticket's link to a chat (``mpp.applications.links``): signed, expiring, one chat."""
+        if self._applications is None:
+            from console.applications import default_service
+
+            self._applications = default_service(self.c)
+        token = self._applications.token_for(ticket_id)
+        links = [(label, url, qr_png_base64(url)) for label, url in self._links.for_token(token)]
+        return kiosk_pages.ticket_section(number, token, links)
 
     # ---- staff: managing kiosks ---------------------------------------------------------
     def _manager(self, request: web.Request) -> StaffSession:

@@ -9,7 +9,22 @@ from mpp.catalogue.model import Catalogue, Mpp
 from mpp.staff.kiosks import CHECK_IN, CHECK_IN_FAILED, PRIORITY, PRIORITY_REASONS, WALK_IN, KioskDevice
 
 
-def kiosk_page(cat: Catalogue, mpp: Mpp, token: str, message: str | None = None) -> str:
+def ticket_section(number: str, token: str, links: list[tuple[str, str, str]]) -> str:
+    """The printed ticket's part that binds a chat: a QR per configured channel, and the words to type."""
+    qrs = "".join(
+        f'<figure style="display:inline-block;margin:.5rem"><img alt="QR {e(label)}" '
+        f'src="data:image/png;base64,{e(png)}" width="180" height="180"><figcaption>{e(label)}: '
+        f'<a href="{e(url)}">{e(url)}</a></figcaption></figure>'
+        for label, url, png in links
+    )
+    return (
+        f'<section aria-label="Karcis"><h2>Nomor antrean {e(number)}</h2>'
+        "<p>Ikuti giliran dan status permohonan Anda lewat chat: pindai QR ini, atau kirim pesan "
+        f"<code>ikuti {e(token)}</code> ke Asisten MPP. Berlaku 3 hari, untuk satu chat saja.</p>{qrs}</section>"
+    )
+
+
+def kiosk_page(cat: Catalogue, mpp: Mpp, token: str, message: str | None = None, ticket: str = "") -> str:
     # Only services whose agency is known to be here: an unverified tenant issues no tickets.
     services = "".join(
         f'<option value="{e(s.code)}">{e(s.name)}</option>'
@@ -18,7 +33,7 @@ def kiosk_page(cat: Catalogue, mpp: Mpp, token: str, message: str | None = None)
     )
     reasons = "".join(f'<option value="{e(k)}">{e(v)}</option>' for k, v in PRIORITY_REASONS.items())
     body = (
-        f"<header><h1>{e(mpp.name)} — Anjungan Antrean</h1></header><main>"
+        f"<header><h1>{e(mpp.name)} — Anjungan Antrean</h1></header><main>{ticket}"
         f'<section><h2>Sudah pesan lewat chat?</h2><form method="post" action="/kiosk/{e(mpp.code)}/check-in">'
         f'<input type="hidden" name="kiosk" value="{e(token)}"><input name="code" placeholder="Kode booking atau pindai QR" '
         'aria-label="Kode booking" autocomplete="off" autofocus> <button>Check-in</button></form></section>'

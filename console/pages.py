@@ -78,6 +78,7 @@ def dashboard(
     header = (
         f"<header><h1>{e(mpp.name)} · {e(mpp.agencies[agency].name if agency in mpp.agencies else agency)}</h1>"
         f'<span>{e(staff_name)}</span><a href="/handoffs" style="color:#fff">Chat warga</a>'
+        '<a href="/permohonan" style="color:#fff">Status permohonan</a>'
         f'<form method="post" action="/counter">{token}<select name="counter" '
         f'aria-label="Loket saya">{choose}</select> <button class="alt">Pakai loket</button></form>'
         f'<form method="post" action="/logout">{token}<button class="alt">Keluar</button></form></header>'

@@ -33,4 +33,6 @@ def links(member: StaffMember) -> list[tuple[str, str]]:
         found.append(("Tambah MPP baru", "/mpp/baru"))
     if can(member, Permission.POST_ANNOUNCEMENTS):
         found.append(("Pengumuman untuk warga (tutup, blanko habis, gangguan)", "/pengumuman"))
+    if can(member, Permission.VIEW_APPLICATIONS):
+        found.append(("Status permohonan warga (yang terlambat ditandai merah)", "/permohonan"))
     return found

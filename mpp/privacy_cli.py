@@ -87,6 +87,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     Put the new key first ("new,old"), restart the processes (they decrypt with either and
     encrypt with the new one), run this, then drop the old key from MPP_PII_KEY.
     """
+    from mpp.db.application_tables import ApplicationRow
     from mpp.db.booking_tables import BookingRow, PiiTokenRow
     from mpp.db.handoff_tables import HandoffMessageRow
     from mpp.db.inbox_tables import ConversationKeyRow, InboundMessageRow, WhatsAppContactRow
@@ -99,6 +100,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
         (WhatsAppContactRow, ("wa_id_encrypted",)),
         (ConversationKeyRow, ("key_encrypted",)),
         (HandoffMessageRow, ("body_encrypted",)),
+        (ApplicationRow, ("note_encrypted",)),
     ]
     settings = load_settings()
     engine = make_engine(settings.database_url)

@@ -33,15 +33,17 @@ def resolve_token(session: Session, crypto: Crypto, sender: str, token: str) -> 
 
 def erase_conversation(session: Session, sender: str) -> None:
     """ "Hapus data saya" at the channels: the conversation's tokens, its finished inbound messages and
-    buttons, its handoffs to staff with their transcripts, and the key of its stored Rasa tracker (which makes every copy of the tracker unreadable:
+    buttons, its handoffs to staff with their transcripts, its applications' chat and notes, and the key of its stored Rasa tracker (which makes every copy of the tracker unreadable:
     the name typed in it goes with it)."""
     from mpp import inbox
+    from mpp.application_records import erase_sender as erase_applications
     from mpp.handoff_records import erase_sender as erase_handoffs
 
     session.execute(delete(PiiTokenRow).where(PiiTokenRow.sender == sender))
     session.execute(delete(ConversationKeyRow).where(ConversationKeyRow.sender == sender))
     inbox.erase_sender(session, sender)
     erase_handoffs(session, sender)  # handed-over chats: transcripts, staff replies, their notices
+    erase_applications(session, sender)  # applications: the chat and the clerk's note, their notices
 
 
 def erase_tokens(session: Session, sender: str) -> None:

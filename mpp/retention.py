@@ -11,6 +11,7 @@
 | notifications (outbox) sent, dead or cancelled; terminal-chat messages | 30 days |
 | booking-code look-up attempts | 7 days |
 | handoffs to staff with their transcripts (encrypted) | 30 days after they ended (a left message nobody answered: 30 days after it was left) |
+| applications recorded at the counter (chat, encrypted note) | 30 days after finished; never finished: 365 days after the last change |
 | Redis ``mpp:notify`` and ``mpp:notify:dead`` entries, the retry set | 30 days |
 
 Run daily: ``mpp privacy purge`` (deploy/systemd/mpp-purge.timer).
@@ -25,6 +26,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from mpp import console_chat, inbox, tracker_keys
+from mpp.application_records import purge as application_purge
 from mpp.handoff_records import purge as handoff_purge
 from mpp.privacy_store import RETENTION_DAYS, purge_tokens
 
@@ -60,6 +62,7 @@ def purge_database(session: Session, now: datetime) -> dict[str, int]:
     )
     counts["lookup_attempt"] = int(result.rowcount or 0)
     counts.update(handoff_purge(session, now))
+    counts.update(application_purge(session, now))
     return counts
 
 

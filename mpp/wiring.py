@@ -15,6 +15,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from mpp.applications.service import ApplicationService
 from mpp.booking.model import Policy
 from mpp.booking.service import BookingService
 from mpp.catalogue.store import CatalogueProvider
@@ -93,6 +94,10 @@ class Core:
         return HandoffService(
             self.session_factory, self.catalogue.get, self.crypto, self.clock, HandoffRules.from_env()
         )
+
+    @cached_property
+    def applications(self) -> ApplicationService:
+        return ApplicationService(self.session_factory, self.catalogue.get, self.crypto, self.clock)
 
 
 _core: Core | None = None

@@ -1,6 +1,7 @@
 """Imports every table module so that ``Base.metadata`` knows all tables."""
 
 from mpp.db import (  # noqa: F401
+    application_tables,
     booking_tables,
     catalogue_tables,
     editor_tables,

@@ -54,6 +54,8 @@ class Permission(str, Enum):
     VIEW_DASHBOARD = "view_dashboard"
     ONBOARD_MPP = "onboard_mpp"
     POST_ANNOUNCEMENTS = "post_announcements"  # notices to citizens (closures tell the bookings affected)
+    RECORD_APPLICATIONS = "record_applications"  # what a served citizen applied for and its state
+    VIEW_APPLICATIONS = "view_applications"  # the applications of a scope, overdue ones first
 
 
 PERMISSION_LABELS = {
@@ -69,6 +71,8 @@ PERMISSION_LABELS = {
     Permission.VIEW_DASHBOARD: "melihat dasbor",
     Permission.ONBOARD_MPP: "menambahkan MPP baru",
     Permission.POST_ANNOUNCEMENTS: "memasang pengumuman",
+    Permission.RECORD_APPLICATIONS: "mencatat status permohonan",
+    Permission.VIEW_APPLICATIONS: "melihat status permohonan",
 }
 
 _C, _A, _S, _N = Role.CLERK, Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN
@@ -88,6 +92,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_DASHBOARD: frozenset({_A, _S, _N}),
     Permission.ONBOARD_MPP: frozenset({_N}),
     Permission.POST_ANNOUNCEMENTS: frozenset({_A, _N}),
+    # The clerk of the ticket's agency at its MPP records; the MPP's administrator and supervisor see
+    # the overdue ones (to chase the agency), never change them.
+    Permission.RECORD_APPLICATIONS: frozenset({_C}),
+    Permission.VIEW_APPLICATIONS: frozenset({_C, _A, _S, _N}),
 }
 
 # Which roles an account holder may hand out: an MPP administrator staffs its own MPP but

@@ -148,6 +148,14 @@ async def test_typed_slash_text_never_becomes_an_intent(gw: Harness, rasa: RasaS
     assert [m for _, m in rasa.received] == ['tanya_biaya{"layanan": "paspor"}', "/sapa", "/negasi"]
 
 
+async def test_a_printed_tickets_deep_link_reaches_the_rest_channel_as_words(gw: Harness, rasa: RasaStub) -> None:
+    token = "tk1a_2b_" + "0" * 24  # the REST channel checks the signature (bot.ticket_link)
+    await gw.telegram_update(text_update(43, 48, f"/start {token}"))
+    await gw.telegram_update(text_update(44, 48, "/start bukan-token"))
+    await until(lambda: len(rasa.received) == 2, what="two turns")
+    assert [m for _, m in rasa.received] == [f"ikuti {token}", "/sapa"]
+
+
 async def test_voice_notes_get_a_polite_request_to_type(gw: Harness, rasa: RasaStub) -> None:
     await gw.telegram_update(voice_update(50, 49))
     await until(lambda: gw.telegram.texts("49"), what="reply")

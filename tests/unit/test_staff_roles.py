@@ -36,6 +36,8 @@ EXPECTED = {
     Permission.VIEW_DASHBOARD: {Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN},
     Permission.ONBOARD_MPP: {Role.NATIONAL_ADMIN},
     Permission.POST_ANNOUNCEMENTS: {Role.MPP_ADMIN, Role.NATIONAL_ADMIN},
+    Permission.RECORD_APPLICATIONS: {Role.CLERK},  # the clerk of the ticket's agency
+    Permission.VIEW_APPLICATIONS: {Role.CLERK, Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN},
 }
 
 
