@@ -11,6 +11,9 @@
 | notifications (outbox) sent, dead or cancelled; terminal-chat messages | 30 days |
 | booking-code look-up attempts | 7 days |
 | handoffs to staff with their transcripts (encrypted) | 30 days after they ended (a left message nobody answered: 30 days after it was left) |
+| survey comments (encrypted) and the chat a survey went to | 30 days after it was offered (scores stay, anonymous; ``mpp.survey.records``) |
+| recorded turns (intent, confidence; masked fallback text, encrypted) | 30 days |
+| fallback groups marked "add to training data" (masked examples, encrypted) | 90 days |
 | Redis ``mpp:notify`` and ``mpp:notify:dead`` entries, the retry set | 30 days |
 
 Run daily: ``mpp privacy purge`` (deploy/systemd/mpp-purge.timer).
@@ -27,6 +30,7 @@ from sqlalchemy.orm import Session
 from mpp import console_chat, inbox, tracker_keys
 from mpp.handoff_records import purge as handoff_purge
 from mpp.privacy_store import RETENTION_DAYS, purge_tokens
+from mpp.survey.records import purge as survey_purge
 
 NOTIFICATION_DAYS = 30
 LOOKUP_DAYS = 7
@@ -60,6 +64,7 @@ def purge_database(session: Session, now: datetime) -> dict[str, int]:
     )
     counts["lookup_attempt"] = int(result.rowcount or 0)
     counts.update(handoff_purge(session, now))
+    counts.update(survey_purge(session, now))
     return counts
 
 
