@@ -197,7 +197,7 @@ def export_suggestions(session: Session, crypto: Crypto, now: datetime, include_
         "# Saran data latih dari pesan yang belum terjawab (mpp nlu export-suggestions).",
         "# Tinjau dulu: pindahkan contoh yang benar ke data/nlu/*.yml, lalu latih ulang.",
         'version: "3.1"',
-        "nlu:",
+        "nlu:" if by_intent else "nlu: []",
     ]
     for intent, examples in by_intent.items():
         lines.append(f"- intent: {intent}")
