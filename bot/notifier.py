@@ -106,7 +106,9 @@ class ChannelDeliverer:
         payloads = [p for _, p in buttons]
         ids = await asyncio.to_thread(self._save_buttons, chat_id, payloads)
         try:
-            await self.channels.notify_choices(chat_id, text, buttons, dict(zip(payloads, ids, strict=True)), self._now())
+            await self.channels.notify_choices(
+                chat_id, text, buttons, dict(zip(payloads, ids, strict=True)), self._now()
+            )
         except PermanentDeliveryError:
             raise
         except Exception as exc:
