@@ -80,3 +80,11 @@ def test_a_served_ticket_with_a_chat_gets_one_survey_notice_after_the_visit() ->
     assert notice.kind == survey.KIND and notice.chat_id == "telegram:9"
     assert notice.due_at == now + survey.DELAY
     assert notice.dedupe_key == survey.schedule_key(7)
+
+
+def test_kept_text_has_labels_for_nik_and_phone_numbers_typed_or_tokenised() -> None:
+    from mpp import turns
+
+    masked = turns.mask("nik 3271045708900001 hp 0812-3456-7890 token NIKREFABCDEFGH23 ok")
+    assert masked == "nik [NIK] hp [nomor HP] token [NIK] ok"
+    assert turns.words(masked) == frozenset({"nik", "[nik]", "hp", "[nomor hp]", "token", "ok"})
