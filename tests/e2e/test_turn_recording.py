@@ -81,7 +81,7 @@ def test_turns_are_recorded_once_across_a_crash_and_fallbacks_export_to_rasa(tmp
     factory = make_session_factory(make_engine(stack.db_url))
     with UnitOfWork(factory, write=True) as uow:
         [group] = turns.groups(uow.session, crypto, now)
-        assert group.count == 3 and group.examples[0] == LOST_CAT[0]  # three differently worded messages, one group
+        assert group.count == 3 and set(group.examples) == set(LOST_CAT)  # three differently worded messages, one group
         turns.mark(uow.session, crypto, group.key, "di_luar_topik", None, now)
         uow.commit()
     with UnitOfWork(factory, write=True) as uow:
