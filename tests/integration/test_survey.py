@@ -262,3 +262,55 @@ def test_hapus_data_saya_erases_comments_and_the_link_to_the_chat(core: Core) ->
         row = s.execute(select(SurveyRow).where(SurveyRow.ticket_id == 9)).scalar_one()
         assert row.chat_id == "erased" and row.comment_encrypted is None and row.status == "declined"
         assert s.execute(select(NotificationRow).where(NotificationRow.chat_id == "telegram:509")).first() is None
+
+
+def test_retention_anonymises_old_surveys_expires_open_ones_and_drops_old_turns(core: Core) -> None:
+    from mpp import turns
+    from mpp.db.survey_tables import TurnRow
+    from mpp.retention import purge_database
+
+    now = datetime(2027, 1, 9, 2, 0, tzinfo=timezone.utc)
+
+    def add_survey(ticket_id: int, created: datetime, status: str, expires: datetime | None) -> None:
+        uow.session.add(
+            SurveyRow(
+                ticket_id=ticket_id,
+                chat_id=f"telegram:{ticket_id}",
+                mpp_code="kota_bogor",
+                agency_code="disdukcapil",
+                service_code="ktp_el",
+                served_day=created.date(),
+                status=status,
+                u1=3,
+                complete=False,
+                complaint_like=False,
+                comment_encrypted=core.crypto.encrypt("saran"),
+                created_at=created,
+                expires_at=expires,
+            )
+        )
+
+    with core.uow(write=True) as uow:
+        add_survey(21, now - timedelta(days=31), "quick", None)  # past 30 days: anonymised
+        add_survey(22, now - timedelta(days=2), "answering", now - timedelta(hours=1))  # open, past its expiry
+        add_survey(23, now - timedelta(days=1), "sent", now + timedelta(days=2))  # open, still in time
+        for i, days in enumerate((31, 29)):
+            turns.record(
+                uow.session,
+                core.crypto,
+                "telegram:1",
+                "kucing hilang",
+                turns.Understood("nlu_fallback", 0.3, None),
+                now - timedelta(days=days),
+                f"inbox:{i}",
+            )
+        uow.commit()
+    with core.uow(write=True) as uow:
+        counts = purge_database(uow.session, now)
+        uow.commit()
+    assert (counts["survey_anonymised"], counts["survey_expired"], counts["nlu_turn"]) == (1, 1, 1)
+    with core.session_factory() as s:
+        rows = {r.ticket_id: r for r in s.execute(select(SurveyRow)).scalars()}
+        assert rows[21].chat_id == "erased" and rows[21].comment_encrypted is None and rows[21].u1 == 3
+        assert rows[22].status == "expired" and rows[23].status == "sent" and rows[23].comment_encrypted
+        assert [t.source_key for t in s.execute(select(TurnRow)).scalars()] == ["inbox:1"]
