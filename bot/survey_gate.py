@@ -60,13 +60,19 @@ async def before_rasa(
     def run() -> list[dict[str, Any]] | None:
         core = get_core()
         now: datetime = utc_now(core.clock)
+        if text.startswith("/"):  # a button's payload: neither a comment nor something to record
+            return None
+        if parse is None:  # recording off: nothing to write unless a survey waits for this comment
+            with core.uow() as uow:
+                if survey.awaiting_comment(uow.session, sender) is None:
+                    return None
         with core.uow(write=True) as uow:
-            waiting = survey.awaiting_comment(uow.session, sender) if not text.startswith("/") else None
+            waiting = survey.awaiting_comment(uow.session, sender)
             if waiting is not None:
                 replies = survey.comment(uow.session, core.crypto, waiting, text, now)
                 uow.commit()
                 return handoff_gate.as_messages(sender, replies)
-            if parse is not None and not text.startswith("/"):
+            if parse is not None:
                 understood = turns.Understood.from_parse(parse)
                 turns.record(uow.session, core.crypto, sender, text, understood, now, _source_key(message_id))
             uow.commit()
