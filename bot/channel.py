@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.render import Piece
+from bot.render import Piece, Text
 
 
 class PermanentDeliveryError(Exception):
@@ -74,6 +74,18 @@ class ChannelRegistry:
 
     async def notify(self, sender: str, text: str, now: datetime) -> str:
         return await self.for_sender(sender).notify(sender, text, now)
+
+    async def notify_choices(
+        self, sender: str, text: str, buttons: Sequence[tuple[str, str]], button_ids: Mapping[str, str], now: datetime
+    ) -> str:
+        """A message nobody asked for, with buttons ((title, payload), the survey's): a channel with window
+        rules (WhatsApp) has ``notify_choices``; the others send it as an ordinary reply."""
+        channel = self.for_sender(sender)
+        special = getattr(channel, "notify_choices", None)
+        if special is not None:
+            return str(await special(sender, text, buttons, button_ids, now))
+        await channel.send(sender, [Text(text, tuple(buttons))], button_ids)
+        return "text"
 
     async def start(self) -> None:
         for channel in self.channels:

@@ -39,6 +39,7 @@ class GatewaySettings:
     rasa_rest_token: str | None = None
     whatsapp_template: str = "mpp_pemberitahuan"
     whatsapp_template_language: str = "id"
+    whatsapp_template_survey: str = "mpp_survei"
     trusted_proxies: tuple[Network, ...] = field(default_factory=lambda: parse_trusted(LOCAL_NGINX))
 
     @property
@@ -114,5 +115,6 @@ def load_gateway_settings() -> GatewaySettings:
         rasa_rest_token=secret("RASA_REST_TOKEN"),
         whatsapp_template=env("WHATSAPP_TEMPLATE_NOTIFICATION", "mpp_pemberitahuan"),
         whatsapp_template_language=env("WHATSAPP_TEMPLATE_LANGUAGE", "id"),
+        whatsapp_template_survey=env("WHATSAPP_TEMPLATE_SURVEY", "mpp_survei"),
         trusted_proxies=_trusted(),
     )

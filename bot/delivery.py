@@ -38,6 +38,7 @@ def build_channels(
                 settings.whatsapp_hash_ids,
                 settings.whatsapp_template,
                 settings.whatsapp_template_language,
+                settings.whatsapp_template_survey,
             )
         )
     if console:

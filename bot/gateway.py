@@ -70,6 +70,7 @@ class Gateway:
                         settings.whatsapp_hash_ids,
                         settings.whatsapp_template,
                         settings.whatsapp_template_language,
+                        settings.whatsapp_template_survey,
                     )
                 )
         self.channels = channels

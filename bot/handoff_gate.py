@@ -14,19 +14,12 @@ down and would retry the message.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from mpp.handoff.service import Gate
-from mpp.replies import Choice, Reply
+from mpp.replies import Reply, payload
 
 QUIET = {"type": "handoff_quiet"}
-
-
-def _payload(choice: Choice) -> str:
-    if not choice.entities:
-        return f"/{choice.intent}"
-    return f"/{choice.intent}{json.dumps(dict(choice.entities), ensure_ascii=False)}"
 
 
 def as_messages(sender: str, replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
@@ -35,7 +28,7 @@ def as_messages(sender: str, replies: tuple[Reply, ...]) -> list[dict[str, Any]]
     for reply in replies:
         message: dict[str, Any] = {"recipient_id": sender, "text": reply.text}
         if reply.choices:
-            message["buttons"] = [{"title": c.title, "payload": _payload(c)} for c in reply.choices]
+            message["buttons"] = [{"title": c.title, "payload": payload(c)} for c in reply.choices]
         messages.append(message)
     return messages
 

@@ -43,6 +43,7 @@ RETRY_SET, DEAD_STREAM = "mpp:notify:retry", "mpp:notify:dead"
 SENT_TTL = 7 * 24 * 3600
 CLAIM_IDLE_MS = 30_000
 HANDOFF_SWEEP_SECONDS = 30
+COMPOSED_KINDS = ("survey",)  # notices whose text and buttons are composed when sent (``mpp.survey.notice``)
 
 RELAY = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[6]) then
@@ -63,6 +64,11 @@ class Deliverer(Protocol):
     async def deliver(self, chat_id: str, text: str) -> None: ...
 
 
+class Composed(Protocol):
+    text: str
+    buttons: list[tuple[str, str]]  # (title, payload)
+
+
 class TransientDeliveryError(Exception):
     """Worth retrying later (network, 5xx, still rate-limited)."""
 
@@ -81,6 +87,7 @@ class ChannelDeliverer:
         channels: ChannelRegistry | None = None,
         now: Callable[[], datetime] = utc_now,
     ):
+        self._sessions = session_factory
         self.channels = channels if channels is not None else ChannelRegistry()
         if self.channels.get("console") is None:
             self.channels.add(ConsoleChannel(session_factory))
@@ -93,6 +100,27 @@ class ChannelDeliverer:
             raise
         except Exception as exc:  # network trouble, 5xx, still rate-limited after retries
             raise TransientDeliveryError(f"{exc.__class__.__name__}: {exc}") from exc
+
+    async def deliver_choices(self, chat_id: str, text: str, buttons: list[tuple[str, str]]) -> None:
+        """A notice with buttons (the survey): each payload gets its stored short id, as the gateway's replies do."""
+        payloads = [p for _, p in buttons]
+        ids = await asyncio.to_thread(self._save_buttons, chat_id, payloads)
+        try:
+            await self.channels.notify_choices(
+                chat_id, text, buttons, dict(zip(payloads, ids, strict=True)), self._now()
+            )
+        except PermanentDeliveryError:
+            raise
+        except Exception as exc:
+            raise TransientDeliveryError(f"{exc.__class__.__name__}: {exc}") from exc
+
+    def _save_buttons(self, chat_id: str, payloads: list[str]) -> list[str]:
+        from mpp import inbox
+
+        with UnitOfWork(self._sessions, write=True) as uow:
+            ids = inbox.save_buttons(uow.session, chat_id, payloads, self._now())
+            uow.commit()
+            return ids
 
     async def close(self) -> None:
         await self.channels.close()
@@ -109,11 +137,13 @@ class Notifier:
         batch: int = 50,
         now: Callable[[], datetime] = utc_now,
         crypto: Crypto | None = None,  # opens sealed notices; None: the configured keys, loaded when first needed
+        compose: Callable[[str, str, str], Composed | None] | None = None,  # (kind, chat, text): a notice with buttons
     ):
         self._sessions, self.deliverer, self.redis, self.limiter = session_factory, deliverer, redis, limiter
         self._crypto = crypto
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
         self.batch, self._now = batch, now
+        self._compose = compose
         self.sent = 0
 
     # ---- shared -------------------------------------------------------------------
@@ -130,11 +160,19 @@ class Notifier:
             raise PermanentDeliveryError("sealed notice: no configured MPP_PII_KEY opens it")
         return opened
 
-    async def _send(self, chat_id: str, text: str) -> None:
+    async def _send(self, chat_id: str, text: str, kind: str = "") -> None:
         text = self._open(text)
+        composed = None
+        if self._compose is not None and kind in COMPOSED_KINDS:
+            composed = await asyncio.to_thread(self._compose, kind, chat_id, text)
+            if composed is None:
+                return  # nothing to send any more (a survey already offered for this ticket)
         if self.limiter is not None:
             await self.limiter.acquire(chat_id)
-        await self.deliverer.deliver(chat_id, text)
+        if composed is not None and composed.buttons and hasattr(self.deliverer, "deliver_choices"):
+            await self.deliverer.deliver_choices(chat_id, composed.text, composed.buttons)
+        else:
+            await self.deliverer.deliver(chat_id, composed.text if composed is not None else text)
         self.sent += 1
 
     def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -156,7 +194,7 @@ class Notifier:
     async def _send_chat_db(self, notes: list[ob.Pending]) -> None:
         for note in notes:
             try:
-                await self._send(note.chat_id, note.text)
+                await self._send(note.chat_id, note.text, note.kind)
             except PermanentDeliveryError as exc:
                 await asyncio.to_thread(self._db, ob.dead, note.id, str(exc))
                 continue
@@ -229,7 +267,7 @@ class Notifier:
                 continue
             attempts = int(m.get("attempts", 1))
             try:
-                await self._send(m["chat"], m["text"])
+                await self._send(m["chat"], m["text"], m.get("kind", ""))
             except PermanentDeliveryError as exc:
                 await self.redis.xadd(DEAD_STREAM, {**m, "error": str(exc)[:500]})
                 await asyncio.to_thread(self._db, ob.dead, int(m["id"]), str(exc))
@@ -294,7 +332,15 @@ def main() -> int:
 
         redis = aioredis.from_url(os.environ["REDIS_URL"])
     deliverer = ChannelDeliverer(core.session_factory, channels)
-    notifier = Notifier(core.session_factory, deliverer, redis, crypto=core.crypto)
+    from mpp.survey.notice import composer
+
+    notifier = Notifier(
+        core.session_factory,
+        deliverer,
+        redis,
+        crypto=core.crypto,
+        compose=composer(core.session_factory, core.catalogue.get, core.clock),
+    )
 
     async def sweep_handoffs() -> None:
         """The live handoff's time-outs and closing time (``mpp.handoff``); the citizens are told through the outbox."""

@@ -32,7 +32,7 @@ from sanic.exceptions import Forbidden
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import handoff_gate, rasa_speedups, ticket_link
+from bot import handoff_gate, rasa_speedups, survey_gate, ticket_link
 from bot.group_policy import PERSONAL_INTENTS, PRIVATE_CHAT_PLEASE, is_group
 from mpp.deployment import required_secret
 from mpp.privacy import find_personal_data, normalize_text
@@ -144,6 +144,22 @@ class PrivateRestInput(RestInput):
                     return response.json(messages or handoff_gate.quiet(sender))
                 if gate is not None:
                     before = handoff_gate.as_messages(sender, gate.replies)
+            try:  # the survey's buttons and comment; what this turn was understood as (bot.survey_gate)
+                survey_reply = await survey_gate.answer_button(sender, text)
+                if survey_reply is not None:
+                    return response.json(before + survey_reply)
+                parse = None
+                agent = getattr(request.app.ctx, "agent", None)
+                if survey_gate.recording_on() and agent is not None and not text.startswith("/"):
+                    parse = await agent.parse_message(text)
+                survey_reply = await survey_gate.before_rasa(
+                    sender, text, parse, (request.json or {}).get("message_id")
+                )
+                if survey_reply is not None:
+                    return response.json(before + survey_reply)
+            except Unavailable:
+                logger.warning("REST turn refused: the core database is unavailable (the turn is not recorded)")
+                return response.json({"error": "database unavailable, try again"}, status=503)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -153,6 +169,7 @@ class PrivateRestInput(RestInput):
                         sender,
                         input_channel=self._extract_input_channel(request),
                         metadata=self.get_metadata(request),
+                        parse_data=parse,
                     )
                 )
             except asyncio.CancelledError:

@@ -103,8 +103,12 @@ def _message(m: dict[str, Any]) -> WaIncoming | None:
         interactive = m.get("interactive") or {}
         reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
         return WaIncoming(mid, wa_id, "button", str(reply.get("id", "")).removeprefix("b:"))
-    if kind == "button":  # a quick-reply button of a template message
-        return WaIncoming(mid, wa_id, "text", str((m.get("button") or {}).get("text", "")))
+    if kind == "button":  # a quick-reply button of a template message: ours carry "b:<button id>"
+        button = m.get("button") or {}
+        payload = str(button.get("payload", ""))
+        if payload.startswith("b:"):
+            return WaIncoming(mid, wa_id, "button", payload.removeprefix("b:"))
+        return WaIncoming(mid, wa_id, "text", str(button.get("text", "")))
     if kind == "location":
         return WaIncoming(mid, wa_id, "payload", "/tanya_lokasi")
     if kind in UNSUPPORTED:
@@ -229,11 +233,25 @@ class WhatsAppSender:
         elif piece.url:
             await self._message(wa_id, "image", {"link": piece.url, "caption": piece.caption})
 
-    async def send_template(self, wa_id: str, name: str, language: str, parameters: list[str]) -> None:
-        """A pre-approved template: the only kind of message allowed outside the 24-hour window."""
-        components = (
+    async def send_template(
+        self, wa_id: str, name: str, language: str, parameters: list[str], quick_replies: Sequence[str] = ()
+    ) -> None:
+        """A pre-approved template: the only kind of message allowed outside the 24-hour window.
+
+        ``quick_replies``: the payload of each of the template's quick-reply buttons, in order (the
+        titles are part of the approved template); a press comes back as a ``button`` message with it."""
+        components: list[dict[str, Any]] = (
             [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}] if parameters else []
         )
+        components += [
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": str(i),
+                "parameters": [{"type": "payload", "payload": p}],
+            }
+            for i, p in enumerate(quick_replies)
+        ]
         await self._message(wa_id, "template", {"name": name, "language": {"code": language}, "components": components})
 
     async def close(self) -> None:
@@ -254,9 +272,10 @@ class WhatsAppChannel:
         hash_ids: bool = True,
         template: str = "mpp_pemberitahuan",
         template_language: str = "id",
+        survey_template: str = "mpp_survei",
     ) -> None:
         self.sender, self._sessions, self._crypto, self.hash_ids = sender, session_factory, crypto, hash_ids
-        self.template, self.template_language = template, template_language
+        self.template, self.template_language, self.survey_template = template, template_language, survey_template
         self.limiter = sender.limiter
 
     def sender_id(self, wa_id: str) -> str:
@@ -292,6 +311,23 @@ class WhatsAppChannel:
             return "text"
         # A template parameter may hold no line break, tab or run of spaces (Graph API error 132018).
         await self.sender.send_template(wa_id, self.template, self.template_language, [" ".join(text.split())])
+        return "template"
+
+    async def notify_choices(
+        self, sender: str, text: str, buttons: Sequence[tuple[str, str]], button_ids: Mapping[str, str], now: datetime
+    ) -> str:
+        """Buttons within 24 hours (interactive message); after that the approved survey template
+        (WHATSAPP_TEMPLATE_SURVEY: one body parameter, one quick-reply button per choice, in order)."""
+        wa_id, last = await asyncio.to_thread(self._contact, sender)
+        if wa_id is None:
+            raise PermanentDeliveryError("unknown WhatsApp contact")
+        if last is not None and now - last < WINDOW:
+            await self.sender.send(wa_id, [Text(text, tuple(buttons))], dict(button_ids))
+            return "text"
+        payloads = [f"b:{button_ids[payload]}" for _, payload in buttons]
+        await self.sender.send_template(
+            wa_id, self.survey_template, self.template_language, [" ".join(text.split())], payloads
+        )
         return "template"
 
     async def acknowledge(self, reply_to: str) -> None:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from console import applications, board_page, handoff, kiosk, pages, staff_pages
+from console import applications, board_page, fallbacks, handoff, kiosk, pages, staff_pages
 from console.board import BoardHub
 from console.board_voice import OfflineVoice, speech_response
 from console.settings import ConsoleSettings
@@ -358,6 +358,7 @@ def create_app(console: Console) -> web.Application:
         staff_pages.add_routes(app, console, console.bookings)
     handoff.add_routes(app, console)
     applications.add_routes(app, console)
+    fallbacks.add_routes(app, console)
     return app
 
 

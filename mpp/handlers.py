@@ -34,6 +34,7 @@ from mpp.notify_outbox import Notice, Outbox
 from mpp.queue import messages as queue_text
 from mpp.queue.events import TicketCalled, TicketNoShow, TicketServed, TicketTransferred, TurnApproaching
 from mpp.queue.model import Arrival, QueueError
+from mpp.survey import service as survey
 
 REMINDER_EVENING = time(18, 0)  # the day-before reminder goes out at 18.00 local time
 REMINDER_BEFORE = timedelta(hours=1)
@@ -131,6 +132,14 @@ def build_handlers(catalogue: Callable[[], Catalogue], clock: Clock) -> Handlers
             text = queue_text.away(t.number, event.ahead, event.minutes)
             uow.outbox.add(Notice(t.chat_id, "away", text, f"ticket:{t.id}:away"), now())
 
+    def offer_survey(event: TicketServed, uow: HandlerUnitOfWork) -> None:
+        """The SKM survey, shortly after the visit (``mpp.survey.service``: the notifier composes it)."""
+        t = event.ticket
+        if t.chat_id:
+            at = now()
+            key = survey.schedule_key(t.id)
+            uow.outbox.add(Notice(t.chat_id, survey.KIND, f"{survey.KIND}:{t.id}", key, at + survey.DELAY), at)
+
     def booking_follows(status: BookingStatus) -> Callable[[Any, HandlerUnitOfWork], None]:
         def follow(event: Any, uow: HandlerUnitOfWork) -> None:
             booking_id = event.ticket.booking_id
@@ -148,7 +157,7 @@ def build_handlers(catalogue: Callable[[], Catalogue], clock: Clock) -> Handlers
         BookingDisrupted: [withdraw_reminders, tell_closure],
         BookingClosureWithdrawn: [tell_reopened],
         TicketCalled: [tell_called, booking_follows(BookingStatus.CALLED)],
-        TicketServed: [booking_follows(BookingStatus.SERVED)],
+        TicketServed: [booking_follows(BookingStatus.SERVED), offer_survey],
         TicketNoShow: [tell_no_show, booking_follows(BookingStatus.NO_SHOW)],
         TicketTransferred: [tell_transferred],
         TurnApproaching: [tell_approaching],

@@ -91,6 +91,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     from mpp.db.booking_tables import BookingRow, PiiTokenRow
     from mpp.db.handoff_tables import HandoffMessageRow
     from mpp.db.inbox_tables import ConversationKeyRow, InboundMessageRow, WhatsAppContactRow
+    from mpp.db.survey_tables import FallbackGroupRow, SurveyRow, TurnRow
     from mpp.privacy import Crypto, load_keys
 
     columns = [
@@ -101,6 +102,9 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
         (ConversationKeyRow, ("key_encrypted",)),
         (HandoffMessageRow, ("body_encrypted",)),
         (ApplicationRow, ("note_encrypted",)),
+        (SurveyRow, ("comment_encrypted",)),
+        (TurnRow, ("text_encrypted",)),
+        (FallbackGroupRow, ("examples_encrypted",)),
     ]
     settings = load_settings()
     engine = make_engine(settings.database_url)

@@ -31,7 +31,7 @@ def resolve_token(session: Session, crypto: Crypto, sender: str, token: str) -> 
     return crypto.decrypt(row.value_encrypted)
 
 
-def erase_conversation(session: Session, sender: str) -> None:
+def erase_conversation(session: Session, sender: str, crypto: Crypto | None = None) -> None:
     """ "Hapus data saya" at the channels: the conversation's tokens, its finished inbound messages and
     buttons, its handoffs to staff with their transcripts, its applications' chat and notes, and the key of its stored Rasa tracker (which makes every copy of the tracker unreadable:
     the name typed in it goes with it)."""
@@ -44,11 +44,14 @@ def erase_conversation(session: Session, sender: str) -> None:
     inbox.erase_sender(session, sender)
     erase_handoffs(session, sender)  # handed-over chats: transcripts, staff replies, their notices
     erase_applications(session, sender)  # applications: the chat and the clerk's note, their notices
+    from mpp.survey.records import erase_sender as erase_survey
+
+    erase_survey(session, crypto, sender)  # survey comments and the link to the chat; recorded turns (with the keys)
 
 
-def erase_tokens(session: Session, sender: str) -> None:
+def erase_tokens(session: Session, sender: str, crypto: Crypto | None = None) -> None:
     """Kept for ``BookingService.erase_chat``: erases everything the channels keep (``erase_conversation``)."""
-    erase_conversation(session, sender)
+    erase_conversation(session, sender, crypto)
 
 
 def purge_tokens(session: Session, now: datetime) -> int:

@@ -6,6 +6,7 @@ channel (Telegram inline keyboards, WhatsApp buttons or lists, terminal numbers)
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -32,6 +33,13 @@ class Choice:
     title: str
     intent: str
     entities: Mapping[str, str] = field(default_factory=dict)
+
+
+def payload(choice: Choice) -> str:
+    """The Rasa payload a button stands for: ``/intent`` or ``/intent{"entity": "value", …}``."""
+    if not choice.entities:
+        return f"/{choice.intent}"
+    return f"/{choice.intent}{json.dumps(dict(choice.entities), ensure_ascii=False)}"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,9 @@
 | booking-code look-up attempts | 7 days |
 | handoffs to staff with their transcripts (encrypted) | 30 days after they ended (a left message nobody answered: 30 days after it was left) |
 | applications recorded at the counter (chat, encrypted note) | 30 days after finished; never finished: 365 days after the last change |
+| survey comments (encrypted) and the chat a survey went to | 30 days after it was offered (scores stay, anonymous; ``mpp.survey.records``) |
+| recorded turns (intent, confidence; masked fallback text, encrypted) | 30 days |
+| fallback groups marked "add to training data" (masked examples, encrypted) | 90 days |
 | Redis ``mpp:notify`` and ``mpp:notify:dead`` entries, the retry set | 30 days |
 
 Run daily: ``mpp privacy purge`` (deploy/systemd/mpp-purge.timer).
@@ -29,6 +32,7 @@ from mpp import console_chat, inbox, tracker_keys
 from mpp.application_records import purge as application_purge
 from mpp.handoff_records import purge as handoff_purge
 from mpp.privacy_store import RETENTION_DAYS, purge_tokens
+from mpp.survey.records import purge as survey_purge
 
 NOTIFICATION_DAYS = 30
 LOOKUP_DAYS = 7
@@ -63,6 +67,7 @@ def purge_database(session: Session, now: datetime) -> dict[str, int]:
     counts["lookup_attempt"] = int(result.rowcount or 0)
     counts.update(handoff_purge(session, now))
     counts.update(application_purge(session, now))
+    counts.update(survey_purge(session, now))
     return counts
 
 

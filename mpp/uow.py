@@ -48,7 +48,7 @@ class SqlTokenVault:
         return store_token(self.session, self._crypto(), sender, kind, value, now)
 
     def erase(self, sender: str) -> None:
-        erase_tokens(self.session, sender)
+        erase_tokens(self.session, sender, self._crypto() if self._crypto is not None else None)
 
 
 def _translated(exc: DBAPIError) -> Exception:

@@ -9,6 +9,7 @@ from mpp.db import (  # noqa: F401
     inbox_tables,
     queue_tables,
     staff_tables,
+    survey_tables,
 )
 from mpp.db.base import Base
 

@@ -148,6 +148,10 @@ def test_purge_removes_what_is_past_each_period_and_keeps_the_rest(db_url: str, 
         "handoff": 0,  # handoffs: tests/integration/test_handoff_service.py
         "handoff_message": 0,
         "handoff_duty": 0,
+        "survey_expired": 0,  # survey and recorded turns: tests/integration/test_survey.py
+        "survey_anonymised": 0,
+        "nlu_turn": 0,
+        "nlu_fallback_group": 0,
     }
 
 

@@ -1,0 +1,81 @@
+"""The REST channel's side of the survey and of turn recording (``mpp.survey``, ``mpp.turns``).
+
+* A survey button (``/skm{...}``) is answered by the core; Rasa never sees it.
+* A message typed while the chat's survey waits for a comment is that comment.
+* Any other turn is parsed here once, recorded with what was understood, and handed to Rasa with
+  the parse (``UserMessage.parse_data``), so NLU does not run twice. Recording happens before
+  the answer: a database outage refuses the turn (the gateway retries it), so none is lost.
+
+One thread hop and one short write transaction per turn (the comment check and the record).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from datetime import datetime
+from typing import Any
+
+from bot import handoff_gate
+from mpp import turns
+from mpp.survey import service as survey
+
+logger = logging.getLogger(__name__)
+
+
+def recording_on() -> bool:
+    """``MPP_RECORD_TURNS=0`` switches recording off (benchmark baseline)."""
+    return os.environ.get("MPP_RECORD_TURNS", "1") != "0"
+
+
+def _source_key(message_id: Any) -> str | None:
+    return f"inbox:{message_id}" if isinstance(message_id, int) and not isinstance(message_id, bool) else None
+
+
+async def answer_button(sender: str, text: str) -> list[dict[str, Any]] | None:
+    payload = survey.parse_payload(text)
+    if payload is None:
+        return None
+    from mpp.clock import utc_now
+    from mpp.wiring import get_core
+
+    def run() -> list[dict[str, Any]]:
+        core = get_core()
+        with core.uow(write=True) as uow:
+            replies = survey.answer(uow.session, sender, payload, utc_now(core.clock))
+            uow.commit()
+        return handoff_gate.as_messages(sender, replies)
+
+    return await asyncio.to_thread(run)
+
+
+async def before_rasa(
+    sender: str, text: str, parse: dict[str, Any] | None, message_id: Any
+) -> list[dict[str, Any]] | None:
+    """The survey's answer when the text is a survey comment; otherwise records the turn and returns None."""
+    from mpp.clock import utc_now
+    from mpp.wiring import get_core
+
+    def run() -> list[dict[str, Any]] | None:
+        core = get_core()
+        now: datetime = utc_now(core.clock)
+        if text.startswith("/"):  # a button's payload: neither a comment nor something to record
+            return None
+        if parse is None:  # recording off: nothing to write unless a survey waits for this comment
+            with core.uow() as uow:
+                if survey.awaiting_comment(uow.session, sender) is None:
+                    return None
+        with core.uow(write=True) as uow:
+            waiting = survey.awaiting_comment(uow.session, sender)
+            if waiting is not None:
+                replies = survey.comment(uow.session, core.crypto, waiting, text, now)
+                uow.commit()
+                return handoff_gate.as_messages(sender, replies)
+            if parse is not None:
+                understood = turns.Understood.from_parse(parse)
+                turns.record(uow.session, core.crypto, sender, text, understood, now, _source_key(message_id))
+            uow.commit()
+        return None
+
+    return await asyncio.to_thread(run)
