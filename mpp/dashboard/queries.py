@@ -1,0 +1,422 @@
+"""The dashboard's figures, computed in the database: grouped counts come back, never one row per ticket.
+
+Definitions (the numbers on screen and in the CSV downloads are these):
+
+* **tickets** — places in the queue (``ticket``) on the day, by ``kind``: ``booking`` (a checked-in
+  booking) or ``walk_in``;
+* **wait** — from the ticket's issue (check-in or walk-in) to its call; **service** — from the call to
+  "selesai" (served tickets only). Percentiles are nearest-rank over whole minutes (rounded down);
+* **no-shows** — bookings of the day that became no-shows (``mpp booking sweep`` or the counter) plus
+  those still "active" whose slot and grace period passed (``Policy.missed``, the sweep's own rule);
+* **cancellations** — bookings of the day cancelled; **moves** — times bookings were moved to that day;
+* **busiest hours** — tickets issued per weekday and local hour;
+* **notifications** — outbox messages created in the range, per channel (the chat id's prefix):
+  ``sent`` delivered, ``dead`` failed for good, the rest still pending;
+* **handoffs** — chats handed to staff, and the time from joining the line to a staff member's claim.
+
+The survey's index (IKM) and the assistant's fallbacks come from the survey branch: ``survey_figures``
+is the place they plug into (it returns ``None`` while the survey tables do not exist).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, and_, func, inspect, select
+from sqlalchemy.orm import Session
+
+from mpp.booking.model import Policy
+from mpp.catalogue.model import Catalogue
+from mpp.dashboard.filters import Filters, bucket, bucket_label
+from mpp.db.booking_tables import BookingRow
+from mpp.db.handoff_tables import HandoffRow
+from mpp.db.queue_tables import NotificationRow, TicketRow
+
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+# ---- percentiles over histograms ---------------------------------------------------------
+def percentile(histogram: Counter[int], q: float) -> int | None:
+    """Nearest-rank percentile of the values counted in ``histogram`` (value → how many)."""
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    rank = max(1, math.ceil(q * total))
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    return max(histogram)
+
+
+@dataclass
+class QueueRow:
+    """The queue's figures for one period or one agency."""
+
+    key: str
+    label: str
+    tickets: int = 0
+    booked: int = 0
+    walk_in: int = 0
+    served: int = 0
+    counter_no_shows: int = 0  # called at the counter, did not come
+    bookings: int = 0
+    no_shows: int = 0
+    cancellations: int = 0
+    moves: int = 0
+    wait: Counter[int] = field(default_factory=Counter)
+    service: Counter[int] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "tickets": self.tickets,
+            "booked": self.booked,
+            "walk_in": self.walk_in,
+            "served": self.served,
+            "counter_no_shows": self.counter_no_shows,
+            "bookings": self.bookings,
+            "no_shows": self.no_shows,
+            "cancellations": self.cancellations,
+            "moves": self.moves,
+            "wait_p50": percentile(self.wait, 0.5),
+            "wait_p90": percentile(self.wait, 0.9),
+            "service_p50": percentile(self.service, 0.5),
+            "service_p90": percentile(self.service, 0.9),
+        }
+
+
+@dataclass
+class QueueFigures:
+    total: QueueRow
+    series: list[QueueRow]  # one per day, week or month of the range, oldest first, empty ones included
+    agencies: list[QueueRow]  # busiest first
+
+
+# ---- dialect helpers (the two databases we run on) ------------------------------------------
+def _dialect(session: Session) -> str:
+    bind = session.get_bind()
+    return str(bind.dialect.name)
+
+
+def _minutes(session: Session, start: Any, stop: Any) -> Any:
+    """Whole minutes (rounded down) from ``start`` to ``stop``, in SQL."""
+    if _dialect(session) == "postgresql":
+        return func.floor(func.extract("epoch", stop - start) / 60)
+    return func.cast((func.julianday(stop) - func.julianday(start)) * 1440, Integer)
+
+
+def _utc_hour(session: Session, column: Any) -> Any:
+    if _dialect(session) == "postgresql":
+        return func.extract("hour", func.timezone("UTC", column))
+    return func.cast(func.strftime("%H", column), Integer)
+
+
+def _channel(session: Session, column: Any) -> Any:
+    """The chat id's channel prefix ("telegram", "whatsapp", "console")."""
+    if _dialect(session) == "postgresql":
+        return func.split_part(column, ":", 1)
+    return func.substr(column, 1, func.instr(column, ":") - 1)
+
+
+def _ticket_id_of(session: Session, column: Any) -> Any:
+    """The ticket id in a queue notice's dedupe key ``ticket:<id>:…``."""
+    if _dialect(session) == "postgresql":
+        return func.cast(func.split_part(column, ":", 2), Integer)
+    rest = func.substr(column, 8)
+    return func.cast(func.substr(rest, 1, func.instr(rest, ":") - 1), Integer)
+
+
+def _ticket_scope(f: Filters) -> list[Any]:
+    where = [TicketRow.day >= f.start, TicketRow.day <= f.end]
+    if f.mpp:
+        where.append(TicketRow.mpp_code == f.mpp)
+    if f.agency:
+        where.append(TicketRow.agency_code == f.agency)
+    return where
+
+
+def _services_of(catalogue: Catalogue, f: Filters) -> list[str] | None:
+    if f.agency is None:
+        return None
+    return sorted(
+        {s for (m, s), o in catalogue.offerings.items() if o.agency_code == f.agency and f.mpp in (None, m)}
+    )
+
+
+# ---- the queue -----------------------------------------------------------------------------
+def queue_figures(session: Session, catalogue: Catalogue, f: Filters, now: datetime, policy: Policy) -> QueueFigures:
+    """Tickets, waits, service times, no-shows, cancellations and moves in ``f``, per period and agency."""
+    buckets: dict[date, QueueRow] = {}
+    day = bucket(f.start, f.period)
+    while day <= f.end:
+        buckets[day] = QueueRow(day.isoformat(), bucket_label(day, f.period))
+        day = bucket(day + timedelta(days=32 if f.period == "month" else 7 if f.period == "week" else 1), f.period)
+    agencies: dict[str, QueueRow] = {}
+    names = {code: a.name for m in catalogue.mpps.values() for code, a in m.agencies.items()}
+    total = QueueRow("total", "Total")
+
+    def rows(day: date, agency: str | None) -> list[QueueRow]:
+        found = [total, buckets[bucket(day, f.period)]]
+        if agency is not None:
+            if agency not in agencies:
+                agencies[agency] = QueueRow(agency, names.get(agency, agency))
+            found.append(agencies[agency])
+        return found
+
+    where = _ticket_scope(f)
+    counts = session.execute(
+        select(TicketRow.day, TicketRow.agency_code, TicketRow.kind, TicketRow.status, func.count())
+        .where(*where)
+        .group_by(TicketRow.day, TicketRow.agency_code, TicketRow.kind, TicketRow.status)
+    )
+    for t_day, agency, kind, status, n in counts:
+        for row in rows(t_day, agency):
+            row.tickets += n
+            row.booked += n if kind == "booking" else 0
+            row.walk_in += n if kind != "booking" else 0
+            row.served += n if status == "served" else 0
+            row.counter_no_shows += n if status == "no_show" else 0
+
+    wait = _minutes(session, TicketRow.issued_at, TicketRow.called_at).label("m")
+    for t_day, agency, minutes, n in session.execute(
+        select(TicketRow.day, TicketRow.agency_code, wait, func.count())
+        .where(*where, TicketRow.called_at.isnot(None))
+        .group_by(TicketRow.day, TicketRow.agency_code, wait)
+    ):
+        for row in rows(t_day, agency):
+            row.wait[max(0, int(minutes))] += n
+
+    service = _minutes(session, TicketRow.called_at, TicketRow.finished_at).label("m")
+    for t_day, agency, minutes, n in session.execute(
+        select(TicketRow.day, TicketRow.agency_code, service, func.count())
+        .where(*where, TicketRow.status == "served", TicketRow.finished_at.isnot(None))
+        .group_by(TicketRow.day, TicketRow.agency_code, service)
+    ):
+        for row in rows(t_day, agency):
+            row.service[max(0, int(minutes))] += n
+
+    _add_bookings(session, catalogue, f, now, policy, rows)
+    ranked = sorted(agencies.values(), key=lambda r: (-r.tickets, r.key))
+    return QueueFigures(total, list(buckets.values()), ranked)
+
+
+def _add_bookings(session: Session, catalogue: Catalogue, f: Filters, now: datetime, policy: Policy, rows: Any) -> None:
+    where = [BookingRow.day >= f.start, BookingRow.day <= f.end]
+    if f.mpp:
+        where.append(BookingRow.mpp_code == f.mpp)
+    services = _services_of(catalogue, f)
+    if services is not None:
+        where.append(BookingRow.service_code.in_(services or [""]))
+    grouped = session.execute(
+        select(
+            BookingRow.mpp_code,
+            BookingRow.day,
+            BookingRow.service_code,
+            BookingRow.status,
+            func.count(),
+            func.sum(BookingRow.moved_count),
+        )
+        .where(*where)
+        .group_by(BookingRow.mpp_code, BookingRow.day, BookingRow.service_code, BookingRow.status)
+    )
+    for mpp_code, b_day, service_code, status, n, moved in grouped:
+        offering = catalogue.offering(mpp_code, service_code)
+        agency = offering.agency_code if offering is not None else None
+        if f.agency is not None and agency != f.agency:
+            continue
+        for row in rows(b_day, agency):
+            row.bookings += n
+            row.cancellations += n if status == "cancelled" else 0
+            row.no_shows += n if status == "no_show" else 0
+            row.moves += int(moved or 0)
+    # Still "active" after their slot and grace: no-shows the sweep has not marked yet (same rule).
+    today = now.astimezone(ZoneInfo(f.zone(catalogue))).date() + timedelta(days=1)
+    pending = session.execute(
+        select(BookingRow.mpp_code, BookingRow.day, BookingRow.end, BookingRow.service_code).where(
+            *where, BookingRow.status == "active", BookingRow.day <= today
+        )
+    )
+    for mpp_code, b_day, end, service_code in pending:
+        mpp = catalogue.mpp(mpp_code)
+        offering = catalogue.offering(mpp_code, service_code)
+        agency = offering.agency_code if offering is not None else None
+        if f.agency is not None and agency != f.agency:
+            continue
+        if policy.missed(b_day, end, mpp.timezone if mpp else f.zone(catalogue), now):
+            for row in rows(b_day, agency):
+                row.no_shows += 1
+
+
+# ---- busiest hours -------------------------------------------------------------------------
+@dataclass
+class HeatMap:
+    hours: list[int]  # the local hours shown (opening hours of the data)
+    cells: list[list[int]]  # [weekday 0 = Monday][index in hours] → tickets issued
+    days_per_weekday: list[int]  # how many days of each weekday the range holds (for averages)
+
+    def as_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"weekday": WEEKDAYS[w], **{f"{h:02d}": self.cells[w][i] for i, h in enumerate(self.hours)}}
+            for w in range(7)
+        ]
+
+
+def busiest_hours(session: Session, catalogue: Catalogue, f: Filters) -> HeatMap:
+    hour = _utc_hour(session, TicketRow.issued_at).label("h")
+    counts: dict[tuple[int, int], int] = Counter()
+    for mpp_code, t_day, utc_hour, n in session.execute(
+        select(TicketRow.mpp_code, TicketRow.day, hour, func.count())
+        .where(*_ticket_scope(f))
+        .group_by(TicketRow.mpp_code, TicketRow.day, hour)
+    ):
+        mpp = catalogue.mpp(mpp_code)
+        zone = ZoneInfo(mpp.timezone if mpp else f.zone(catalogue))
+        # Indonesia keeps no daylight saving: the zone's offset on the day shifts the UTC hour.
+        offset = datetime.combine(t_day, datetime.min.time(), zone).utcoffset() or timedelta()
+        local = (int(utc_hour) + int(offset.total_seconds() // 3600)) % 24
+        counts[(t_day.weekday(), local)] += n
+    used = sorted({h for _, h in counts}) or list(range(8, 16))
+    hours = list(range(min(used), max(used) + 1))
+    cells = [[counts.get((w, h), 0) for h in hours] for w in range(7)]
+    per_weekday = [0] * 7
+    for i in range(f.days()):
+        per_weekday[(f.start + timedelta(days=i)).weekday()] += 1
+    return HeatMap(hours, cells, per_weekday)
+
+
+# ---- notifications -------------------------------------------------------------------------
+@dataclass
+class ChannelRow:
+    channel: str
+    sent: int = 0
+    failed: int = 0
+    pending: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.failed + self.pending
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"channel": self.channel, "sent": self.sent, "failed": self.failed, "pending": self.pending}
+
+
+def notification_figures(session: Session, catalogue: Catalogue, f: Filters) -> list[ChannelRow]:
+    """Per channel: delivered, failed for good, not yet sent — of the MPP (and agency) in ``f``.
+
+    A notification carries no MPP: it is traced through its booking or the ticket in its dedupe key
+    (as ``mpp.staff.dead_letters`` does). Across every MPP, untraced ones (e.g. handoff replies) count too.
+    """
+    begin, until = f.instants(catalogue)
+    channel = _channel(session, NotificationRow.chat_id).label("channel")
+    in_range = [NotificationRow.created_at >= begin, NotificationRow.created_at < until]
+    queries = []
+    if f.mpp is None and f.agency is None:
+        queries.append(
+            select(channel, NotificationRow.status, func.count()).where(*in_range).group_by(channel, NotificationRow.status)
+        )
+    else:
+        b_where = [BookingRow.mpp_code == f.mpp] if f.mpp else []
+        services = _services_of(catalogue, f)
+        if services is not None:
+            b_where.append(BookingRow.service_code.in_(services or [""]))
+        queries.append(
+            select(channel, NotificationRow.status, func.count())
+            .join(BookingRow, BookingRow.id == NotificationRow.booking_id)
+            .where(*in_range, *b_where)
+            .group_by(channel, NotificationRow.status)
+        )
+        t_where = [TicketRow.mpp_code == f.mpp] if f.mpp else []
+        if f.agency:
+            t_where.append(TicketRow.agency_code == f.agency)
+        queries.append(
+            select(channel, NotificationRow.status, func.count())
+            .join(TicketRow, TicketRow.id == _ticket_id_of(session, NotificationRow.dedupe_key))
+            .where(
+                *in_range,
+                NotificationRow.booking_id.is_(None),
+                NotificationRow.dedupe_key.like("ticket:%"),
+                *t_where,
+            )
+            .group_by(channel, NotificationRow.status)
+        )
+    found: dict[str, ChannelRow] = {}
+    for query in queries:
+        for name, status, n in session.execute(query):
+            row = found.setdefault(name or "lainnya", ChannelRow(name or "lainnya"))
+            if status == "sent":
+                row.sent += n
+            elif status == "dead":
+                row.failed += n
+            elif status != "cancelled":
+                row.pending += n
+    return sorted(found.values(), key=lambda r: r.channel)
+
+
+# ---- handoffs ------------------------------------------------------------------------------
+@dataclass
+class HandoffFigures:
+    total: int
+    answered: int
+    unanswered: int
+    response: Counter[int]  # minutes from joining the line to a staff member's claim
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "answered": self.answered,
+            "unanswered": self.unanswered,
+            "response_p50": percentile(self.response, 0.5),
+            "response_p90": percentile(self.response, 0.9),
+        }
+
+
+def handoff_figures(session: Session, catalogue: Catalogue, f: Filters) -> HandoffFigures:
+    begin, until = f.instants(catalogue)
+    where = [HandoffRow.created_at >= begin, HandoffRow.created_at < until]
+    if f.mpp:
+        where.append(HandoffRow.mpp_code == f.mpp)
+    if f.agency:
+        where.append(HandoffRow.agency_code == f.agency)
+    answered = and_(HandoffRow.claimed_at.isnot(None), HandoffRow.queued_at.isnot(None))
+    minutes = _minutes(session, HandoffRow.queued_at, HandoffRow.claimed_at).label("m")
+    total = session.execute(select(func.count()).where(*where)).scalar() or 0
+    response: Counter[int] = Counter()
+    for m, n in session.execute(select(minutes, func.count()).where(*where, answered).group_by(minutes)):
+        response[max(0, int(m))] += n
+    done = sum(response.values())
+    return HandoffFigures(int(total), done, int(total) - done, response)
+
+
+# ---- the survey (plugs in from the survey branch) ------------------------------------------
+@dataclass
+class SurveyFigures:
+    """The IKM per period and the one-tap scores beside it (filled by the survey branch)."""
+
+    ikm: float | None
+    category: str | None
+    respondents: int
+    one_tap: int
+    fallbacks: int
+    trend: list[tuple[str, float | None]] = field(default_factory=list)
+
+
+SURVEY_TABLE = "skm_response"
+
+
+def survey_figures(session: Session, catalogue: Catalogue, f: Filters) -> SurveyFigures | None:
+    """INTEGRATION POINT (branch ``survey``): the IKM, its trend and the fallback counts for ``f``.
+
+    Returns ``None`` while the survey's tables do not exist; the integrator replaces the body with
+    the survey branch's IKM computation (``Permenpan RB 14/2017``), keeping this signature.
+    """
+    if not inspect(session.get_bind()).has_table(SURVEY_TABLE):
+        return None
+    return None  # the survey branch's computation goes here
