@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from console import handoff, kiosk, pages, staff_pages
+from console import dashboard, handoff, kiosk, pages, staff_pages
 from console.board import BoardHub
 from console.settings import ConsoleSettings
 from console.web import COOKIE, ConsoleBase
@@ -129,7 +129,7 @@ class Console(ConsoleBase):
                 can(staff.member, Permission.MANAGE_KIOSKS),
                 dead,
                 flash,
-                staff_pages.links(staff.member) if self.bookings is not None else [],
+                (staff_pages.links(staff.member) if self.bookings is not None else []) + dashboard.links(staff.member),
             ),
         )
 
@@ -339,6 +339,7 @@ def create_app(console: Console) -> web.Application:
     if console.bookings is not None:
         staff_pages.add_routes(app, console, console.bookings)
     handoff.add_routes(app, console)
+    dashboard.add_routes(app, console, console.bookings.policy if console.bookings is not None else None)
     return app
 
 

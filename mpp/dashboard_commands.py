@@ -32,7 +32,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         mpps = args.mpp or sorted({m for (m, _) in catalogue.offerings})
         unknown = [m for m in mpps if m not in catalogue.mpps]
         if unknown:
-            print(f"error: unknown MPP {', '.join(unknown)}; known: {', '.join(sorted(catalogue.mpps))}", file=sys.stderr)
+            print(
+                f"error: unknown MPP {', '.join(unknown)}; known: {', '.join(sorted(catalogue.mpps))}", file=sys.stderr
+            )
             return EXIT_USAGE
         if args.end:
             try:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from mpp.booking.model import Policy
 from mpp.catalogue.model import Catalogue
 from mpp.dashboard.filters import Filters, bucket, bucket_label
+from mpp.dashboard.filters import agencies as agencies_of
 from mpp.db.booking_tables import BookingRow
 from mpp.db.handoff_tables import HandoffRow
 from mpp.db.queue_tables import NotificationRow, TicketRow
@@ -110,7 +111,8 @@ def _minutes(session: Session, start: Any, stop: Any) -> Any:
     """Whole minutes (rounded down) from ``start`` to ``stop``, in SQL."""
     if _dialect(session) == "postgresql":
         return func.floor(func.extract("epoch", stop - start) / 60)
-    return func.cast((func.julianday(stop) - func.julianday(start)) * 1440, Integer)
+    # julianday is a float of days: round to the millisecond before cutting to whole minutes
+    return func.cast(func.round((func.julianday(stop) - func.julianday(start)) * 86400.0, 3) / 60, Integer)
 
 
 def _utc_hour(session: Session, column: Any) -> Any:
@@ -146,9 +148,7 @@ def _ticket_scope(f: Filters) -> list[Any]:
 def _services_of(catalogue: Catalogue, f: Filters) -> list[str] | None:
     if f.agency is None:
         return None
-    return sorted(
-        {s for (m, s), o in catalogue.offerings.items() if o.agency_code == f.agency and f.mpp in (None, m)}
-    )
+    return sorted({s for (m, s), o in catalogue.offerings.items() if o.agency_code == f.agency and f.mpp in (None, m)})
 
 
 # ---- the queue -----------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def queue_figures(session: Session, catalogue: Catalogue, f: Filters, now: datet
         buckets[day] = QueueRow(day.isoformat(), bucket_label(day, f.period))
         day = bucket(day + timedelta(days=32 if f.period == "month" else 7 if f.period == "week" else 1), f.period)
     agencies: dict[str, QueueRow] = {}
-    names = {code: a.name for m in catalogue.mpps.values() for code, a in m.agencies.items()}
+    names = agencies_of(catalogue, f.mpp)
     total = QueueRow("total", "Total")
 
     def rows(day: date, agency: str | None) -> list[QueueRow]:
@@ -320,7 +320,9 @@ def notification_figures(session: Session, catalogue: Catalogue, f: Filters) -> 
     queries = []
     if f.mpp is None and f.agency is None:
         queries.append(
-            select(channel, NotificationRow.status, func.count()).where(*in_range).group_by(channel, NotificationRow.status)
+            select(channel, NotificationRow.status, func.count())
+            .where(*in_range)
+            .group_by(channel, NotificationRow.status)
         )
     else:
         b_where = [BookingRow.mpp_code == f.mpp] if f.mpp else []

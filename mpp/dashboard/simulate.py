@@ -37,7 +37,14 @@ SIM_MARK = ":sim-"  # in every simulated chat id: how a re-run finds what it wro
 CHANNELS = (("telegram", 0.6), ("whatsapp", 0.4))
 HOUR_WEIGHT = {7: 0.4, 8: 1.4, 9: 1.8, 10: 1.6, 11: 1.2, 12: 0.5, 13: 1.0, 14: 0.9, 15: 0.5, 16: 0.3, 17: 0.2}
 WEEKDAY_WEIGHT = (1.3, 1.1, 1.0, 1.0, 0.8, 0.6, 0.5)
-POPULAR = {"ktp_el": 3.0, "kk": 2.5, "akta_kelahiran": 1.6, "skck": 2.2, "sim_perpanjangan": 1.8, "pajak_kendaraan": 2.0}
+POPULAR = {
+    "ktp_el": 3.0,
+    "kk": 2.5,
+    "akta_kelahiran": 1.6,
+    "skck": 2.2,
+    "sim_perpanjangan": 1.8,
+    "pajak_kendaraan": 2.0,
+}
 BOOKED_SHARE = 0.35
 CANCELLED, NO_SHOW, MOVED, COUNTER_NO_SHOW, FAILED = 0.07, 0.09, 0.06, 0.03, 0.03
 BATCH = 2000
@@ -80,9 +87,13 @@ def _channel(rng: random.Random) -> str:
 def clear(session: Session) -> None:
     """Delete what earlier runs wrote (and only that)."""
     like = f"%{SIM_MARK}%"
-    session.execute(delete(NotificationRow).where(NotificationRow.chat_id.like(like)).execution_options(synchronize_session=False))
+    session.execute(
+        delete(NotificationRow).where(NotificationRow.chat_id.like(like)).execution_options(synchronize_session=False)
+    )
     session.execute(delete(TicketRow).where(TicketRow.chat_id.like(like)).execution_options(synchronize_session=False))
-    session.execute(delete(BookingRow).where(BookingRow.chat_id.like(like)).execution_options(synchronize_session=False))
+    session.execute(
+        delete(BookingRow).where(BookingRow.chat_id.like(like)).execution_options(synchronize_session=False)
+    )
     session.execute(delete(HandoffRow).where(HandoffRow.sender.like(like)).execution_options(synchronize_session=False))
 
 
@@ -106,7 +117,9 @@ def simulate(
     for mpp_code in codes:
         mpp = catalogue.mpps[mpp_code]
         zone = ZoneInfo(mpp.timezone)
-        offerings = sorted((o for (m, _), o in catalogue.offerings.items() if m == mpp_code), key=lambda o: o.service_code)
+        offerings = sorted(
+            (o for (m, _), o in catalogue.offerings.items() if m == mpp_code), key=lambda o: o.service_code
+        )
         for offset in range(days - 1, -1, -1):
             day = end - timedelta(days=offset)
             hours = _hours(mpp, day)
@@ -263,7 +276,7 @@ def _serve(rng: random.Random, day_tickets: list[dict[str, Any]], mpp: Mpp) -> N
                 t["status"], t["finished_at"], t["recall_count"] = "no_show", called + timedelta(minutes=4), 1
                 free[counter] = t["finished_at"]
             else:
-                t["status"], t["finished_at"] = "served", called + timedelta(minutes=minutes)
+                t["status"], t["finished_at"] = "served", called + timedelta(seconds=round(minutes * 60))
                 free[counter] = t["finished_at"]
 
 
@@ -300,7 +313,9 @@ def _notifications(
     for t in tickets:
         tid = ticket_ids[t["chat_id"]]
         if t.get("called_at") is not None:
-            notes.append(_note(rng, t["chat_id"], "called", f"ticket:{tid}:sim-called", t["called_at"], t["booking_id"]))
+            notes.append(
+                _note(rng, t["chat_id"], "called", f"ticket:{tid}:sim-called", t["called_at"], t["booking_id"])
+            )
     return notes
 
 
@@ -314,7 +329,7 @@ def _handoffs(
     for i in range(_poisson(rng, 5.0 * WEEKDAY_WEIGHT[day.weekday()])):
         created = (opens + timedelta(seconds=rng.randrange(max(1, span)))).astimezone(timezone.utc)
         answered = rng.random() < 0.88
-        claimed = created + timedelta(minutes=rng.lognormvariate(math.log(4.0), 0.7)) if answered else None
+        claimed = created + timedelta(seconds=round(60 * rng.lognormvariate(math.log(4.0), 0.7))) if answered else None
         ended = (claimed or created) + timedelta(minutes=rng.randint(3, 25))
         found.append(
             {
