@@ -186,7 +186,9 @@ class DashboardRoutes:
         return web.Response(text=html, content_type="text/html", status=400 if error else 200)
 
     def _queue(self, session: Any, f: Filters) -> tuple[q.QueueFigures, int]:
-        return q.queue_figures(session, self.c.catalogue(), f, self.c.now(), self.policy), simulated_rows(session)
+        return q.queue_figures(session, self.c.catalogue(), f, self.c.now(), self.policy), simulated_rows(
+            session, f.mpp
+        )
 
     async def summary(self, request: web.Request) -> web.Response:
         staff, f, error = self._filters(request)

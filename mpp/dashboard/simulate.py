@@ -351,6 +351,9 @@ def _handoffs(
     return found
 
 
-def simulated_rows(session: Session) -> int:
-    """How many simulated tickets are stored (the console says when the dashboard shows demo data)."""
-    return int(session.execute(select(func.count()).where(TicketRow.chat_id.like(f"%{SIM_MARK}%"))).scalar() or 0)
+def simulated_rows(session: Session, mpp: str | None = None) -> int:
+    """How many simulated tickets (of ``mpp``) are stored: the console says when it shows demo data."""
+    where = [TicketRow.chat_id.like(f"%{SIM_MARK}%")]
+    if mpp is not None:
+        where.append(TicketRow.mpp_code == mpp)
+    return int(session.execute(select(func.count()).where(*where)).scalar() or 0)
