@@ -22,7 +22,7 @@ from console.web import ConsoleBase
 from mpp.booking.model import Policy
 from mpp.dashboard import queries as q
 from mpp.dashboard.filters import BadFilter, Filters, agencies, filters_for
-from mpp.dashboard.simulate import simulated_rows
+from mpp.dashboard.simulate import has_simulated
 from mpp.staff.accounts import StaffSession
 from mpp.staff.roles import Permission, Refused, StaffMember, can, mpp_scope
 from mpp.storage import Unavailable
@@ -175,7 +175,7 @@ class DashboardRoutes:
         error: str | None,
         title: str,
         content: str,
-        demo: int,
+        demo: bool,
     ) -> web.Response:
         cat = self.c.catalogue()
         scope = mpp_scope(staff.member)
@@ -185,10 +185,8 @@ class DashboardRoutes:
         html = dp.page(title, request.path, staff.display_name, where or "", form, content, error=error, demo_rows=demo)
         return web.Response(text=html, content_type="text/html", status=400 if error else 200)
 
-    def _queue(self, session: Any, f: Filters) -> tuple[q.QueueFigures, int]:
-        return q.queue_figures(session, self.c.catalogue(), f, self.c.now(), self.policy), simulated_rows(
-            session, f.mpp
-        )
+    def _queue(self, session: Any, f: Filters) -> tuple[q.QueueFigures, bool]:
+        return q.queue_figures(session, self.c.catalogue(), f, self.c.now(), self.policy), has_simulated(session, f.mpp)
 
     async def summary(self, request: web.Request) -> web.Response:
         staff, f, error = self._filters(request)
@@ -236,7 +234,7 @@ class DashboardRoutes:
             f'(jam setempat)</span><a href="/dasbor/csv/jam?{dp.e(f.query())}" download>Unduh CSV</a></h2>'
             f"{dp.heat_table(heat.hours, heat.as_rows())}</section>"
         )
-        return self._render(request, staff, f, error, "Jam sibuk", content, 0)
+        return self._render(request, staff, f, error, "Jam sibuk", content, False)
 
     async def messages(self, request: web.Request) -> web.Response:
         staff, f, error = self._filters(request)
@@ -256,7 +254,7 @@ class DashboardRoutes:
         )
         charts = [_channel_chart(channels), _handoff_chart(handoffs)]
         content += '<div class="charts">' + "".join(dp.chart_block(c, f) for c in charts) + "</div>"
-        return self._render(request, staff, f, error, "Notifikasi & pengalihan", content, 0)
+        return self._render(request, staff, f, error, "Notifikasi & pengalihan", content, False)
 
     async def csv(self, request: web.Request) -> web.Response:
         _, f, error = self._filters(request)

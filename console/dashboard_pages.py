@@ -167,11 +167,11 @@ def page(
     content: str,
     *,
     error: str | None = None,
-    demo_rows: int = 0,
+    demo_rows: bool = False,
 ) -> str:
     nav = "".join(f'<a href="{p}"{" class=on" if p == path else ""}>{e(label)}</a>' for p, label in PAGES)
     demo = (
-        f'<p class="note">Termasuk data simulasi ({demo_rows} tiket dari <code>mpp demo simulate</code>).</p>'
+        '<p class="note">Termasuk data simulasi (<code>mpp demo simulate</code>), bukan layanan sungguhan.</p>'
         if demo_rows
         else ""
     )

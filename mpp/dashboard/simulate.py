@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from mpp.catalogue.model import Catalogue, Mpp, Offering
@@ -351,9 +351,9 @@ def _handoffs(
     return found
 
 
-def simulated_rows(session: Session, mpp: str | None = None) -> int:
-    """How many simulated tickets (of ``mpp``) are stored: the console says when it shows demo data."""
+def has_simulated(session: Session, mpp: str | None = None) -> bool:
+    """Whether simulated tickets (of ``mpp``) are stored: the console says when it shows demo data."""
     where = [TicketRow.chat_id.like(f"%{SIM_MARK}%")]
     if mpp is not None:
         where.append(TicketRow.mpp_code == mpp)
-    return int(session.execute(select(func.count()).where(*where)).scalar() or 0)
+    return session.execute(select(TicketRow.id).where(*where).limit(1)).first() is not None
