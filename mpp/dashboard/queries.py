@@ -37,6 +37,7 @@ from mpp.dashboard.filters import agencies as agencies_of
 from mpp.db.booking_tables import BookingRow
 from mpp.db.handoff_tables import HandoffRow
 from mpp.db.queue_tables import NotificationRow, TicketRow
+from mpp.staff.dead_letters import traced_to
 
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
@@ -141,14 +142,6 @@ def _channel(session: Session, column: Any) -> Any:
     if _dialect(session) == "postgresql":
         return func.split_part(column, ":", 1)
     return func.substr(column, 1, func.instr(column, ":") - 1)
-
-
-def _ticket_id_of(session: Session, column: Any) -> Any:
-    """The ticket id in a queue notice's dedupe key ``ticket:<id>:…``."""
-    if _dialect(session) == "postgresql":
-        return func.cast(func.split_part(column, ":", 2), Integer)
-    rest = func.substr(column, 8)
-    return func.cast(func.substr(rest, 1, func.instr(rest, ":") - 1), Integer)
 
 
 def _ticket_scope(f: Filters) -> list[Any]:
@@ -386,44 +379,16 @@ class ChannelRow:
 def notification_figures(session: Session, catalogue: Catalogue, f: Filters) -> list[ChannelRow]:
     """Per channel: delivered, failed for good, not yet sent — of the MPP (and agency) in ``f``.
 
-    A notification carries no MPP: it is traced through its booking or the ticket in its dedupe key
-    (as ``mpp.staff.dead_letters`` does). Across every MPP, untraced ones (e.g. handoff replies) count too.
+    A notification carries no MPP: it is traced through its booking, or the ticket or handoff in its
+    dedupe key (``mpp.staff.dead_letters.traced_to``). Across every MPP, untraced ones count too.
     """
     begin, until = f.instants(catalogue)
     channel = _channel(session, NotificationRow.chat_id).label("channel")
     in_range = [NotificationRow.created_at >= begin, NotificationRow.created_at < until]
-    queries = []
-    if f.mpp is None and f.agency is None:
-        queries.append(
-            select(channel, NotificationRow.status, func.count())
-            .where(*in_range)
-            .group_by(channel, NotificationRow.status)
-        )
-    else:
-        b_where = [BookingRow.mpp_code == f.mpp] if f.mpp else []
-        services = _services_of(catalogue, f)
-        if services is not None:
-            b_where.append(BookingRow.service_code.in_(services or [""]))
-        queries.append(
-            select(channel, NotificationRow.status, func.count())
-            .join(BookingRow, BookingRow.id == NotificationRow.booking_id)
-            .where(*in_range, *b_where)
-            .group_by(channel, NotificationRow.status)
-        )
-        t_where = [TicketRow.mpp_code == f.mpp] if f.mpp else []
-        if f.agency:
-            t_where.append(TicketRow.agency_code == f.agency)
-        queries.append(
-            select(channel, NotificationRow.status, func.count())
-            .join(TicketRow, TicketRow.id == _ticket_id_of(session, NotificationRow.dedupe_key))
-            .where(
-                *in_range,
-                NotificationRow.booking_id.is_(None),
-                NotificationRow.dedupe_key.like("ticket:%"),
-                *t_where,
-            )
-            .group_by(channel, NotificationRow.status)
-        )
+    query = select(channel, NotificationRow.status, func.count()).where(*in_range)
+    if f.mpp is not None or f.agency is not None:
+        query = query.where(traced_to(session, f.mpp, f.agency, _services_of(catalogue, f)))
+    queries = [query.group_by(channel, NotificationRow.status)]
     found: dict[str, ChannelRow] = {}
     for query in queries:
         for name, status, n in session.execute(query):

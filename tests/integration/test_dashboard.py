@@ -209,3 +209,35 @@ def test_the_simulation_is_deterministic(db_url: str, demo) -> None:  # type: ig
             counts.append(Counter((n, s, str(i), str(f)) for n, s, i, f in rows))
     engine.dispose()
     assert counts[0] == counts[1] and sum(counts[0].values()) > 100
+
+
+async def test_an_mpp_sees_all_its_dead_letters_handoff_replies_included(sqlite_url: str, demo) -> None:  # type: ignore[no-untyped-def]
+    from mpp.db.handoff_tables import HandoffRow
+    from mpp.db.queue_tables import NotificationRow
+
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
+    async with running_console(sqlite_url, demo) as site:
+        ticket = site.queue.issue_walk_in("kota_bekasi", "kk")
+        with UnitOfWork(site.factory, write=True) as uow:
+            handoff = HandoffRow(sender="telegram:77", mpp_code="kota_bogor", status="ended", created_at=at)
+            uow.session.add(handoff)
+            uow.session.flush()
+
+            def dead(key: str) -> NotificationRow:
+                return NotificationRow(
+                    chat_id="telegram:77", kind="handoff_reply", text="-", dedupe_key=key, due_at=at,
+                    status="dead", attempts=7, last_error="blocked", created_at=at,
+                )  # fmt: skip
+
+            uow.session.add(dead(f"handoff:{handoff.id}:reply:1"))  # Bogor's, the oldest
+            for i in range(1100):  # then more than the old 1,000-row window of another MPP's
+                uow.session.add(dead(f"ticket:{ticket.id}:called:{i}"))
+            uow.commit()
+        pages = {}
+        for username in ("admin.bogor", "admin.bekasi"):
+            client, _ = await site.login(username)
+            async with contextlib.aclosing(client):
+                pages[username] = (await client.get("/dead-letters")).text
+        assert pages["admin.bogor"].count("handoff_reply") == 1 and f"ticket:{ticket.id}" not in pages["admin.bogor"]
+        assert pages["admin.bekasi"].count("handoff_reply") == 100  # the page's limit, all of Bekasi's
+        assert "kota_bogor" not in pages["admin.bekasi"].split("</h1>")[1]
