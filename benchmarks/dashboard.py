@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -139,6 +140,8 @@ def main() -> None:
     for label, path, p50, p95_, top in results:
         lines.append(f"{label:<40} {path:<18} {p50:>7.1f} {p95_:>7.1f} {top:>7.1f} {p95_ / baseline[label]:>8.1f}")
     worst = max(p for _, path, _, p, _ in results if path != "/")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines.append(f"load average during the run (1/5/15 min): {load} on {os.cpu_count()} CPUs")
     lines.append(f"worst dashboard p95: {worst:.1f} ms (target < 300 ms) on {engine_name}")
     print("\n".join(lines))
     out = Path(args.out)
