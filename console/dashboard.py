@@ -185,12 +185,17 @@ class DashboardRoutes:
         html = dp.page(title, request.path, staff.display_name, where or "", form, content, error=error, demo_rows=demo)
         return web.Response(text=html, content_type="text/html", status=400 if error else 200)
 
-    def _queue(self, session: Any, f: Filters) -> tuple[q.QueueFigures, bool]:
-        return q.queue_figures(session, self.c.catalogue(), f, self.c.now(), self.policy), has_simulated(session, f.mpp)
+    def _queue(
+        self, session: Any, f: Filters, per_period: bool = True, per_agency: bool = True
+    ) -> tuple[q.QueueFigures, bool]:
+        figures = q.queue_figures(
+            session, self.c.catalogue(), f, self.c.now(), self.policy, per_period=per_period, per_agency=per_agency
+        )
+        return figures, has_simulated(session, f.mpp)
 
     async def summary(self, request: web.Request) -> web.Response:
         staff, f, error = self._filters(request)
-        figures, demo = await self._figures(self._queue, f)
+        figures, demo = await self._figures(self._queue, f, True, False)
         t = figures.total.as_dict()
         content = dp.tiles(
             [
@@ -212,7 +217,7 @@ class DashboardRoutes:
 
     async def by_agency(self, request: web.Request) -> web.Response:
         staff, f, error = self._filters(request)
-        figures, demo = await self._figures(self._queue, f)
+        figures, demo = await self._figures(self._queue, f, False, True)
         charts = _agency_charts(figures)
         header = "<tr><th>Instansi</th><th>Tiket</th><th>Booking</th><th>Walk-in</th><th>Tunggu p50/p90</th><th>Layanan p50/p90</th><th>Tidak hadir</th><th>Batal</th></tr>"
         rows = "".join(

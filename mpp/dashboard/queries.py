@@ -160,8 +160,21 @@ def _services_of(catalogue: Catalogue, f: Filters) -> list[str] | None:
 
 
 # ---- the queue -----------------------------------------------------------------------------
-def queue_figures(session: Session, catalogue: Catalogue, f: Filters, now: datetime, policy: Policy) -> QueueFigures:
-    """Tickets, waits, service times, no-shows, cancellations and moves in ``f``, per period and agency."""
+def queue_figures(
+    session: Session,
+    catalogue: Catalogue,
+    f: Filters,
+    now: datetime,
+    policy: Policy,
+    *,
+    per_period: bool = True,
+    per_agency: bool = True,
+) -> QueueFigures:
+    """Tickets, waits, service times, no-shows, cancellations and moves in ``f``, per period and agency.
+
+    ``per_period``/``per_agency`` False: a page that does not show those rows spares the database
+    their sorts (on PostgreSQL they stay empty; elsewhere they are filled anyway).
+    """
     buckets: dict[date, QueueRow] = {}
     day = bucket(f.start, f.period)
     while day <= f.end:
@@ -180,7 +193,7 @@ def queue_figures(session: Session, catalogue: Catalogue, f: Filters, now: datet
         return found
 
     if _dialect(session) == "postgresql":
-        _tickets_in_postgresql(session, f, total, buckets, agencies, names)
+        _tickets_in_postgresql(session, f, total, buckets, agencies, names, per_period, per_agency)
     else:
         _tickets_portable(session, f, rows)
     _add_bookings(session, catalogue, f, now, policy, rows)
@@ -194,7 +207,7 @@ def queue_figures(session: Session, catalogue: Catalogue, f: Filters, now: datet
 # the rounded-down values is the rounded-down nearest rank, and numeric arithmetic on every row is
 # what made this query slow.
 _PG_TICKETS = """
-SELECT GROUPING(b) AS gb, GROUPING(agency_code) AS ga, b, agency_code, count(*) AS tickets,
+SELECT {gb} AS gb, {ga} AS ga, {b} AS b, {agency} AS agency_code, count(*) AS tickets,
   count(*) FILTER (WHERE kind = 'booking') AS booked,
   count(*) FILTER (WHERE status = 'served') AS served,
   count(*) FILTER (WHERE status = 'no_show') AS counter_no_shows,
@@ -205,7 +218,7 @@ FROM (
     CASE WHEN status = 'served' THEN finished_at - called_at END AS service
   FROM ticket WHERE day >= :start AND day <= :end {scope}
 ) AS t
-GROUP BY GROUPING SETS ((b), (agency_code), ())
+GROUP BY GROUPING SETS ({sets})
 """
 
 
@@ -223,6 +236,8 @@ def _tickets_in_postgresql(
     buckets: dict[date, QueueRow],
     agencies: dict[str, QueueRow],
     names: dict[str, str],
+    per_period: bool = True,
+    per_agency: bool = True,
 ) -> None:
     scope = ""
     # The sorts behind the percentiles of a quarter of three MPPs need ~10 MB: in memory, not on disk
@@ -234,7 +249,20 @@ def _tickets_in_postgresql(
         scope, params["mpp"] = scope + " AND mpp_code = :mpp", f.mpp
     if f.agency:
         scope, params["agency"] = scope + " AND agency_code = :agency", f.agency
-    for r in session.execute(text(_PG_TICKETS.format(scope=scope, period=period)), params).mappings():
+    for r in session.execute(
+        text(
+            _PG_TICKETS.format(
+                scope=scope,
+                period=period,
+                gb="GROUPING(b)" if per_period else "1",
+                b="b" if per_period else "NULL",
+                agency="agency_code" if per_agency else "NULL",
+                ga="GROUPING(agency_code)" if per_agency else "1",
+                sets=", ".join([*(["(b)"] if per_period else []), *(["(agency_code)"] if per_agency else []), "()"]),
+            )
+        ),
+        params,
+    ).mappings():
         if r["gb"] == 0:
             row = buckets[bucket(r["b"], f.period)]
         elif r["ga"] == 0:

@@ -132,6 +132,9 @@ async def test_heat_map_and_messages_pages_count_the_same_tickets(site) -> None:
             ((r["weekday"], k, int(v)) for r in rows for k, v in r.items() if k != "weekday"), key=lambda x: x[2]
         )
         assert busiest[1] in ("08", "09", "10", "11")  # the morning peak, local time (WIB)
+        agencies = (await client.get(f"/dasbor/instansi?{RANGE}")).text
+        per_agency = re.findall(r'<tr data-agency="[^"]+"><td>[^<]*</td><td>(\d+)</td>', agencies)
+        assert len(per_agency) > 3 and sum(map(int, per_agency)) == expected(site, "kota_bekasi")["tickets"]
         messages = await client.get(f"/dasbor/pesan?{RANGE}")
         assert messages.status_code == 200
         figures = tiles(messages.text)
