@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from console import applications, board_page, fallbacks, handoff, kiosk, pages, staff_pages
+from console import applications, board_page, dashboard, fallbacks, handoff, kiosk, pages, staff_pages
 from console.board import BoardHub
 from console.board_voice import OfflineVoice, speech_response
 from console.settings import ConsoleSettings
@@ -138,7 +138,7 @@ class Console(ConsoleBase):
                 can(staff.member, Permission.MANAGE_KIOSKS),
                 dead,
                 flash,
-                staff_pages.links(staff.member) if self.bookings is not None else [],
+                (staff_pages.links(staff.member) if self.bookings is not None else []) + dashboard.links(staff.member),
             ),
         )
 
@@ -359,6 +359,7 @@ def create_app(console: Console) -> web.Application:
     handoff.add_routes(app, console)
     applications.add_routes(app, console)
     fallbacks.add_routes(app, console)
+    dashboard.add_routes(app, console, console.bookings.policy if console.bookings is not None else None)
     return app
 
 

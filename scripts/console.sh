@@ -37,6 +37,7 @@ trap cleanup EXIT INT TERM
 pids+=($!)
 echo "==> console:  http://127.0.0.1:$CONSOLE_PORT/   (clerk: $user / $password; MPP admin: admin.bogor, national admin: pusat, same password)"
 echo "==> board:    http://127.0.0.1:$CONSOLE_PORT/board/kota_bogor"
+echo "==> dashboard: http://127.0.0.1:$CONSOLE_PORT/dasbor   (admin.bogor or pusat; no data yet? run: .venv/bin/mpp demo simulate --days 30)"
 echo "==> kiosk:    http://127.0.0.1:$CONSOLE_PORT/kiosk/enrol?code=$kiosk_code   (enrol once, then /kiosk/kota_bogor)"
 echo "    (notifier log: var/log/notifier.log; Ctrl-C stops both)"
 CONSOLE_PORT=$CONSOLE_PORT "$ROOT/.venv-edge/bin/python" -m console.app

@@ -57,6 +57,10 @@ class Policy:
     def no_show_grace(self) -> timedelta:
         return timedelta(minutes=self.no_show_grace_minutes)
 
+    def missed(self, day: date, end: time, zone: str, now: datetime) -> bool:
+        """The no-show rule: a slot on ``day`` ending at ``end`` (local time) is missed once its grace period passed."""
+        return now > datetime.combine(day, end, ZoneInfo(zone)) + self.no_show_grace
+
 
 class BookingStatus(str, Enum):
     ACTIVE = "active"
@@ -213,7 +217,7 @@ class Booking(Recorder):
             return False
         if self.status is BookingStatus.CANCELLED:
             raise RuleBroken(Reason.NOT_ACTIVE)
-        if self.status is BookingStatus.NO_SHOW or now > self.ends_at(zone) + policy.no_show_grace:
+        if self.status is BookingStatus.NO_SHOW or policy.missed(self.day, self.end, zone, now):
             raise RuleBroken(Reason.MISSED)
         if self.day != now.astimezone(ZoneInfo(zone)).date():
             raise RuleBroken(Reason.NOT_TODAY)
@@ -223,7 +227,7 @@ class Booking(Recorder):
 
     def expire(self, now: datetime, zone: str, policy: Policy) -> bool:
         """Become a no-show if the slot and its grace period passed without a check-in."""
-        if self.status is not BookingStatus.ACTIVE or now <= self.ends_at(zone) + policy.no_show_grace:
+        if self.status is not BookingStatus.ACTIVE or not policy.missed(self.day, self.end, zone, now):
             return False
         self.status, self.updated_at = BookingStatus.NO_SHOW, now
         self.record(BookingMissed(self.facts()))

@@ -61,6 +61,7 @@ class BookingRow(Base):
         ),
         Index("ix_booking_chat_status", "chat_id", "status"),
         Index("ix_booking_nik_created", "nik_hash", "created_at"),
+        Index("ix_booking_mpp_day", "mpp_code", "day"),  # the dashboard (migration 0007d)
     )
 
     id = Column(Integer, primary_key=True, autoincrement=True)

@@ -15,7 +15,10 @@ class HandoffRow(Base):
     """One chat handed to staff: composing a message, waiting in line, left as a message, held, or ended."""
 
     __tablename__ = "handoff"
-    __table_args__ = (Index("ix_handoff_queue", "mpp_code", "status", "queued_at"),)
+    __table_args__ = (
+        Index("ix_handoff_queue", "mpp_code", "status", "queued_at"),
+        Index("ix_handoff_mpp_created", "mpp_code", "created_at"),  # the dashboard (migration 0007d)
+    )
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     sender = Column(String(128), nullable=False, index=True)

@@ -11,7 +11,11 @@ class TicketRow(Base):
     """A place in today's queue: a checked-in booking or a walk-in ticket."""
 
     __tablename__ = "ticket"
-    __table_args__ = (Index("ix_ticket_queue", "mpp_code", "agency_code", "day", "status"),)
+    __table_args__ = (
+        Index("ix_ticket_queue", "mpp_code", "agency_code", "day", "status"),
+        Index("ix_ticket_mpp_day", "mpp_code", "day"),  # the dashboard (migration 0007d)
+        Index("ix_ticket_day", "day"),
+    )
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     mpp_code = Column(String(64), nullable=False)
@@ -38,7 +42,10 @@ class NotificationRow(Base):
     """The outbox: written in the same transaction as the change it reports, sent by the notifier."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_notification_due", "status", "due_at"),
+        Index("ix_notification_created", "created_at"),  # the dashboard (migration 0007d)
+    )
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     chat_id = Column(String(128), nullable=False)
