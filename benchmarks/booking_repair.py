@@ -27,6 +27,7 @@ SETS = {
     "a": CONVERSATIONS,
     "b": CONVERSATIONS.with_name("booking_repair_b.yml"),
     "c": CONVERSATIONS.with_name("booking_repair_c.yml"),
+    "d": CONVERSATIONS.with_name("booking_repair_d.yml"),
 }
 
 
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="a: booking_repair.yml, b: booking_repair_b.yml, c: booking_repair_c.yml",
+        help="a: booking_repair.yml, b: booking_repair_b.yml, c: booking_repair_c.yml, d: booking_repair_d.yml",
     )
     parser.add_argument("--only", help="comma-separated conversation ids")
     parser.add_argument("--kind", help="only conversations of this kind")
