@@ -3,7 +3,7 @@ and the erasure of everything the channels keep about one conversation."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -42,6 +42,9 @@ def erase_conversation(session: Session, sender: str) -> None:
     session.execute(delete(ConversationKeyRow).where(ConversationKeyRow.sender == sender))
     inbox.erase_sender(session, sender)
     erase_handoffs(session, sender)  # handed-over chats: transcripts, staff replies, their notices
+    from mpp.grievance.repository import erase_sender as erase_complaints
+
+    erase_complaints(session, sender, datetime.now(timezone.utc))  # complaints: texts gone, counts kept
 
 
 def erase_tokens(session: Session, sender: str) -> None:

@@ -11,6 +11,8 @@
 | notifications (outbox) sent, dead or cancelled; terminal-chat messages | 30 days |
 | booking-code look-up attempts | 7 days |
 | handoffs to staff with their transcripts (encrypted) | 30 days after they ended (a left message nobody answered: 30 days after it was left) |
+| complaints: description, when, contact, staff replies (encrypted), the chat and the secret's hash | 365 days after resolution (or after filing, if still open); number, MPP, category, dates and state stay as anonymised counts |
+| failed complaint-number checks (keyed hash of the chat) | 7 days |
 | Redis ``mpp:notify`` and ``mpp:notify:dead`` entries, the retry set | 30 days |
 
 Run daily: ``mpp privacy purge`` (deploy/systemd/mpp-purge.timer).
@@ -25,6 +27,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from mpp import console_chat, inbox, tracker_keys
+from mpp.grievance.repository import purge as complaint_purge
 from mpp.handoff_records import purge as handoff_purge
 from mpp.privacy_store import RETENTION_DAYS, purge_tokens
 
@@ -60,6 +63,7 @@ def purge_database(session: Session, now: datetime) -> dict[str, int]:
     )
     counts["lookup_attempt"] = int(result.rowcount or 0)
     counts.update(handoff_purge(session, now))
+    counts.update(complaint_purge(session, now))
     return counts
 
 

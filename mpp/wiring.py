@@ -24,6 +24,7 @@ from mpp.db.engine import make_engine, make_session_factory
 from mpp.editor.announcements import AnnouncementBoard
 from mpp.events import Handlers
 from mpp.handlers import BookingArrivals, build_handlers
+from mpp.grievance.service import ComplaintService
 from mpp.handoff.model import Rules as HandoffRules
 from mpp.handoff.service import HandoffService
 from mpp.privacy import Crypto, load_keys
@@ -93,6 +94,10 @@ class Core:
         return HandoffService(
             self.session_factory, self.catalogue.get, self.crypto, self.clock, HandoffRules.from_env()
         )
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        return ComplaintService(self.session_factory, self.catalogue.get, self.crypto, self.clock)
 
 
 _core: Core | None = None

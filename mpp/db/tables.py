@@ -3,6 +3,7 @@
 from mpp.db import (  # noqa: F401
     booking_tables,
     catalogue_tables,
+    complaint_tables,
     editor_tables,
     handoff_tables,
     inbox_tables,
