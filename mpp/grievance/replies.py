@@ -14,6 +14,10 @@ ASK_DESCRIPTION = (
     "akan mendapat nomor pengaduan untuk memantau tindak lanjutnya.\n"
     "Ceritakan singkat apa yang terjadi (mis. loket mana, apa yang dialami). Ketik \"batal\" untuk tidak jadi."
 )
+NOTED = (
+    "Mohon maaf atas pengalaman itu. 🙏 Saya catat sebagai pengaduan resmi dan Anda akan mendapat nomor "
+    "pengaduan. Beberapa pertanyaan singkat dulu (ketik \"batal\" untuk tidak jadi)."
+)
 ASK_WHEN = "Kapan kejadiannya? (mis. \"tadi pagi\", \"kemarin jam 10\", \"Senin 30 November\")"
 ASK_CONTACT = (
     "Nomor HP atau email yang bisa dihubungi petugas (opsional). Identitas pelapor dirahasiakan. "

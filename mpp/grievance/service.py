@@ -44,7 +44,8 @@ from mpp.grievance.model import (
 from mpp.grievance.rules import Rules, add_days, load_rules
 from mpp.handoff.transcript import mask
 from mpp.notify_outbox import Notice, SqlOutbox, seal
-from mpp.privacy import Crypto
+from mpp.privacy import TOKEN_PATTERN, Crypto
+from mpp.privacy_store import resolve_token
 from mpp.replies import Reply
 from mpp.staff.roles import Permission, StaffMember, authorize
 from mpp.uow import SqlUnitOfWork
@@ -142,7 +143,7 @@ class ComplaintService:
                 status=Status.BARU.value,
                 description_encrypted=self.crypto.encrypt(draft.description.strip()),
                 occurred_encrypted=self.crypto.encrypt(draft.occurred.strip()) if draft.occurred else None,
-                contact_encrypted=self.crypto.encrypt(draft.contact.strip()) if draft.contact else None,
+                contact_encrypted=self.crypto.encrypt(self._contact(s, sender, draft.contact)) if draft.contact else None,
                 filed_at=now,
                 respond_by=add_days(cat, day, self.rules.first_response.days, self.rules.working_days),
                 resolve_by=add_days(cat, day, self.rules.resolve[category].days, self.rules.working_days),
@@ -152,6 +153,11 @@ class ComplaintService:
             complaint = repo.view(row)
             uow.commit()
         return complaint, replies.filed(complaint, secret, cat, self.rules.first_response.days)
+
+    def _contact(self, s: Session, sender: str, contact: str) -> str:
+        """The contact as typed: a phone number arrives as a token (``bot.rasa_channel``), kept here as its value
+        so that it outlives the token vault's 30 days (sealed like the rest)."""
+        return TOKEN_PATTERN.sub(lambda m: resolve_token(s, self.crypto, sender, m.group(0)) or m.group(0), contact.strip())
 
     def check(self, sender: str, text: str) -> Reply:
         """ "cek pengaduan [nomor] [kode]": the chat's own complaints freely, another's only with its secret."""
