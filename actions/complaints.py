@@ -28,8 +28,26 @@ SLOTS = ("aduan_isi", "aduan_mpp", "aduan_instansi", "aduan_waktu", "aduan_konta
 CANCEL = "__batal__"
 NONE = "-"
 STOP_WORDS = frozenset({"batal", "batalkan", "tidak jadi", "gak jadi", "ga jadi", "nggak jadi", "cancel", "batal aja"})
-SKIP_WORDS = frozenset({"lewati", "skip", "tidak", "tidak ada", "gak ada", "ga ada", "nggak", "gak", "ga", "tidak tahu",
-                        "gak tau", "ga tau", "nggak tahu", "tidak tau", "lupa", "entah"})
+SKIP_WORDS = frozenset(
+    {
+        "lewati",
+        "skip",
+        "tidak",
+        "tidak ada",
+        "gak ada",
+        "ga ada",
+        "nggak",
+        "gak",
+        "ga",
+        "tidak tahu",
+        "gak tau",
+        "ga tau",
+        "nggak tahu",
+        "tidak tau",
+        "lupa",
+        "entah",
+    }
+)
 # Words of a bare "I want to complain": a message of only these (and no more than two others) says nothing yet.
 GENERIC = frozenset(
     "mau ingin pengen pingin mo saya aku sy gw gue gua kami komplain komplen complain lapor melapor laporan ngadu "
@@ -124,30 +142,42 @@ class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
             return {slot: CANCEL}
         return {slot: text}
 
-    async def extract_aduan_isi(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def extract_aduan_isi(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._said(tracker, "aduan_isi")
 
-    async def extract_aduan_mpp(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def extract_aduan_mpp(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         said = self._said(tracker, "aduan_mpp")
         entity = latest_entity(tracker, "mpp")
         return {"aduan_mpp": entity} if said and entity else said
 
-    async def extract_aduan_instansi(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def extract_aduan_instansi(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         said = self._said(tracker, "aduan_instansi")
         entity = latest_entity(tracker, "instansi")
         return {"aduan_instansi": entity} if said and entity else said
 
-    async def extract_aduan_waktu(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def extract_aduan_waktu(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._said(tracker, "aduan_waktu")
 
-    async def extract_aduan_kontak(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def extract_aduan_kontak(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._said(tracker, "aduan_kontak")
 
     @staticmethod
     def _cancelled(value: Any) -> dict[str, Any] | None:
         return {s: CANCEL for s in SLOTS} if value == CANCEL else None
 
-    async def validate_aduan_isi(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def validate_aduan_isi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if (stop := self._cancelled(value)) is not None:
             return stop
         text = "" if str(value or "").startswith("/") else str(value or "")
@@ -157,7 +187,9 @@ class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
             return {"aduan_isi": None}
         return {"aduan_isi": text.strip()}
 
-    async def validate_aduan_mpp(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def validate_aduan_mpp(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if (stop := self._cancelled(value)) is not None:
             return stop
         cat = await blocking(self.core.catalogue.get)
@@ -171,7 +203,9 @@ class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
         send(dispatcher, replies.unknown_mpp(cat))
         return {"aduan_mpp": None}
 
-    async def validate_aduan_instansi(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def validate_aduan_instansi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if (stop := self._cancelled(value)) is not None:
             return stop
         text = str(value or "")
@@ -183,7 +217,9 @@ class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
             return {"aduan_instansi": NONE}
         return {"aduan_instansi": _agency_from_text(cat, mpp.code if mpp else None, text) or NONE}
 
-    async def validate_aduan_waktu(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def validate_aduan_waktu(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if (stop := self._cancelled(value)) is not None:
             return stop
         text = str(value or "").strip()
@@ -191,7 +227,9 @@ class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
             return {"aduan_waktu": NONE}
         return {"aduan_waktu": text[:200]}
 
-    async def validate_aduan_kontak(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def validate_aduan_kontak(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if (stop := self._cancelled(value)) is not None:
             return stop
         text = str(value or "").strip()

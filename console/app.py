@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from console import handoff, kiosk, pages, staff_pages
+from console import complaints, handoff, kiosk, pages, staff_pages
 from console.board import BoardHub
 from console.settings import ConsoleSettings
 from console.web import COOKIE, ConsoleBase
@@ -339,6 +339,7 @@ def create_app(console: Console) -> web.Application:
     if console.bookings is not None:
         staff_pages.add_routes(app, console, console.bookings)
     handoff.add_routes(app, console)
+    complaints.add_routes(app, console)
     return app
 
 

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from mpp import booking_commands, handoff_commands, privacy_cli
+from mpp import booking_commands, complaint_commands, handoff_commands, privacy_cli
 from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
 from mpp.catalogue.store import load_from_db, save_catalogue
 from mpp.config import load_settings
@@ -187,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     close.set_defaults(func=cmd_outage_add)
     booking_commands.register(sub)
     handoff_commands.register(sub)
+    complaint_commands.register(sub)
     return parser
 
 

@@ -23,8 +23,8 @@ from mpp.config import PROJECT_ROOT, Settings, load_settings
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.editor.announcements import AnnouncementBoard
 from mpp.events import Handlers
-from mpp.handlers import BookingArrivals, build_handlers
 from mpp.grievance.service import ComplaintService
+from mpp.handlers import BookingArrivals, build_handlers
 from mpp.handoff.model import Rules as HandoffRules
 from mpp.handoff.service import HandoffService
 from mpp.privacy import Crypto, load_keys

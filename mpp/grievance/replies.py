@@ -12,13 +12,13 @@ from mpp.text import tanggal
 ASK_DESCRIPTION = (
     "Mohon maaf atas pengalaman yang kurang menyenangkan. 🙏 Saya catat sebagai pengaduan resmi dan Anda "
     "akan mendapat nomor pengaduan untuk memantau tindak lanjutnya.\n"
-    "Ceritakan singkat apa yang terjadi (mis. loket mana, apa yang dialami). Ketik \"batal\" untuk tidak jadi."
+    'Ceritakan singkat apa yang terjadi (mis. loket mana, apa yang dialami). Ketik "batal" untuk tidak jadi.'
 )
 NOTED = (
     "Mohon maaf atas pengalaman itu. 🙏 Saya catat sebagai pengaduan resmi dan Anda akan mendapat nomor "
-    "pengaduan. Beberapa pertanyaan singkat dulu (ketik \"batal\" untuk tidak jadi)."
+    'pengaduan. Beberapa pertanyaan singkat dulu (ketik "batal" untuk tidak jadi).'
 )
-ASK_WHEN = "Kapan kejadiannya? (mis. \"tadi pagi\", \"kemarin jam 10\", \"Senin 30 November\")"
+ASK_WHEN = 'Kapan kejadiannya? (mis. "tadi pagi", "kemarin jam 10", "Senin 30 November")'
 ASK_CONTACT = (
     "Nomor HP atau email yang bisa dihubungi petugas (opsional). Identitas pelapor dirahasiakan. "
     "Ketik nomornya, atau pilih Lewati."
@@ -26,7 +26,7 @@ ASK_CONTACT = (
 SKIP = Choice("Lewati", "negasi")
 NO_AGENCY = "tidak tahu"
 CANCELLED = "Baik, pengaduan tidak jadi dikirim dan tidak ada yang disimpan."
-EMPTY = "Isi pengaduannya masih kosong. Ceritakan singkat apa yang terjadi, atau ketik \"batal\"."
+EMPTY = 'Isi pengaduannya masih kosong. Ceritakan singkat apa yang terjadi, atau ketik "batal".'
 THROTTLED = (
     "Maaf, terlalu banyak percobaan nomor pengaduan dari chat ini. Silakan coba lagi dalam satu jam, "
     "atau tanyakan langsung ke meja informasi MPP."
@@ -37,7 +37,7 @@ NOT_FOUND = (
 )
 HOW_TO_CHECK = (
     "Untuk mengecek pengaduan dari chat lain, kirim nomor dan kode rahasianya, mis.: "
-    "\"cek pengaduan ADU-2026-000123 K7QH2M\"."
+    '"cek pengaduan ADU-2026-000123 K7QH2M".'
 )
 NONE_HERE = "Belum ada pengaduan dari chat ini. " + HOW_TO_CHECK
 
@@ -50,7 +50,9 @@ def too_long(length: int, limit: int) -> str:
 
 
 def ask_mpp(cat: Catalogue) -> Reply:
-    choices = tuple(Choice(m.name, "informasi", {"mpp": m.code}) for m in sorted(cat.mpps.values(), key=lambda m: m.name))
+    choices = tuple(
+        Choice(m.name, "informasi", {"mpp": m.code}) for m in sorted(cat.mpps.values(), key=lambda m: m.name)
+    )
     return Reply("Di MPP mana kejadiannya?", choices)
 
 
@@ -59,7 +61,7 @@ def ask_agency(cat: Catalogue, mpp_code: str) -> Reply:
     agencies = sorted(mpp.agencies.values(), key=lambda a: a.name) if mpp else []
     choices = tuple(Choice(a.name, "informasi", {"instansi": a.code}) for a in agencies[:9])
     return Reply(
-        "Di loket instansi mana? Tulis namanya (mis. Dukcapil, Samsat, Imigrasi), atau pilih \"Tidak tahu\".",
+        'Di loket instansi mana? Tulis namanya (mis. Dukcapil, Samsat, Imigrasi), atau pilih "Tidak tahu".',
         (*choices, Choice("Tidak tahu", "negasi")),
     )
 
@@ -76,7 +78,7 @@ def filed(c: Complaint, secret: str, cat: Catalogue, response_days: int) -> Repl
         f"Pengaduan Anda sudah tercatat. ✅\nNomor pengaduan: {c.number}\nKode rahasia: {secret}",
         f"Pengaduan diteruskan ke pengelola pengaduan {where}. Tanggapan pertama paling lambat "
         f"{tanggal(c.respond_by)} ({response_days} hari kerja).",
-        "Simpan nomor dan kode rahasia ini. Dari chat ini, cukup ketik \"cek pengaduan\". Dari chat lain, kirim "
+        'Simpan nomor dan kode rahasia ini. Dari chat ini, cukup ketik "cek pengaduan". Dari chat lain, kirim '
         "nomor beserta kode rahasianya.",
     ]
     if c.category is Category.PUNGLI:
@@ -119,7 +121,7 @@ def several(items: list[Complaint]) -> Reply:
 
 
 def reply_notice(c: Complaint, body: str) -> str:
-    return f"Tanggapan atas pengaduan {c.number}:\n{body}\n\nKetik \"cek pengaduan\" untuk melihat statusnya."
+    return f'Tanggapan atas pengaduan {c.number}:\n{body}\n\nKetik "cek pengaduan" untuk melihat statusnya.'
 
 
 def assigned_notice(c: Complaint, agency_name: str) -> str:

@@ -61,7 +61,9 @@ def of_sender(session: Session, sender: str, limit: int = 5) -> list[Complaint]:
     return [view(r) for r in rows]
 
 
-def in_mpp(session: Session, mpp_code: str | None, since: datetime | None = None, until: datetime | None = None) -> list[Complaint]:
+def in_mpp(
+    session: Session, mpp_code: str | None, since: datetime | None = None, until: datetime | None = None
+) -> list[Complaint]:
     q = select(ComplaintRow)
     if mpp_code is not None:
         q = q.where(ComplaintRow.mpp_code == mpp_code)
@@ -84,8 +86,12 @@ def change(session: Session, complaint_id: int, start: tuple[Status, ...], **val
     return int(result.rowcount or 0) == 1
 
 
-def add_note(session: Session, complaint_id: int, kind: str, staff_id: int | None, body: str | None, at: datetime) -> None:
-    session.add(ComplaintNoteRow(complaint_id=complaint_id, kind=kind, staff_id=staff_id, body_encrypted=body, created_at=at))
+def add_note(
+    session: Session, complaint_id: int, kind: str, staff_id: int | None, body: str | None, at: datetime
+) -> None:
+    session.add(
+        ComplaintNoteRow(complaint_id=complaint_id, kind=kind, staff_id=staff_id, body_encrypted=body, created_at=at)
+    )
 
 
 def notes(session: Session, complaint_id: int) -> list[ComplaintNoteRow]:
@@ -153,5 +159,7 @@ def purge(session: Session, now: datetime, keep_days: int = KEEP_DAYS) -> dict[s
     cutoff = now - timedelta(days=keep_days)
     old = or_(ComplaintRow.resolved_at < cutoff, ComplaintRow.filed_at < cutoff)
     erased = _erase(session, old & ComplaintRow.erased_at.is_(None), now)
-    lookups = session.execute(delete(ComplaintLookupRow).where(ComplaintLookupRow.at < now - timedelta(days=LOOKUP_DAYS)))
+    lookups = session.execute(
+        delete(ComplaintLookupRow).where(ComplaintLookupRow.at < now - timedelta(days=LOOKUP_DAYS))
+    )
     return {"complaint": erased, "complaint_lookup": int(lookups.rowcount or 0)}

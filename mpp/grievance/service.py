@@ -9,11 +9,11 @@ citizen's text has NIK and phone numbers masked (``mpp.handoff.transcript.mask``
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,11 +27,11 @@ from mpp.db.sql import aware
 from mpp.grievance import replies
 from mpp.grievance import repository as repo
 from mpp.grievance.model import (
+    NUMBER,
     SECRET_LENGTH,
     Category,
     Complaint,
     ComplaintError,
-    NUMBER,
     Draft,
     NotFound,
     Status,
@@ -143,7 +143,9 @@ class ComplaintService:
                 status=Status.BARU.value,
                 description_encrypted=self.crypto.encrypt(draft.description.strip()),
                 occurred_encrypted=self.crypto.encrypt(draft.occurred.strip()) if draft.occurred else None,
-                contact_encrypted=self.crypto.encrypt(self._contact(s, sender, draft.contact)) if draft.contact else None,
+                contact_encrypted=self.crypto.encrypt(self._contact(s, sender, draft.contact))
+                if draft.contact
+                else None,
                 filed_at=now,
                 respond_by=add_days(cat, day, self.rules.first_response.days, self.rules.working_days),
                 resolve_by=add_days(cat, day, self.rules.resolve[category].days, self.rules.working_days),
@@ -157,7 +159,9 @@ class ComplaintService:
     def _contact(self, s: Session, sender: str, contact: str) -> str:
         """The contact as typed: a phone number arrives as a token (``bot.rasa_channel``), kept here as its value
         so that it outlives the token vault's 30 days (sealed like the rest)."""
-        return TOKEN_PATTERN.sub(lambda m: resolve_token(s, self.crypto, sender, m.group(0)) or m.group(0), contact.strip())
+        return TOKEN_PATTERN.sub(
+            lambda m: resolve_token(s, self.crypto, sender, m.group(0)) or m.group(0), contact.strip()
+        )
 
     def check(self, sender: str, text: str) -> Reply:
         """ "cek pengaduan [nomor] [kode]": the chat's own complaints freely, another's only with its secret."""
@@ -247,20 +251,25 @@ class ComplaintService:
             s = uow.session
             c = repo.view(self._visible(s, staff, complaint_id))
             if c.category is Category.PUNGLI:
-                raise ComplaintError(
-                    "Laporan pungli tidak diteruskan ke instansi; supervisor menanganinya langsung."
-                )
+                raise ComplaintError("Laporan pungli tidak diteruskan ke instansi; supervisor menanganinya langsung.")
             mpp = self._catalogue().mpp(c.mpp_code)
             agency = mpp.agencies.get(agency_code) if mpp else None
             if agency is None:
                 raise ComplaintError(f"Instansi {agency_code!r} tidak ada di {c.mpp_code}.")
-            if not repo.change(s, c.id, OPEN, assigned_agency=agency.code, status=Status.DITERUSKAN
-                               if c.status is Status.BARU else c.status):
+            if not repo.change(
+                s,
+                c.id,
+                OPEN,
+                assigned_agency=agency.code,
+                status=Status.DITERUSKAN if c.status is Status.BARU else c.status,
+            ):
                 raise ComplaintError("Pengaduan ini sudah selesai.")
             repo.add_note(s, c.id, "assigned", staff.id, self.crypto.encrypt(agency.name), now)
             if c.sender:
                 text = replies.assigned_notice(c, agency.name)
-                SqlOutbox(s).add(Notice(c.sender, "complaint_assigned", text, f"complaint:{c.id}:assigned:{agency.code}"), now)
+                SqlOutbox(s).add(
+                    Notice(c.sender, "complaint_assigned", text, f"complaint:{c.id}:assigned:{agency.code}"), now
+                )
             uow.commit()
         return c
 
@@ -284,7 +293,9 @@ class ComplaintService:
             repo.add_note(s, c.id, "reply", staff.id, self.crypto.encrypt(body), now)
             if c.sender:
                 key = f"complaint:{c.id}:reply:{nonce or secrets.token_hex(8)}"
-                SqlOutbox(s).add(Notice(c.sender, "complaint_reply", seal(self.crypto, replies.reply_notice(c, body)), key), now)
+                SqlOutbox(s).add(
+                    Notice(c.sender, "complaint_reply", seal(self.crypto, replies.reply_notice(c, body)), key), now
+                )
             uow.commit()
 
     def resolve(self, staff: StaffMember, complaint_id: int, text: str = "") -> None:

@@ -113,7 +113,7 @@ def test_numbers_never_collide_under_concurrent_filing(env: Env) -> None:
     def file(i: int) -> None:
         try:
             numbers.append(env.file(f"telegram:{i}")[1])
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=file, args=(i,)) for i in range(12)]
