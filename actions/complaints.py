@@ -23,6 +23,7 @@ from mpp.grievance import replies
 from mpp.grievance.model import ComplaintError, Draft
 from mpp.grievance.service import ComplaintService, check_description
 from mpp.handoff.service import phrase
+from mpp.replies import Reply
 
 SLOTS = ("aduan_isi", "aduan_mpp", "aduan_instansi", "aduan_waktu", "aduan_kontak")
 CANCEL = "__batal__"
@@ -246,12 +247,12 @@ class _Ask(UsesComplaints, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         cat = await blocking(self.core.catalogue.get)
-        prompts = {
+        prompts: dict[str, Reply | str] = {
             "aduan_isi": replies.ASK_DESCRIPTION,
             "aduan_mpp": replies.ask_mpp(cat),
             "aduan_instansi": replies.ask_agency(cat, str(tracker.get_slot("aduan_mpp") or "")),
             "aduan_waktu": replies.ASK_WHEN,
-            "aduan_kontak": replies.Reply(replies.ASK_CONTACT, (replies.SKIP,)),
+            "aduan_kontak": Reply(replies.ASK_CONTACT, (replies.SKIP,)),
         }
         send(dispatcher, prompts[self.slot])
         return []

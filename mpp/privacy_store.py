@@ -42,7 +42,7 @@ def erase_conversation(session: Session, sender: str) -> None:
     session.execute(delete(ConversationKeyRow).where(ConversationKeyRow.sender == sender))
     inbox.erase_sender(session, sender)
     erase_handoffs(session, sender)  # handed-over chats: transcripts, staff replies, their notices
-    from mpp.grievance.repository import erase_sender as erase_complaints
+    from mpp.complaint_records import erase_sender as erase_complaints
 
     erase_complaints(session, sender, datetime.now(timezone.utc))  # complaints: texts gone, counts kept
 

@@ -27,7 +27,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from mpp import console_chat, inbox, tracker_keys
-from mpp.grievance.repository import purge as complaint_purge
+from mpp.complaint_records import purge as complaint_purge
 from mpp.handoff_records import purge as handoff_purge
 from mpp.privacy_store import RETENTION_DAYS, purge_tokens
 

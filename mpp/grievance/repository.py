@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from mpp.db.complaint_tables import ComplaintLookupRow, ComplaintNoteRow, ComplaintRow
-from mpp.db.queue_tables import NotificationRow
 from mpp.db.sql import aware
 from mpp.grievance.model import Category, Complaint, Status
 from mpp.numbering import SqlQueueNumbers
 
-NOTICE_KINDS = ("complaint_reply", "complaint_assigned", "complaint_resolved")
-KEEP_DAYS = 365  # the texts of a resolved complaint (README: Privacy); counts stay
-LOOKUP_DAYS = 7
 # Complaint numbers reuse the queue's counters (one row per key and day, incremented under its row lock, so
 # two filings never get the same number on PostgreSQL or SQLite): the key is this pseudo-MPP, the day 1 January.
 COUNTER_KEY = "(pengaduan)"
@@ -114,52 +110,3 @@ def failed_lookups(session: Session, chat_hash: str, since: datetime) -> int:
 
 def record_failed_lookup(session: Session, chat_hash: str, at: datetime) -> None:
     session.add(ComplaintLookupRow(chat_hash=chat_hash, at=at))
-
-
-def _erase(session: Session, where: Any, now: datetime) -> int:
-    ids = list(session.execute(select(ComplaintRow.id).where(where)).scalars())
-    if not ids:
-        return 0
-    session.execute(
-        update(ComplaintRow)
-        .where(ComplaintRow.id.in_(ids))
-        .values(
-            sender=None,
-            secret_hash=None,
-            description_encrypted=None,
-            occurred_encrypted=None,
-            contact_encrypted=None,
-            erased_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(ComplaintNoteRow)
-        .where(ComplaintNoteRow.complaint_id.in_(ids))
-        .values(body_encrypted=None)
-        .execution_options(synchronize_session=False)
-    )
-    return len(ids)
-
-
-def erase_sender(session: Session, sender: str, now: datetime) -> int:
-    """ "Hapus data saya": the chat's complaints keep only what counts need (number, MPP, category, dates, state)."""
-    count = _erase(session, ComplaintRow.sender == sender, now)
-    session.execute(
-        delete(NotificationRow)
-        .where(NotificationRow.chat_id == sender, NotificationRow.kind.in_(NOTICE_KINDS))
-        .execution_options(synchronize_session=False)
-    )
-    return count
-
-
-def purge(session: Session, now: datetime, keep_days: int = KEEP_DAYS) -> dict[str, int]:
-    """Texts of complaints resolved ``keep_days`` ago (or filed that long ago and still open: the same rule
-    as a left message nobody answered); failed look-ups after ``LOOKUP_DAYS``."""
-    cutoff = now - timedelta(days=keep_days)
-    old = or_(ComplaintRow.resolved_at < cutoff, ComplaintRow.filed_at < cutoff)
-    erased = _erase(session, old & ComplaintRow.erased_at.is_(None), now)
-    lookups = session.execute(
-        delete(ComplaintLookupRow).where(ComplaintLookupRow.at < now - timedelta(days=LOOKUP_DAYS))
-    )
-    return {"complaint": erased, "complaint_lookup": int(lookups.rowcount or 0)}

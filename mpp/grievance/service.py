@@ -183,7 +183,7 @@ class ComplaintService:
                 return self._status(s, repo.view(row), cat)
             if repo.failed_lookups(s, chat_hash, now - timedelta(hours=1)) >= self.rules.lookups_per_hour:
                 return Reply(replies.THROTTLED)
-            secret = _secret_in(text, number)
+            secret = secret_in(text, number)
             ok = (
                 row is not None
                 and row.secret_hash is not None
@@ -342,7 +342,7 @@ class ComplaintService:
         return out
 
 
-def _secret_in(text: str, number: str) -> str | None:
+def secret_in(text: str, number: str) -> str | None:
     """The secret typed next to the number, if any (six characters of the code alphabet, with digits)."""
     rest = NUMBER.sub(" ", text)
     for word in re.findall(r"[A-Za-z0-9]+", rest):
