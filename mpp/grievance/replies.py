@@ -39,6 +39,10 @@ HOW_TO_CHECK = (
     "Untuk mengecek pengaduan dari chat lain, kirim nomor dan kode rahasianya, mis.: "
     '"cek pengaduan ADU-2026-000123 K7QH2M".'
 )
+NEEDS_CODE = (
+    "Nomor pengaduan dari chat lain hanya bisa dicek bersama kode rahasianya (6 huruf/angka yang diberikan saat "
+    'melapor), mis.: "cek pengaduan ADU-2026-000123 K7QH2M".'
+)
 NONE_HERE = "Belum ada pengaduan dari chat ini. " + HOW_TO_CHECK
 
 

@@ -130,10 +130,12 @@ def test_same_chat_checks_freely_another_chat_only_with_the_secret(env: Env) -> 
     assert "diterima, menunggu ditelaah" in env.service.check("telegram:1", "cek pengaduan").text
     assert number in env.service.check("telegram:1", f"status {number}").text
     # Another chat: the number alone is not enough, the secret opens it, a wrong one gets the one polite answer.
-    assert "kode rahasia" in env.service.check("whatsapp:9", f"cek {number}").text
+    ask = env.service.check("whatsapp:9", f"cek {number}").text
+    assert "hanya bisa dicek bersama kode rahasianya" in ask
+    assert env.service.check("whatsapp:9", "cek ADU-2026-999999").text == ask  # no hint whether a number exists
     assert "Status:" in env.service.check("whatsapp:9", f"cek {number} {secret.lower()}").text
-    wrong = env.service.check("whatsapp:9", f"cek {number} 22AAAA").text
-    forged = env.service.check("whatsapp:9", "cek ADU-2026-999999 22AAAA").text
+    wrong = env.service.check("whatsapp:9", f"cek {number} AA22AA").text
+    forged = env.service.check("whatsapp:9", "cek ADU-2026-999999 AA22AA").text
     assert wrong == forged and "tidak ditemukan" in wrong
     assert SLOW not in wrong
 
@@ -141,7 +143,7 @@ def test_same_chat_checks_freely_another_chat_only_with_the_secret(env: Env) -> 
 def test_guessing_is_throttled_even_with_the_right_secret(env: Env) -> None:
     _, number, secret = env.file("telegram:1")
     for i in range(5):
-        env.service.check("whatsapp:9", f"cek ADU-2026-00009{i} 22AAAA")
+        env.service.check("whatsapp:9", f"cek ADU-2026-00009{i} AA22AA")
     assert "terlalu banyak percobaan" in env.service.check("whatsapp:9", f"cek {number} {secret}").text
     env.clock.advance(hours=1, minutes=1)
     assert "Status:" in env.service.check("whatsapp:9", f"cek {number} {secret}").text

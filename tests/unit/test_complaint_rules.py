@@ -48,7 +48,7 @@ def test_numbers_however_typed(text: str, number: str | None) -> None:
 def test_secrets_have_digits_and_are_found_next_to_the_number() -> None:
     for _ in range(50):
         s = new_secret()
-        assert len(s) == 6 and sum(c.isdigit() for c in s) >= 2
+        assert len(s) == 6 and sum(c.isdigit() for c in s) >= 2 and s[0].isalpha()
     assert secret_in("cek ADU-2026-000123 k7qh2m dong", "ADU-2026-000123") == "K7QH2M"
     assert secret_in("cek ADU-2026-000123 status", "ADU-2026-000123") is None
 
