@@ -88,6 +88,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     encrypt with the new one), run this, then drop the old key from MPP_PII_KEY.
     """
     from mpp.db.booking_tables import BookingRow, PiiTokenRow
+    from mpp.db.complaint_tables import ComplaintNoteRow, ComplaintRow
     from mpp.db.handoff_tables import HandoffMessageRow
     from mpp.db.inbox_tables import ConversationKeyRow, InboundMessageRow, WhatsAppContactRow
     from mpp.privacy import Crypto, load_keys
@@ -99,6 +100,8 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
         (WhatsAppContactRow, ("wa_id_encrypted",)),
         (ConversationKeyRow, ("key_encrypted",)),
         (HandoffMessageRow, ("body_encrypted",)),
+        (ComplaintRow, ("description_encrypted", "occurred_encrypted", "contact_encrypted")),
+        (ComplaintNoteRow, ("body_encrypted",)),
     ]
     settings = load_settings()
     engine = make_engine(settings.database_url)
