@@ -148,6 +148,8 @@ def test_purge_removes_what_is_past_each_period_and_keeps_the_rest(db_url: str, 
         "handoff": 0,  # handoffs: tests/integration/test_handoff_service.py
         "handoff_message": 0,
         "handoff_duty": 0,
+        "complaint": 0,  # complaints: tests/integration/test_complaints.py
+        "complaint_lookup": 0,
     }
 
 
