@@ -111,7 +111,9 @@ class ComplaintRoutes:
                 logger.info("complaint %d assigned by staff %d", cid, staff.staff_id)
                 return self.c.redirect(back, "Pengaduan diteruskan. Warga sudah diberi tahu.")
             if action == "reply":
-                await self._call(self.complaints.reply, staff.member, cid, text, str(form.get("csrf", ""))[:16] or None)
+                await self._call(
+                    self.complaints.reply, staff.member, cid, text, str(form.get("nonce", ""))[:40] or None
+                )
                 logger.info("complaint %d: staff %d replied", cid, staff.staff_id)  # never the text
                 return self.c.redirect(back, "Balasan terkirim ke chat warga.")
             if action == "resolve":

@@ -66,7 +66,9 @@ def list_page(cat: Catalogue, staff: StaffSession, items: list[Complaint], today
     return layout("Pengaduan warga", f"<style>{CSS}</style>{body}", flash)
 
 
-def detail_page(cat: Catalogue, staff: StaffSession, d: Detail, today: date, flash: str | None, draft: str = "") -> str:
+def detail_page(
+    cat: Catalogue, staff: StaffSession, d: Detail, today: date, flash: str | None, draft: str = "", nonce: str = ""
+) -> str:
     c = d.complaint
     token = csrf_field(staff.csrf_token)
     mpp = cat.mpp(c.mpp_code)
@@ -88,7 +90,8 @@ def detail_page(cat: Catalogue, staff: StaffSession, d: Detail, today: date, fla
                 f'aria-label="Instansi">{options}</select> <button>Teruskan ke instansi</button></form>'
             )
         actions += (
-            f'<form method="post" action="/complaints/{c.id}/reply">{token}<label>Balasan ke warga (terkirim ke chat '
+            f'<form method="post" action="/complaints/{c.id}/reply">{token}'
+            f'<input type="hidden" name="nonce" value="{e(nonce)}"><label>Balasan ke warga (terkirim ke chat '
             f'warga)<textarea name="text" maxlength="4000">{e(draft)}</textarea></label><button>Kirim balasan</button></form>'
             f'<form method="post" action="/complaints/{c.id}/resolve">{token}<label>Catatan penyelesaian (opsional, '
             'dikirim ke warga)<textarea name="text" maxlength="4000"></textarea></label>'

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from mpp.db.complaint_tables import ComplaintLookupRow, ComplaintNoteRow, ComplaintRow
+from mpp.db.queue_tables import NotificationRow
 from mpp.db.sql import aware
 from mpp.grievance.model import Category, Complaint, Status
 from mpp.numbering import SqlQueueNumbers
@@ -95,6 +96,12 @@ def notes(session: Session, complaint_id: int) -> list[ComplaintNoteRow]:
         session.execute(
             select(ComplaintNoteRow).where(ComplaintNoteRow.complaint_id == complaint_id).order_by(ComplaintNoteRow.id)
         ).scalars()
+    )
+
+
+def notice_exists(session: Session, dedupe_key: str) -> bool:
+    return (
+        session.execute(select(NotificationRow.id).where(NotificationRow.dedupe_key == dedupe_key)).first() is not None
     )
 
 

@@ -284,6 +284,9 @@ class ComplaintService:
         with self._uow(write=True) as uow:
             s = uow.session
             c = repo.view(self._visible(s, staff, complaint_id))
+            key = f"complaint:{c.id}:reply:{nonce or secrets.token_hex(8)}"
+            if nonce and repo.notice_exists(s, key):  # the same form submitted twice: sent (and noted) once
+                return
             if c.status is Status.SELESAI:
                 raise ComplaintError("Pengaduan ini sudah selesai; balasan tidak dikirim.")
             values: dict[str, Any] = {"status": Status.DIJAWAB}
@@ -293,7 +296,6 @@ class ComplaintService:
                 raise ComplaintError("Pengaduan ini baru saja diubah petugas lain. Muat ulang halaman.")
             repo.add_note(s, c.id, "reply", staff.id, self.crypto.encrypt(body), now)
             if c.sender:
-                key = f"complaint:{c.id}:reply:{nonce or secrets.token_hex(8)}"
                 SqlOutbox(s).add(
                     Notice(c.sender, "complaint_reply", seal(self.crypto, replies.reply_notice(c, body)), key), now
                 )

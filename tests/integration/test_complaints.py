@@ -186,6 +186,9 @@ def test_complaint_assigned_answered_resolved_each_step_reaches_the_chat(env: En
     assert "sudah ditanggapi" in status and "loket 3" in status
     env.service.resolve(clerk, c.id, "Loket tambahan sudah dibuka.")
     assert "selesai" in env.service.check("telegram:1", "cek pengaduan").text
+    with UnitOfWork(env.factory) as uow:  # type: ignore[arg-type]
+        kinds_noted = [n.kind for n in uow.session.execute(select(ComplaintNoteRow)).scalars()]
+    assert kinds_noted == ["assigned", "reply", "resolved"]  # the double submit is noted once too
     kinds = [k for k, _ in env.notices("telegram:1")]
     assert kinds == ["complaint_assigned", "complaint_reply", "complaint_resolved"]
     with UnitOfWork(env.factory) as uow:  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -65,8 +66,14 @@ async def test_admin_assigns_clerk_answers_and_resolves(site) -> None:  # type: 
         long = "Mohon maaf atas antreannya. " * 200
         too_long = await sari.post("/complaints/1/reply", data={"csrf": csrf, "text": long})
         assert too_long.status_code == 400 and "terlalu panjang" in too_long.text and long[:100] in too_long.text
-        sent = await sari.post("/complaints/1/reply", data={"csrf": csrf, "text": "Besok loket 3 dibuka."})
-        assert sent.status_code == 303
+        nonce = re.search(r'name="nonce" value="([^"]+)"', (await sari.get("/complaints/1")).text)
+        assert nonce
+        form = {"csrf": csrf, "text": "Besok loket 3 dibuka.", "nonce": nonce.group(1)}
+        sent = await sari.post("/complaints/1/reply", data=form)
+        again = await sari.post("/complaints/1/reply", data=form)  # the same form submitted twice: sent once
+        assert sent.status_code == again.status_code == 303
+        other = re.search(r'name="nonce" value="([^"]+)"', (await sari.get("/complaints/1")).text)
+        assert other and other.group(1) != nonce.group(1)
         done = await sari.post("/complaints/1/resolve", data={"csrf": csrf, "text": ""})
         assert done.status_code == 303
     assert [k for _, k in kinds(site)] == ["complaint_assigned", "complaint_reply", "complaint_resolved"]
