@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from datetime import date
 from typing import Any
 
@@ -88,9 +89,10 @@ class ComplaintRoutes:
     ) -> web.Response:
         d = await self._call(self.complaints.detail, staff.member, cid)
         cat, today = self.c.catalogue(), self._today(staff)
+        nonce = secrets.token_urlsafe(12)  # one per form shown: a double submit sends the reply once
         response = self.c.html(
             request,
-            lambda flash: complaints_pages.detail_page(cat, staff, d, today, note or flash, draft),
+            lambda flash: complaints_pages.detail_page(cat, staff, d, today, note or flash, draft, nonce),
             status=status,
         )
         response.headers["Cache-Control"] = "no-store"
