@@ -13,10 +13,14 @@ someone else. So the assistant asks for a private chat instead, at two places:
 from __future__ import annotations
 
 GROUP_PREFIXES = ("telegram-group:",)
-PERSONAL_INTENTS = frozenset({"pesan_antrean", "cek_antrean", "batal_antrean", "ubah_jadwal", "hapus_data"})
+# A complaint (keluhan starts the complaint form) and its number belong to one person too.
+PERSONAL_INTENTS = frozenset(
+    {"pesan_antrean", "cek_antrean", "batal_antrean", "ubah_jadwal", "hapus_data", "keluhan", "cek_pengaduan"}
+)
 GROUP_ACTIONS = frozenset({"action_jawab_pertanyaan", "action_jawab_pengaduan", "action_fallback_layanan"})
 PRIVATE_CHAT_PLEASE = (
-    "Untuk memesan, mengecek, atau membatalkan antrean, dan untuk NIK atau nomor HP, silakan chat saya secara "
+    "Untuk memesan, mengecek, atau membatalkan antrean, untuk pengaduan, dan untuk NIK atau nomor HP, silakan chat "
+    "saya secara "
     "pribadi (buka profil saya, lalu tekan Kirim Pesan), bukan di grup, agar data Anda tidak terlihat anggota lain. "
     "Pertanyaan soal syarat, biaya, jadwal, dan lokasi tetap bisa ditanyakan di sini. 🙏"
 )

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from console import applications, board_page, dashboard, fallbacks, handoff, kiosk, pages, staff_pages
+from console import applications, board_page, complaints, dashboard, fallbacks, handoff, kiosk, pages, staff_pages
 from console.board import BoardHub
 from console.board_voice import OfflineVoice, speech_response
 from console.settings import ConsoleSettings
@@ -360,6 +360,7 @@ def create_app(console: Console) -> web.Application:
     applications.add_routes(app, console)
     fallbacks.add_routes(app, console)
     dashboard.add_routes(app, console, console.bookings.policy if console.bookings is not None else None)
+    complaints.add_routes(app, console)
     return app
 
 

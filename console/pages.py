@@ -79,6 +79,7 @@ def dashboard(
         f"<header><h1>{e(mpp.name)} · {e(mpp.agencies[agency].name if agency in mpp.agencies else agency)}</h1>"
         f'<span>{e(staff_name)}</span><a href="/handoffs" style="color:#fff">Chat warga</a>'
         '<a href="/permohonan" style="color:#fff">Status permohonan</a>'
+        '<a href="/complaints" style="color:#fff">Pengaduan</a>'
         f'<form method="post" action="/counter">{token}<select name="counter" '
         f'aria-label="Loket saya">{choose}</select> <button class="alt">Pakai loket</button></form>'
         f'<form method="post" action="/logout">{token}<button class="alt">Keluar</button></form></header>'
@@ -152,6 +153,8 @@ def admin_home(
         links.append('<li><a href="/kiosks">Anjungan (kiosk): daftarkan, lihat aktivitas, cabut</a></li>')
     if staff.role in GRANTS[Permission.HANDLE_HANDOFFS]:
         links.append('<li><a href="/handoffs">Chat warga yang minta dilayani petugas</a></li>')
+    if staff.role in GRANTS[Permission.TRIAGE_COMPLAINTS]:
+        links.append('<li><a href="/complaints">Pengaduan warga</a></li>')
     if dead is not None:
         links.append(f'<li><a href="/dead-letters">Notifikasi gagal terkirim ({dead})</a></li>')
     if staff.mpp_code is None and staff.role in GRANTS[Permission.VIEW_DASHBOARD]:

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from mpp import booking_commands, dashboard_commands, handoff_commands, privacy_cli, survey_commands
+from mpp import booking_commands, complaint_commands, dashboard_commands, handoff_commands, privacy_cli, survey_commands
 from mpp.catalogue.loader import CatalogueInvalid, read_catalogue
 from mpp.catalogue.store import load_from_db, save_catalogue
 from mpp.config import load_settings
@@ -189,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     handoff_commands.register(sub)
     survey_commands.register(sub)
     dashboard_commands.register(sub)
+    complaint_commands.register(sub)
     return parser
 
 

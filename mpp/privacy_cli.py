@@ -89,6 +89,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     """
     from mpp.db.application_tables import ApplicationRow
     from mpp.db.booking_tables import BookingRow, PiiTokenRow
+    from mpp.db.complaint_tables import ComplaintNoteRow, ComplaintRow
     from mpp.db.handoff_tables import HandoffMessageRow
     from mpp.db.inbox_tables import ConversationKeyRow, InboundMessageRow, WhatsAppContactRow
     from mpp.db.survey_tables import FallbackGroupRow, SurveyRow, TurnRow
@@ -105,6 +106,8 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
         (SurveyRow, ("comment_encrypted",)),
         (TurnRow, ("text_encrypted",)),
         (FallbackGroupRow, ("examples_encrypted",)),
+        (ComplaintRow, ("description_encrypted", "occurred_encrypted", "contact_encrypted")),
+        (ComplaintNoteRow, ("body_encrypted",)),
     ]
     settings = load_settings()
     engine = make_engine(settings.database_url)

@@ -3,7 +3,7 @@ and the erasure of everything the channels keep about one conversation."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -47,6 +47,9 @@ def erase_conversation(session: Session, sender: str, crypto: Crypto | None = No
     from mpp.survey.records import erase_sender as erase_survey
 
     erase_survey(session, crypto, sender)  # survey comments and the link to the chat; recorded turns (with the keys)
+    from mpp.complaint_records import erase_sender as erase_complaints
+
+    erase_complaints(session, sender, datetime.now(timezone.utc))  # complaints: texts gone, counts kept
 
 
 def erase_tokens(session: Session, sender: str, crypto: Crypto | None = None) -> None:

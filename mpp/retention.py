@@ -15,6 +15,8 @@
 | survey comments (encrypted) and the chat a survey went to | 30 days after it was offered (scores stay, anonymous; ``mpp.survey.records``) |
 | recorded turns (intent, confidence; masked fallback text, encrypted) | 30 days |
 | fallback groups marked "add to training data" (masked examples, encrypted) | 90 days |
+| complaints: description, when, contact, staff replies (encrypted), the chat and the secret's hash | 365 days after resolution (or after filing, if still open); number, MPP, category, dates and state stay as anonymised counts |
+| failed complaint-number checks (keyed hash of the chat) | 7 days |
 | Redis ``mpp:notify`` and ``mpp:notify:dead`` entries, the retry set | 30 days |
 
 Run daily: ``mpp privacy purge`` (deploy/systemd/mpp-purge.timer).
@@ -30,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from mpp import console_chat, inbox, tracker_keys
 from mpp.application_records import purge as application_purge
+from mpp.complaint_records import purge as complaint_purge
 from mpp.handoff_records import purge as handoff_purge
 from mpp.privacy_store import RETENTION_DAYS, purge_tokens
 from mpp.survey.records import purge as survey_purge
@@ -68,6 +71,7 @@ def purge_database(session: Session, now: datetime) -> dict[str, int]:
     counts.update(handoff_purge(session, now))
     counts.update(application_purge(session, now))
     counts.update(survey_purge(session, now))
+    counts.update(complaint_purge(session, now))
     return counts
 
 

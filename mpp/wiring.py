@@ -24,6 +24,7 @@ from mpp.config import PROJECT_ROOT, Settings, load_settings
 from mpp.db.engine import make_engine, make_session_factory
 from mpp.editor.announcements import AnnouncementBoard
 from mpp.events import Handlers
+from mpp.grievance.service import ComplaintService
 from mpp.handlers import BookingArrivals, build_handlers
 from mpp.handoff.model import Rules as HandoffRules
 from mpp.handoff.service import HandoffService
@@ -98,6 +99,10 @@ class Core:
     @cached_property
     def applications(self) -> ApplicationService:
         return ApplicationService(self.session_factory, self.catalogue.get, self.crypto, self.clock)
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        return ComplaintService(self.session_factory, self.catalogue.get, self.crypto, self.clock)
 
 
 _core: Core | None = None

@@ -380,7 +380,8 @@ def ask_move(day: date, start: time) -> Reply:
 def ask_erase() -> Reply:
     text = (
         "Hapus data pribadi Anda? Semua antrean aktif dari chat ini akan dibatalkan, dan nama, NIK, serta "
-        "nomor HP yang tersimpan dihapus (UU 27/2022 tentang Pelindungan Data Pribadi)."
+        "nomor HP yang tersimpan dihapus, begitu juga isi pengaduan Anda (nomor pengaduannya tetap tercatat "
+        "tanpa identitas untuk statistik) (UU 27/2022 tentang Pelindungan Data Pribadi)."
     )
     return Reply(text, _yes_no("Ya, hapus", "Jangan"))
 

@@ -4,6 +4,7 @@ from mpp.db import (  # noqa: F401
     application_tables,
     booking_tables,
     catalogue_tables,
+    complaint_tables,
     editor_tables,
     handoff_tables,
     inbox_tables,

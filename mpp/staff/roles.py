@@ -88,7 +88,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.EDIT_CATALOGUE: frozenset({_C, _A, _N}),
     Permission.APPROVE_CATALOGUE: frozenset({_A, _N}),
     Permission.HANDLE_HANDOFFS: frozenset({_C, _S}),
-    Permission.TRIAGE_COMPLAINTS: frozenset({_S, _N}),
+    # Which complaints each role sees (a clerk: assigned to their agency; pungli: supervisor only) is
+    # mpp.grievance.model.may_see.
+    Permission.TRIAGE_COMPLAINTS: frozenset({_C, _A, _S, _N}),
     Permission.VIEW_DASHBOARD: frozenset({_A, _S, _N}),
     Permission.ONBOARD_MPP: frozenset({_N}),
     Permission.POST_ANNOUNCEMENTS: frozenset({_A, _N}),

@@ -32,7 +32,7 @@ EXPECTED = {
     Permission.EDIT_CATALOGUE: {Role.CLERK, Role.MPP_ADMIN, Role.NATIONAL_ADMIN},  # a clerk: own agency only
     Permission.APPROVE_CATALOGUE: {Role.MPP_ADMIN, Role.NATIONAL_ADMIN},  # national facts: national only
     Permission.HANDLE_HANDOFFS: {Role.CLERK, Role.SUPERVISOR},
-    Permission.TRIAGE_COMPLAINTS: {Role.SUPERVISOR, Role.NATIONAL_ADMIN},
+    Permission.TRIAGE_COMPLAINTS: {Role.CLERK, Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN},
     Permission.VIEW_DASHBOARD: {Role.MPP_ADMIN, Role.SUPERVISOR, Role.NATIONAL_ADMIN},
     Permission.ONBOARD_MPP: {Role.NATIONAL_ADMIN},
     Permission.POST_ANNOUNCEMENTS: {Role.MPP_ADMIN, Role.NATIONAL_ADMIN},

@@ -1,0 +1,88 @@
+"""A complaint through the running assistant's REST channel (the path of the gateway and the terminal): filed by
+chat with its number and secret, checked from the same chat and from another, triaged by the supervisor (pungli:
+nobody else sees it), answered and resolved with each step reaching the chat; bad input along the way."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from mpp.catalogue.loader import read_catalogue
+from mpp.db.engine import make_engine, make_session_factory
+from mpp.db.queue_tables import NotificationRow
+from mpp.db.uow import UnitOfWork
+from mpp.grievance.export import render
+from mpp.grievance.service import ComplaintService
+from mpp.notify_outbox import unseal
+from mpp.privacy import Crypto
+from mpp.staff.accounts import add_staff, member_of
+from mpp.staff.roles import Role
+from tests.conftest import CATALOGUE_DIR
+from tests.e2e.conftest import FIXED_NOW, Assistant
+
+NOW = datetime.fromisoformat(FIXED_NOW)
+
+
+def _staff(factory, role: Role):  # type: ignore[no-untyped-def]
+    with UnitOfWork(factory, write=True) as uow:
+        row = add_staff(
+            uow.session, f"s-{uuid.uuid4().hex[:8]}", "kata-sandi-rahasia", "Dewi", "kota_bogor", None, role=role
+        )
+        uow.session.flush()
+        member = member_of(row)
+        uow.commit()
+    return member
+
+
+def test_pungli_complaint_filed_checked_answered_and_resolved(assistant: Assistant) -> None:
+    factory = make_session_factory(make_engine(assistant.db_url))
+    crypto = Crypto(assistant.keys)
+    catalogue = read_catalogue(CATALOGUE_DIR).catalogue
+    staff_side = ComplaintService(factory, lambda: catalogue, crypto, lambda: NOW)
+    me, other = assistant.new_sender(), assistant.new_sender()
+
+    first = assistant.text(me, "petugas loket samsat di mpp bogor minta uang pelicin 200rb biar stnk cepat")
+    assert "pengaduan resmi" in first and "Kapan kejadiannya" in first
+    assert "Nomor HP atau email" in assistant.text(me, "kemarin sekitar jam 10 pagi")
+    filed = assistant.text(me, "lewati")
+    number = re.search(r"Nomor pengaduan: (ADU-2026-\d{6})", filed)
+    secret = re.search(r"Kode rahasia: ([A-Z0-9]{6})", filed)
+    assert number and secret, filed
+    assert "hanya dibaca supervisor" in filed
+    assert "diterima, menunggu ditelaah" in assistant.text(me, "cek pengaduan saya")
+
+    # Another chat: the number alone gets how to check; a wrong secret the one polite answer; the right one the status.
+    assert "hanya bisa dicek bersama kode rahasianya" in assistant.text(other, f"cek pengaduan {number.group(1)}")
+    assert "tidak ditemukan" in assistant.text(other, f"cek pengaduan {number.group(1)} ZZ22ZZ")
+    assert "Status:" in assistant.text(other, f"cek pengaduan {number.group(1)} {secret.group(1)}")
+
+    spv, admin = _staff(factory, Role.SUPERVISOR), _staff(factory, Role.MPP_ADMIN)
+    mine = [c for c in staff_side.triage(spv) if c.number == number.group(1)]
+    assert mine and not [c for c in staff_side.triage(admin) if c.number == number.group(1)]
+    staff_side.reply(spv, mine[0].id, "Kami sudah memanggil petugas yang bersangkutan.", None)
+    assert "Kami sudah memanggil petugas" in assistant.text(me, f"cek pengaduan {number.group(1)}")
+    staff_side.resolve(spv, mine[0].id, "Petugas diberi sanksi sesuai aturan.")
+    assert "selesai" in assistant.text(me, "cek pengaduan")
+    with UnitOfWork(factory) as uow:
+        sent = [
+            unseal(crypto, r.text) or ""
+            for r in uow.session.execute(select(NotificationRow).where(NotificationRow.chat_id == me)).scalars()
+        ]
+    assert len(sent) == 2 and "Kami sudah memanggil" in sent[0] and "dinyatakan selesai" in sent[1]
+    records = staff_side.export(spv, date(2026, 11, 27), date(2026, 11, 27))
+    assert any(r["nomor"] == number.group(1) and r["rahasia"] for r in records)
+    assert "minta uang pelicin" in render(records, "csv")
+    factory.kw["bind"].dispose()  # type: ignore[attr-defined]
+
+
+def test_bad_input_in_the_complaint_form_loses_nothing_and_batal_keeps_nothing(assistant: Assistant) -> None:
+    me = assistant.new_sender()
+    assert "Ceritakan singkat apa yang terjadi" in assistant.text(me, "saya mau komplain")
+    too_long = assistant.text(me, "antri lama sekali " * 300)
+    assert "terlalu panjang" in too_long and "maksimal 2.000" in too_long
+    assert "Di MPP mana" in assistant.text(me, "ac di ruang tunggu mati dari pagi, panas sekali")
+    assert "Baik, pengaduan tidak jadi dikirim" in assistant.text(me, "batal")
+    assert "Belum ada pengaduan" in assistant.text(me, "cek pengaduan saya")
