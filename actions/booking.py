@@ -52,15 +52,19 @@ class ActionMulaiPesan(UsesCore, Action):
         return "action_mulai_pesan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        cat = await self.catalogue()
-        service = latest_entity(tracker, "layanan") or tracker.get_slot("layanan")
-        mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
-        if len(cat.mpps) == 1:
-            mpp = next(iter(cat.mpps))
-        events = [*reset_form(), SlotSet("pesan_layanan", service), SlotSet("pesan_mpp", mpp if cat.mpp(mpp) else None)]
-        if latest_entity(tracker, "layanan"):  # "kk baru": the requirements shown after booking follow the jenis
-            events.append(SlotSet("jenis", latest_entity(tracker, "jenis")))
-        return events
+        return await start_booking(tracker, await self.catalogue())
+
+
+async def start_booking(tracker: Tracker, cat: Catalogue) -> List[EventType]:
+    """The booking form's slots, fresh, with the service and MPP being discussed carried over."""
+    service = latest_entity(tracker, "layanan") or tracker.get_slot("layanan")
+    mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
+    if len(cat.mpps) == 1:
+        mpp = next(iter(cat.mpps))
+    events = [*reset_form(), SlotSet("pesan_layanan", service), SlotSet("pesan_mpp", mpp if cat.mpp(mpp) else None)]
+    if latest_entity(tracker, "layanan"):  # "kk baru": the requirements shown after booking follow the jenis
+        events.append(SlotSet("jenis", latest_entity(tracker, "jenis")))
+    return events
 
 
 class ActionAskPesanKonfirmasi(UsesCore, Action):

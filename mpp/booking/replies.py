@@ -304,6 +304,16 @@ def nik_missing() -> str:
     return "Maaf, NIK belum saya temukan di pesan Anda. Ketik 16 angka NIK pemohon, tanpa huruf."
 
 
+def why_personal_data() -> str:
+    """The privacy explanation for a question in the form ("kenapa harus pakai nama? data saya aman?")."""
+    return (
+        "🔒 Nama, NIK, dan nomor HP hanya dipakai petugas untuk mencocokkan antrean dengan berkas Anda. "
+        "Sesuai UU 27/2022 tentang Pelindungan Data Pribadi, data ini disimpan terenkripsi, hanya untuk antrean "
+        "ini, dan dihapus otomatis 30 hari setelah jadwal kunjungan. Ingin menghapusnya lebih awal? "
+        'Ketik "hapus data saya" kapan saja.'
+    )
+
+
 def answer_first() -> str:
     return "Baik. Mohon jawab dulu pertanyaan di bawah ini, ya."
 
@@ -362,6 +372,18 @@ def nothing_to_cancel() -> str:
 
 def nothing_to_move() -> str:
     return "Tidak ada antrean aktif dari chat ini yang bisa dipindah."
+
+
+def nothing_to_move_book_instead() -> Reply:
+    """A reschedule request from a chat with no booking: one tap to book instead."""
+    return Reply(
+        nothing_to_move() + " Mau ambil antrean baru? Pilih tombol di bawah, atau sebutkan layanannya.",
+        (Choice("Ambil antrean", "pesan_antrean"),),
+    )
+
+
+def new_booking_instead() -> str:
+    return "Belum ada antrean dari chat ini, jadi saya buatkan antrean baru."
 
 
 def ask_cancel(catalogue: Catalogue, booking: Booking) -> Reply:
