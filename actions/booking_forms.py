@@ -241,7 +241,8 @@ def bookable_at(cat: Any, mpp: str, service: str) -> bool:
 
 
 def bookable_mpps(cat: Any, service: str) -> list[str]:
-    return [m.code for m in cat.mpps_offering(service) if cat.booking_mode(m.code, service) == MPP_SLOT]
+    """The MPPs where the form can book this service (offered, presence verified, by MPP slot)."""
+    return [m.code for m in cat.mpps_offering(service) if bookable_at(cat, m.code, service)]
 
 
 class ValidateFormPesanAntrean(BookingForm):
@@ -407,7 +408,8 @@ class ActionAskPesanMpp(UsesCore, Action):
         return "action_ask_pesan_mpp"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        send(dispatcher, replies.ask_mpp(await self.catalogue(), tracker.get_slot("pesan_layanan")))
+        cat, service = await self.catalogue(), tracker.get_slot("pesan_layanan")
+        send(dispatcher, replies.ask_mpp(cat, service, bookable_mpps(cat, service) if cat.service(service) else None))
         return []
 
 

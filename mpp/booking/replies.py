@@ -138,8 +138,11 @@ def ask_service(catalogue: Catalogue) -> Reply:
     return Reply("Antrean untuk layanan apa? Pilih atau ketik namanya (misalnya: KK, akta kelahiran, SIM).", choices)
 
 
-def ask_mpp(catalogue: Catalogue, service_code: str | None) -> Reply:
+def ask_mpp(catalogue: Catalogue, service_code: str | None, bookable: list[str] | None = None) -> Reply:
+    """The MPPs as buttons: those where the service can be booked when known, else those offering it."""
     mpps = catalogue.mpps_offering(service_code) if service_code else list(catalogue.mpps.values())
+    if bookable:
+        mpps = [catalogue.mpps[code] for code in bookable]
     return Reply("Di MPP mana Anda ingin datang?", tuple(Choice(m.name, "informasi", {"mpp": m.code}) for m in mpps))
 
 
