@@ -37,6 +37,7 @@ from actions.runtime import send
 from mpp.booking.repair import (
     Detail,
     Mention,
+    asks_about_privacy,
     is_question,
     mostly_values,
     name_after_lead,
@@ -272,7 +273,14 @@ class RepairingForm(FormValidationAction):
         if asked == self.change_slot and plain and says_yes(r.text):
             return {self.summary_slot: None, self.change_slot: None}  # nothing named: the summary again
         note = self.privacy_note()
-        if note and r.said("hapus_data") and is_question(r.text) and not wants_erasure(r.text):
+        if (
+            note
+            and not r.values
+            and (
+                asks_about_privacy(r.text)
+                or (r.said("hapus_data") and is_question(r.text) and not wants_erasure(r.text))
+            )
+        ):
             send(dispatcher, note)  # "kenapa harus pakai nama? data saya aman?": explained, the form goes on
             return {asked: None}
         if f_asked and f_asked.detail is Detail.NAMA and not r.buttons:

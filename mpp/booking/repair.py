@@ -217,6 +217,33 @@ def wants_erasure(text: str) -> bool:
     return bool(_ERASE.search(text))
 
 
+_PERSONAL = _words(r"data\w*", r"nama\w*", r"nik\w*", r"ktp\w*", r"hp\w*", r"nomor\w*", r"identitas")
+_PROTECTED = _words(
+    r"aman\w*",
+    r"disimpan",
+    r"simpan",
+    r"nyimpen",
+    r"rahasia",
+    r"privasi",
+    r"privacy",
+    r"bocor",
+    r"disebar\w*",
+    r"dijual",
+    r"kenapa",
+    r"knp",
+    r"mengapa",
+    r"buat\s+apa",
+    r"untuk\s+apa",
+    r"wajib",
+    r"harus",
+)
+
+
+def asks_about_privacy(text: str) -> bool:
+    """ "kenapa harus pakai nama?", "data saya aman?": a question about personal data, not a request to erase it."""
+    return is_question(text) and bool(_PERSONAL.search(text) and _PROTECTED.search(text)) and not wants_erasure(text)
+
+
 def says_wrong(text: str) -> bool:
     """ "salah", "keliru", "bukan itu": something given before is wrong, without saying what."""
     return bool(_WRONG.search(text))

@@ -279,8 +279,16 @@ def what_to_change(details: tuple[str, ...]) -> Reply:
     )
 
 
+SUMMARY_ANSWERS = 'Jawab "ya" bila sudah benar, atau tulis bagian yang perlu diubah.'
+
+
 def summary_hint() -> str:
-    return 'Maaf, saya belum menangkap maksudnya. Jawab "ya" bila sudah benar, atau tulis bagian yang perlu diubah.'
+    return "Maaf, saya belum menangkap maksudnya. " + SUMMARY_ANSWERS
+
+
+def summary_needs() -> str:
+    """Before a summary shown again unchanged: what it waits for."""
+    return "Data antrean Anda belum dipesan. " + SUMMARY_ANSWERS
 
 
 def which_detail_hint() -> str:
