@@ -122,7 +122,7 @@ _YES = re.compile(
     r"^\W*(?:(?:iya|iyaa|ya|yaa|iye|iyee|iyah|yoi|muhun|sumuhun|leres|nggih|enggih|inggih|injih|nggeh|ho['o]?oh|"
     r"betul|bener|benar|sip|siap|oke|okey|ok|mangga|sae|cocok|pas|lanjut|gas|gaskeun|setuju|yup|yap)"
     r"(?:\s+(?:atuh|pisan|pak|bu|kak|min|mas|mbak|teh|kang|euy|tah|sudah|udah|wae|mawon|sampun|lah|dong|deh|"
-    r"kok|nya|banget|benar|bener|betul|lanjut|pesan|sip|oke|ok|iya|ya|muhun|leres|nggih))*)\W*$",
+    r"kok|nya|dah|deh|banget|benar|bener|betul|lanjut|pesan|sip|oke|ok|iya|ya|muhun|leres|nggih))*)\W*$",
     re.I,
 )
 # Before a value it is the old one ("bukan kia", "jangan rabu", "dari selasa"); toward the new one.
@@ -136,6 +136,7 @@ _TOWARD_BEFORE = re.compile(
     r"\b(?:ke|jadi|menjadi|tapi|tetapi|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar)\s+$",
     re.I,
 )
+_CHOSEN_AT = re.compile(r"^\S+(?:\s+\S+){0,2}\s+(?:aja|saja|aj|deh)\b", re.I)  # "akta kelahiran aja"
 _TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong)\b", re.I)
 # A document named as the reference for another detail: "sesuai ktp", "seperti di kk" (not the service).
 _REFERENCE_BEFORE = re.compile(
@@ -268,7 +269,9 @@ def wants_to_stop(text: str, value_starts: Sequence[int] = ()) -> bool:
         if any(following <= s <= following + 8 for s in value_starts):
             continue
         # "ga jadi kk, ganti akta aja": a replacement named later is a change, not a stop.
-        if any(s >= m.end() for s in value_starts) and says_change(rest):
+        change = _CHANGE.search(rest)
+        later = [s for s in value_starts if s >= m.end()]
+        if any(change and s >= m.end() + change.start() or _CHOSEN_AT.match(text[s:]) for s in later):
             continue
         return True
     return False
