@@ -136,7 +136,6 @@ _TOWARD_BEFORE = re.compile(
     r"\b(?:ke|jadi|menjadi|tapi|tetapi|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar)\s+$",
     re.I,
 )
-_CHOSEN_AT = re.compile(r"^\S+(?:\s+\S+){0,2}\s+(?:aja|saja|aj|deh)\b", re.I)  # "akta kelahiran aja"
 _TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong)\b", re.I)
 # A document named as the reference for another detail: "sesuai ktp", "seperti di kk" (not the service).
 _REFERENCE_BEFORE = re.compile(
@@ -271,7 +270,7 @@ def wants_to_stop(text: str, value_starts: Sequence[int] = ()) -> bool:
         # "ga jadi kk, ganti akta aja": a replacement named later is a change, not a stop.
         change = _CHANGE.search(rest)
         later = [s for s in value_starts if s >= m.end()]
-        if any(change and s >= m.end() + change.start() or _CHOSEN_AT.match(text[s:]) for s in later):
+        if change and any(s >= m.end() + change.start() for s in later):
             continue
         return True
     return False

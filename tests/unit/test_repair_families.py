@@ -37,6 +37,8 @@ def test_ga_jadi_with_a_replacement_named_is_a_change_not_a_stop() -> None:
     chosen = pick([Mention("kk", kk, kk + 2), Mention("akta_kelahiran", akta, akta + 15)], text, lambda v: False)
     assert chosen is not None and chosen.value == "akta_kelahiran"  # "ga jadi kk" turns away from kk
     assert wants_to_stop("gak jadi daftar dulu, nanti aja", [])
+    later = "gak jadi deh, saya urus minggu depan aja sendiri"  # a day named, but no replacement chosen
+    assert wants_to_stop(later, [later.index("minggu")])
 
 
 def test_questions_about_personal_data_are_not_requests_to_erase() -> None:
