@@ -52,15 +52,47 @@ class ActionMulaiPesan(UsesCore, Action):
         return "action_mulai_pesan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        cat = await self.catalogue()
-        service = latest_entity(tracker, "layanan") or tracker.get_slot("layanan")
-        mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
-        if len(cat.mpps) == 1:
-            mpp = next(iter(cat.mpps))
-        events = [*reset_form(), SlotSet("pesan_layanan", service), SlotSet("pesan_mpp", mpp if cat.mpp(mpp) else None)]
-        if latest_entity(tracker, "layanan"):  # "kk baru": the requirements shown after booking follow the jenis
-            events.append(SlotSet("jenis", latest_entity(tracker, "jenis")))
-        return events
+        return await start_booking(tracker, await self.catalogue())
+
+
+async def start_booking(tracker: Tracker, cat: Catalogue) -> List[EventType]:
+    """The booking form's slots, fresh, with the service and MPP being discussed carried over."""
+    service = latest_entity(tracker, "layanan") or tracker.get_slot("layanan")
+    mpp = latest_entity(tracker, "mpp") or tracker.get_slot("mpp")
+    if len(cat.mpps) == 1:
+        mpp = next(iter(cat.mpps))
+    events = [*reset_form(), SlotSet("pesan_layanan", service), SlotSet("pesan_mpp", mpp if cat.mpp(mpp) else None)]
+    if latest_entity(tracker, "layanan"):  # "kk baru": the requirements shown after booking follow the jenis
+        events.append(SlotSet("jenis", latest_entity(tracker, "jenis")))
+    return events
+
+
+DETAIL_SLOTS = frozenset("pesan_layanan pesan_mpp pesan_tanggal pesan_waktu pesan_nama pesan_nik pesan_telepon".split())
+
+
+def summaries_in_a_row(tracker: Tracker) -> int:
+    """How often the summary was shown since a detail last changed (0: this is the first showing).
+
+    Each showing sets ``konfirmasi`` (the pending booking); the form runs its ask action inside itself,
+    so the action is not an event of its own.
+    """
+    shown = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "konfirmasi" and event.get("value"):
+            shown += 1
+        elif event.get("event") == "slot" and event.get("name") in DETAIL_SLOTS:
+            break
+    return shown
+
+
+def hinted_this_turn(tracker: Tracker) -> bool:
+    """The form already said, after the latest message, what the summary needs."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and replies.SUMMARY_ANSWERS in str(event.get("text") or ""):
+            return True
+    return False
 
 
 class ActionAskPesanKonfirmasi(UsesCore, Action):
@@ -76,6 +108,8 @@ class ActionAskPesanKonfirmasi(UsesCore, Action):
             send(dispatcher, replies.form_incomplete())
             return []
         code, mpp = form.service_code, form.mpp_code
+        if summaries_in_a_row(tracker) >= 1 and not hinted_this_turn(tracker):
+            send(dispatcher, replies.summary_needs())  # the same summary again: say what it waits for
         send(dispatcher, replies.summary(cat, code, mpp, form.day, form.start, form.name, form.nik, form.phone))
         return [ask(self.core.bookings.ask(Operation.BOOK, request_id=uuid.uuid4().hex))]
 

@@ -198,9 +198,12 @@ class BookingForm(SlotChoosing, RepairingForm):
             return closest_mpp(await self.catalogue(), text)
         return None
 
+    def privacy_note(self) -> Reply | str | None:
+        return replies.why_personal_data()
+
     def hint(self, f: Field | None, reading: Reading) -> Reply | str | None:
-        if f is None:
-            return replies.summary_hint() if reading.intent != "afirmasi" else None
+        if f is None:  # never the same summary again without saying what it needs
+            return replies.summary_hint()
         if reading.said("afirmasi"):
             return replies.answer_first()
         return HINTS[f.detail]()
@@ -233,6 +236,15 @@ HINTS = {
 }
 
 
+def bookable_at(cat: Any, mpp: str, service: str) -> bool:
+    return cat.offering(mpp, service) is not None and cat.booking_mode(mpp, service) == MPP_SLOT
+
+
+def bookable_mpps(cat: Any, service: str) -> list[str]:
+    """The MPPs where the form can book this service (offered, presence verified, by MPP slot)."""
+    return [m.code for m in cat.mpps_offering(service) if bookable_at(cat, m.code, service)]
+
+
 class ValidateFormPesanAntrean(BookingForm):
     fields = (
         Field("pesan_layanan", Detail.LAYANAN, "layanan"),
@@ -243,7 +255,7 @@ class ValidateFormPesanAntrean(BookingForm):
         Field("pesan_nik", Detail.NIK, "nik"),
         Field("pesan_telepon", Detail.TELEPON, "telepon"),
     )
-    starters = ("action_mulai_pesan",)
+    starters = ("action_mulai_pesan", "action_ubah_jadwal")
 
     def name(self) -> str:
         return "validate_form_pesan_antrean"
@@ -265,6 +277,11 @@ class ValidateFormPesanAntrean(BookingForm):
             return False
         mpp = tracker.get_slot("pesan_mpp")
         return cat.booking_mode(mpp if cat.offering(mpp, service.code) else None, service.code) != MPP_SLOT
+
+    @staticmethod
+    def changing(tracker: Tracker) -> bool:
+        """The form holds details beyond the service and MPP: a new MPP is a change, not the first choice."""
+        return any(tracker.get_slot(s) is not None for s in ("pesan_tanggal", "pesan_waktu", "pesan_nama"))
 
     def declined(self, f: Field, reading: Reading) -> Any:
         if f.detail is Detail.TELEPON and (
@@ -296,6 +313,10 @@ class ValidateFormPesanAntrean(BookingForm):
             send(dispatcher, replies.unknown_mpp())
             return {"pesan_mpp": None}
         if service and cat.offering(value, service) is None:
+            send(dispatcher, replies.not_offered_at(cat, service, value))
+            return {"pesan_mpp": None}
+        if service and self.changing(tracker) and not bookable_at(cat, value, service) and bookable_mpps(cat, service):
+            # presence unverified there: the form stays and asks for an MPP that takes bookings
             send(dispatcher, replies.not_offered_at(cat, service, value))
             return {"pesan_mpp": None}
         return {"pesan_mpp": value}
@@ -387,7 +408,8 @@ class ActionAskPesanMpp(UsesCore, Action):
         return "action_ask_pesan_mpp"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        send(dispatcher, replies.ask_mpp(await self.catalogue(), tracker.get_slot("pesan_layanan")))
+        cat, service = await self.catalogue(), tracker.get_slot("pesan_layanan")
+        send(dispatcher, replies.ask_mpp(cat, service, bookable_mpps(cat, service) if cat.service(service) else None))
         return []
 
 

@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import after_move, ask, reset_form
+from actions.booking import after_move, ask, reset_form, start_booking
 from actions.booking_forms import IgnoreClearedSlots
 from actions.form_repair import CONFIRMED
 from actions.runtime import UsesCore, blocking, latest_entity, send
@@ -118,7 +118,12 @@ class ActionUbahJadwal(UsesCore, Action):
         cat, bookings = await self.catalogue(), self.core.bookings
         mine = await blocking(bookings.upcoming, tracker.sender_id)
         if not mine:
-            send(dispatcher, replies.nothing_to_move())
+            service = latest_entity(tracker, "layanan")
+            if service and cat.service(service) and tracker.active_loop_name is None:
+                # "bisa minta jadwal ke mpp X untuk Y?": nothing to move, a service named: book it
+                send(dispatcher, replies.new_booking_instead())
+                return [*await start_booking(tracker, cat), FollowupAction("form_pesan_antrean")]
+            send(dispatcher, replies.nothing_to_move_book_instead())
             return [SlotSet("ubah_booking", None)]
         booking = choose_booking(tracker, mine, cat, "ubah_jadwal", dispatcher)
         if booking is None:

@@ -37,6 +37,7 @@ from actions.runtime import send
 from mpp.booking.repair import (
     Detail,
     Mention,
+    asks_about_privacy,
     is_question,
     mostly_values,
     name_after_lead,
@@ -46,8 +47,10 @@ from mpp.booking.repair import (
     pick,
     says_change,
     says_wrong,
+    says_yes,
     service_is_reference,
     service_is_verb,
+    wants_erasure,
     wants_to_stop,
 )
 from mpp.privacy import TOKEN_PATTERN
@@ -159,6 +162,10 @@ class RepairingForm(FormValidationAction):
         """A short line confirming a change of ``f`` to ``value``."""
         return None
 
+    def privacy_note(self) -> Reply | str | None:
+        """Why the form needs personal data and how it is kept: the answer to "data saya aman?"."""
+        return None
+
     def related(self, reading: Reading, values: dict[str, Any]) -> dict[str, Any]:
         """Slots outside the form that follow a change (the booking form: ``jenis`` with the service)."""
         return {}
@@ -260,6 +267,22 @@ class RepairingForm(FormValidationAction):
             r.said("batal_antrean") and not r.values
         ):
             return {self.summary_slot: STOPPED}
+        plain = not r.values and not r.buttons
+        if asked == self.summary_slot and plain and says_yes(r.text):
+            return {self.summary_slot: CONFIRMED}  # "muhun", "nggih", "iya atuh": yes in the citizen's words
+        if asked == self.change_slot and plain and says_yes(r.text):
+            return {self.summary_slot: None, self.change_slot: None}  # nothing named: the summary again
+        note = self.privacy_note()
+        if (
+            note
+            and not r.values
+            and (
+                asks_about_privacy(r.text)
+                or (r.said("hapus_data") and is_question(r.text) and not wants_erasure(r.text))
+            )
+        ):
+            send(dispatcher, note)  # "kenapa harus pakai nama? data saya aman?": explained, the form goes on
+            return {asked: None}
         if f_asked and f_asked.detail is Detail.NAMA and not r.buttons:
             name = self.name_said(r, entities)
             if name:

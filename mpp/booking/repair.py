@@ -112,11 +112,25 @@ _QUESTION = _words(
     r"ada\s+(?:gak|ga|nggak|tidak|ngga)",
 )
 # Stopping the whole form. "gak jadi" is a stop unless a value follows ("ga jadi senin, selasa aja").
-_STOP_STRONG = _words(r"batal\w*", r"cancel\w*", r"stop", r"udahan", r"berhenti", r"gak usah deh semuanya")
-_STOP_WEAK = _words(r"(?:gak|ga|gk|g|nggak|ngga|enggak|engga|tidak|tdk|ndak|kagak)\s+jadi")
+_STOP_STRONG = _words(
+    r"batal\w*", r"cancel\w*", r"cancle\w*", r"stop", r"udahan", r"berhenti", r"gak usah deh semuanya"
+)
+_NOT = r"(?:gak|ga|gk|g|nggak|ngga|enggak|engga|gak|tidak|tdk|ndak|nda|kagak|teu|moal|ora|tak|kaga)"
+_STOP_WEAK = re.compile(r"\b(?:" + _NOT + r"\s*(?:jadi|jd|sido)|gajadi|gjadi|gajd|gkjadi|ngga?kjadi)\b", re.I)
+# Regional and informal ways to say yes to the summary (Sundanese, Javanese, Betawi, chat).
+_YES = re.compile(
+    r"^\W*(?:(?:iya|iyaa|ya|yaa|iye|iyee|iyah|yoi|muhun|sumuhun|leres|nggih|enggih|inggih|injih|nggeh|ho['o]?oh|"
+    r"betul|bener|benar|sip|siap|oke|okey|ok|mangga|sae|cocok|pas|lanjut|gas|gaskeun|setuju|yup|yap)"
+    r"(?:\s+(?:atuh|pisan|pak|bu|kak|min|mas|mbak|teh|kang|euy|tah|sudah|udah|wae|mawon|sampun|lah|dong|deh|"
+    r"kok|nya|dah|deh|banget|benar|bener|betul|lanjut|pesan|sip|oke|ok|iya|ya|muhun|leres|nggih))*)\W*$",
+    re.I,
+)
 # Before a value it is the old one ("bukan kia", "jangan rabu", "dari selasa"); toward the new one.
 _AWAY_BEFORE = re.compile(
-    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama)\s+(?:\w+\s+)?$", re.I
+    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama|"
+    + _NOT
+    + r"\s*jadi|gajadi)\s+(?:\w+\s+)?$",
+    re.I,
 )
 _TOWARD_BEFORE = re.compile(
     r"\b(?:ke|jadi|menjadi|tapi|tetapi|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar)\s+$",
@@ -190,6 +204,46 @@ def says_change(text: str) -> bool:
     return bool(_CHANGE.search(text) or _CHOICE.search(text))
 
 
+def says_yes(text: str) -> bool:
+    """ "muhun", "leres pak", "nggih", "iya atuh", "iye", "betul pisan": a plain yes, in any region's words."""
+    return bool(_YES.match(text.strip()))
+
+
+_ERASE = _words(r"hapus\w*", r"dihapus", r"delete", r"erase", r"musnah\w*", r"buang\w*", r"lupakan")
+
+
+def wants_erasure(text: str) -> bool:
+    """An explicit request to erase ("hapus data saya"), not a question about why data is needed."""
+    return bool(_ERASE.search(text))
+
+
+_PERSONAL = _words(r"data\w*", r"nama\w*", r"nik\w*", r"ktp\w*", r"hp\w*", r"nomor\w*", r"identitas")
+_PROTECTED = _words(
+    r"aman\w*",
+    r"disimpan",
+    r"simpan",
+    r"nyimpen",
+    r"rahasia",
+    r"privasi",
+    r"privacy",
+    r"bocor",
+    r"disebar\w*",
+    r"dijual",
+    r"kenapa",
+    r"knp",
+    r"mengapa",
+    r"buat\s+apa",
+    r"untuk\s+apa",
+    r"wajib",
+    r"harus",
+)
+
+
+def asks_about_privacy(text: str) -> bool:
+    """ "kenapa harus pakai nama?", "data saya aman?": a question about personal data, not a request to erase it."""
+    return is_question(text) and bool(_PERSONAL.search(text) and _PROTECTED.search(text)) and not wants_erasure(text)
+
+
 def says_wrong(text: str) -> bool:
     """ "salah", "keliru", "bukan itu": something given before is wrong, without saying what."""
     return bool(_WRONG.search(text))
@@ -211,8 +265,14 @@ def wants_to_stop(text: str, value_starts: Sequence[int] = ()) -> bool:
         rest = text[m.end() :]
         gap = len(rest) - len(rest.lstrip(" ,"))
         following = m.end() + gap
-        if not any(following <= s <= following + 8 for s in value_starts):
-            return True
+        if any(following <= s <= following + 8 for s in value_starts):
+            continue
+        # "ga jadi kk, ganti akta aja": a replacement named later is a change, not a stop.
+        change = _CHANGE.search(rest)
+        later = [s for s in value_starts if s >= m.end()]
+        if change and any(s >= m.end() + change.start() for s in later):
+            continue
+        return True
     return False
 
 

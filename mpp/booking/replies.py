@@ -138,8 +138,11 @@ def ask_service(catalogue: Catalogue) -> Reply:
     return Reply("Antrean untuk layanan apa? Pilih atau ketik namanya (misalnya: KK, akta kelahiran, SIM).", choices)
 
 
-def ask_mpp(catalogue: Catalogue, service_code: str | None) -> Reply:
+def ask_mpp(catalogue: Catalogue, service_code: str | None, bookable: list[str] | None = None) -> Reply:
+    """The MPPs as buttons: those where the service can be booked when known, else those offering it."""
     mpps = catalogue.mpps_offering(service_code) if service_code else list(catalogue.mpps.values())
+    if bookable:
+        mpps = [catalogue.mpps[code] for code in bookable]
     return Reply("Di MPP mana Anda ingin datang?", tuple(Choice(m.name, "informasi", {"mpp": m.code}) for m in mpps))
 
 
@@ -276,8 +279,16 @@ def what_to_change(details: tuple[str, ...]) -> Reply:
     )
 
 
+SUMMARY_ANSWERS = 'Jawab "ya" bila sudah benar, atau tulis bagian yang perlu diubah.'
+
+
 def summary_hint() -> str:
-    return 'Maaf, saya belum menangkap maksudnya. Jawab "ya" bila sudah benar, atau tulis bagian yang perlu diubah.'
+    return "Maaf, saya belum menangkap maksudnya. " + SUMMARY_ANSWERS
+
+
+def summary_needs() -> str:
+    """Before a summary shown again unchanged: what it waits for."""
+    return "Data antrean Anda belum dipesan. " + SUMMARY_ANSWERS
 
 
 def which_detail_hint() -> str:
@@ -302,6 +313,16 @@ def why_name() -> str:
 
 def nik_missing() -> str:
     return "Maaf, NIK belum saya temukan di pesan Anda. Ketik 16 angka NIK pemohon, tanpa huruf."
+
+
+def why_personal_data() -> str:
+    """The privacy explanation for a question in the form ("kenapa harus pakai nama? data saya aman?")."""
+    return (
+        "🔒 Nama, NIK, dan nomor HP hanya dipakai petugas untuk mencocokkan antrean dengan berkas Anda. "
+        "Sesuai UU 27/2022 tentang Pelindungan Data Pribadi, data ini disimpan terenkripsi, hanya untuk antrean "
+        "ini, dan dihapus otomatis 30 hari setelah jadwal kunjungan. Ingin menghapusnya lebih awal? "
+        'Ketik "hapus data saya" kapan saja.'
+    )
 
 
 def answer_first() -> str:
@@ -362,6 +383,18 @@ def nothing_to_cancel() -> str:
 
 def nothing_to_move() -> str:
     return "Tidak ada antrean aktif dari chat ini yang bisa dipindah."
+
+
+def nothing_to_move_book_instead() -> Reply:
+    """A reschedule request from a chat with no booking: one tap to book instead."""
+    return Reply(
+        nothing_to_move() + " Mau ambil antrean baru? Pilih tombol di bawah, atau sebutkan layanannya.",
+        (Choice("Ambil antrean", "pesan_antrean"),),
+    )
+
+
+def new_booking_instead() -> str:
+    return "Belum ada antrean dari chat ini, jadi saya buatkan antrean baru."
 
 
 def ask_cancel(catalogue: Catalogue, booking: Booking) -> Reply:
