@@ -42,9 +42,14 @@ def measure(clip: bytes) -> tuple[float, float, int]:
 
 async def first_state(client: httpx.AsyncClient, path: str) -> dict:  # type: ignore[type-arg]
     async with client.stream("GET", path) as events:
+        event = "message"
         async for line in events.aiter_lines():
-            if line.startswith("data:"):
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:") and event == "message":  # not the clock's ping
                 return json.loads(line[5:])
+            elif not line:
+                event = "message"
     raise AssertionError("no state")
 
 

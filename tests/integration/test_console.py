@@ -130,8 +130,13 @@ async def test_board_is_public_and_streams_the_calls(site) -> None:  # type: ign
     client, csrf = await login(base, "dukcapil.bogor")
     await client.post("/call-next", data={"csrf": csrf})
     async with httpx.AsyncClient(base_url=base) as screen, screen.stream("GET", "/board/kota_bogor/events") as events:
+        kind = "message"
         async for line in events.aiter_lines():
-            if line.startswith("data:"):
+            if line.startswith("event:"):
+                kind = line[6:].strip()  # "ping": the clock's heartbeat, not the hall's state
+            elif line.startswith("data:") and kind == "message":
                 assert ticket.number in line and '"counter": "1"' in line
                 break
+            elif not line:
+                kind = "message"
     await client.aclose()
