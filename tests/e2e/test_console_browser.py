@@ -109,7 +109,12 @@ async def test_call_next_in_the_console_updates_the_board_live(browser, console_
     await staff.screenshot(path=str(SHOTS / "console.png"), full_page=True)
 
     tile = board.locator('.tile[data-counter="2"] .num')
-    await tile.wait_for(timeout=10_000)  # pushed by server-sent events, no reload
+    # every counter has a tile from the start ("—"): wait for the call, pushed by server-sent events, no reload
+    await board.wait_for_function(
+        "n => document.querySelector('.tile[data-counter=\"2\"] .num')?.textContent.trim() === n",
+        arg=number,
+        timeout=10_000,
+    )
     assert await tile.inner_text() == number
     await board.screenshot(path=str(SHOTS / "board.png"))
 

@@ -53,6 +53,8 @@ def test_gibberish_gets_choices_not_a_confident_answer(assistant: Assistant) -> 
 def test_small_talk_and_complaints(assistant: Assistant) -> None:
     me = assistant.new_sender()
     assert "Asisten MPP" in assistant.text(me, "punten kak")
-    assert "lapor.go.id" in assistant.text(me, "petugas loketnya jutek bgt, mau lapor").lower()
+    complaint = assistant.text(me, "petugas loketnya jutek bgt, mau lapor")  # a grievance opens a numbered complaint
+    assert "pengaduan resmi" in complaint and "Di MPP mana" in complaint
+    assert "pengaduan tidak jadi dikirim" in assistant.text(me, "batal")  # and the chat goes on
     assert "hanya bisa membantu soal layanan publik" in assistant.text(me, "resep nasi goreng enak gmn")
     assert "Sama-sama" in assistant.text(me, "hatur nuhun kak")
