@@ -152,6 +152,7 @@ def test_purge_removes_what_is_past_each_period_and_keeps_the_rest(db_url: str, 
         "survey_anonymised": 0,
         "nlu_turn": 0,
         "nlu_fallback_group": 0,
+        "application": 0,  # applications: tests/integration/test_application_status.py
         "complaint": 0,  # complaints: tests/integration/test_complaints.py
         "complaint_lookup": 0,
     }
