@@ -33,7 +33,8 @@ CONVERSATIONS = SET_DIR / "booking_repair.yml"
 CONVERSATIONS_B = SET_DIR / "booking_repair_b.yml"
 CONVERSATIONS_C = SET_DIR / "booking_repair_c.yml"  # the third set, written blind to the first two
 CONVERSATIONS_D = SET_DIR / "booking_repair_d.yml"  # the fourth, blind to the code and to a, b and c
-SETS = [CONVERSATIONS, CONVERSATIONS_B, CONVERSATIONS_C, CONVERSATIONS_D]
+CONVERSATIONS_E = SET_DIR / "booking_repair_e.yml"  # the fifth, blind to the code and to a-d
+SETS = [CONVERSATIONS, CONVERSATIONS_B, CONVERSATIONS_C, CONVERSATIONS_D, CONVERSATIONS_E]
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))  # Friday, the sets' clock
 STEPS = {"ask_layanan", "ask_mpp", "ask_tanggal", "ask_waktu", "ask_nama", "ask_nik", "ask_telepon"}
 AT = STEPS | {"summary", "after_booking"}
