@@ -15,11 +15,14 @@ from mpp.config import PROJECT_ROOT
 from testkit.nlu_eval import REGRESSION_FILE, evaluate_model, load_examples
 
 UNSEEN_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen.yml"
+UNSEEN_C_FILE = (
+    PROJECT_ROOT / "tests" / "nlu" / "unseen_c.yml"
+)  # set C, written blind after unseen.yml was used for tuning
 
 
 def main() -> None:
     model = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT / "models" / "asisten.tar.gz"
-    for name, path in (("regression", REGRESSION_FILE), ("unseen", UNSEEN_FILE)):
+    for name, path in (("regression", REGRESSION_FILE), ("unseen", UNSEEN_FILE), ("unseen_c", UNSEEN_C_FILE)):
         r = evaluate_model(name, model, load_examples(path))
         print(
             f"{name}: n={r.n} intent={r.intent_accuracy:.3f} macro-F1={r.macro_f1:.3f} "
