@@ -1,6 +1,6 @@
 """Multi-turn booking evaluation (issue 17): the share of the set's conversations completed correctly.
 
-.venv/bin/python -m benchmarks.booking_repair [--set a|b|c] [--only r001,r019] [--kind typos] [--workers 2] [--quiet | --all]
+.venv/bin/python -m benchmarks.booking_repair [--set a|b|c|d|r4] [--only r001,r019] [--kind typos] [--workers 2] [--quiet | --all]
 
 Starts the assistant (action server + Rasa with its HTTP API behind a random token) on a fresh
 SQLite core database at the set's fixed clock, plays every conversation of
@@ -28,6 +28,7 @@ SETS = {
     "b": CONVERSATIONS.with_name("booking_repair_b.yml"),
     "c": CONVERSATIONS.with_name("booking_repair_c.yml"),
     "d": CONVERSATIONS.with_name("booking_repair_d.yml"),
+    "r4": CONVERSATIONS.with_name("booking_repair_r4.yml"),  # round 4: the blind set's failure families, own words
 }
 
 
@@ -37,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="a: booking_repair.yml, b: booking_repair_b.yml, c: booking_repair_c.yml, d: booking_repair_d.yml",
+        help="a: booking_repair.yml, b: booking_repair_b.yml, c: booking_repair_c.yml, d: booking_repair_d.yml, "
+        "r4: booking_repair_r4.yml",
     )
     parser.add_argument("--only", help="comma-separated conversation ids")
     parser.add_argument("--kind", help="only conversations of this kind")
