@@ -28,7 +28,7 @@ from mpp.booking.availability import MPP_SLOT
 from mpp.booking.contact import NO_PHONE, clean_name, clean_phone, declines_phone
 from mpp.booking.model import Refusal, SlotOption
 from mpp.booking.nik import check_nik
-from mpp.booking.repair import Detail, says_wrong
+from mpp.booking.repair import Detail, Mention, says_wrong
 from mpp.catalogue.model import Catalogue
 from mpp.privacy import TOKEN_PATTERN
 from mpp.replies import Reply
@@ -40,6 +40,7 @@ MAX_DAYS = 31  # a range ("bulan depan") is searched this far for an open day
 MAX_TIME_BUTTONS = 10  # a WhatsApp list holds ten rows
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 HH_MM = re.compile(r"\d{2}:\d{2}")
+WEEKDAY_NYA = re.compile(r"\b([a-z']+?)\s?nya\b", re.I)  # "kamisnya aja", "jumat nya deh"
 
 
 def candidate_days(text: str, now: datetime) -> list[date]:
@@ -173,6 +174,12 @@ class BookingForm(SlotChoosing, RepairingForm):
 
     summary_slot = "pesan_konfirmasi"
     change_slot = "pesan_ubah"
+
+    def loose_mentions(self, f: Field, text: str) -> list[Mention]:
+        if f.detail is not Detail.TANGGAL:
+            return []
+        found = ((m, m.group(1).lower()) for m in WEEKDAY_NYA.finditer(text))
+        return [Mention(day, m.start(), m.end()) for m, day in found if day in WEEKDAYS]
 
     def same(self, f: Field, value: str, current: Any, tracker: Tracker) -> bool:
         if current is None:

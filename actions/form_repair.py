@@ -38,6 +38,7 @@ from mpp.booking.repair import (
     Detail,
     Mention,
     asks_about_privacy,
+    greeting_end,
     is_question,
     mostly_values,
     name_after_lead,
@@ -203,7 +204,7 @@ class RepairingForm(FormValidationAction):
         intent = message.get("intent") or {}
         text = message.get("text") or ""
         reading = Reading(intent.get("name"), float(intent.get("confidence") or 0.0), text)
-        entities = message.get("entities") or []
+        entities = without_greeting(text, message.get("entities") or [])
         reading.entities = entities
         reading.buttons = [Detail(e["value"]) for e in entities if e.get("entity") == "bagian" and _detail(e)]
         for f in self.fields:
@@ -238,11 +239,18 @@ class RepairingForm(FormValidationAction):
             for e in entities
             if e.get("entity") == f.entity and e.get("value") is not None
         ]
+        taken = [(m.start, m.end) for m in mentions]
+        mentions += [m for m in self.loose_mentions(f, text) if not any(a <= m.start < b for a, b in taken)]
+        mentions.sort(key=lambda m: m.start)
         if f.detail is Detail.LAYANAN:
             mentions = [m for m in mentions if not service_is_verb(text, m) and not service_is_reference(text, m)]
         current = tracker.get_slot(f.slot)
         chosen = pick(mentions, text, lambda v: self.same(f, v, current, tracker))
         return chosen.value if chosen else None
+
+    def loose_mentions(self, f: Field, text: str) -> list[Mention]:
+        """Values of ``f`` the NLU does not mark as entities ("kamisnya aja"); none by default."""
+        return []
 
     def same(self, f: Field, value: str, current: Any, tracker: Tracker) -> bool:
         """Whether a mentioned value is the one the slot holds already (subclasses resolve dates)."""
@@ -262,7 +270,7 @@ class RepairingForm(FormValidationAction):
             guessed = await self.guess(f_asked, r.text, tracker)
             if guessed is not None:
                 r.values[f_asked.slot] = guessed
-        entities = (tracker.latest_message or {}).get("entities") or []
+        entities = r.entities
         if wants_to_stop(r.text, [int(e.get("start", -1)) for e in entities]) or (
             r.said("batal_antrean") and not r.values
         ):
@@ -407,6 +415,24 @@ class RepairingForm(FormValidationAction):
             return {f.slot: value}
         out = await method(value, dispatcher, tracker, domain)
         return dict(out) if isinstance(out, dict) else {f.slot: value}
+
+
+def without_greeting(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The NLU's entities less the part of the day of an opening greeting ("pagi min, ... tgl 9": no 08.00).
+
+    A time inside the greeting is dropped; a date span that starts in it ("malam, rabu tgl 2") keeps its date.
+    """
+    end = greeting_end(text)
+    if not end:
+        return entities
+    kept = []
+    for e in entities:
+        start, stop = int(e.get("start", end)), int(e.get("end", end))
+        if start >= end or e.get("entity") not in ("waktu", "tanggal"):
+            kept.append(e)
+        elif e.get("entity") == "tanggal" and stop > end and text[end:stop].strip():
+            kept.append({**e, "start": end, "value": text[end:stop].strip()})
+    return kept
 
 
 def _detail(entity: dict[str, Any]) -> bool:

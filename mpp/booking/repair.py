@@ -84,10 +84,19 @@ _CHANGE = _words(
     r"kurang",
     r"tukar",
     r"ganti\s+jadi",
+    # Sundanese, Javanese, Betawi: "punten lepat, sanes X tapi Y", "dudu X nanging Y", "kagak X, maunye Y"
+    r"lepat",
+    r"sanes",
+    r"janten",
+    r"dudu",
+    r"udu",
+    r"nanging",
+    r"kagak",
+    r"maunye",
 )
-_WRONG = _words(r"salah", r"keliru", r"bukan", r"bkn", r"ralat")
+_WRONG = _words(r"salah", r"keliru", r"bukan", r"bkn", r"ralat", r"lepat", r"sanes", r"dudu")
 # "... aja" / "... saja": a choice ("kamis aja"), unless it ends a question word ("apa aja").
-_CHOICE = re.compile(r"(?<!apa )(?<!mana )(?<!siapa )(?<!berapa )\b(?:aja|saja|aj|deh)\b", re.I)
+_CHOICE = re.compile(r"(?<!apa )(?<!mana )(?<!siapa )(?<!berapa )\b(?:aja|saja|aj|deh|wae|aje|mawon|bae)\b", re.I)
 _QUESTION = _words(
     r"apa",
     r"apakah",
@@ -127,16 +136,17 @@ _YES = re.compile(
 )
 # Before a value it is the old one ("bukan kia", "jangan rabu", "dari selasa"); toward the new one.
 _AWAY_BEFORE = re.compile(
-    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama|"
+    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama|sanes|dudu|udu|kagak|"
     + _NOT
     + r"\s*jadi|gajadi)\s+(?:\w+\s+)?$",
     re.I,
 )
 _TOWARD_BEFORE = re.compile(
-    r"\b(?:ke|jadi|menjadi|tapi|tetapi|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar)\s+$",
+    r"\b(?:ke|jadi|menjadi|tapi|tetapi|tp|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar|"
+    r"janten|nanging|tapine|maunye|maksud(?:nya|na|e)?|mksd(?:nya)?)\s+$",
     re.I,
 )
-_TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong)\b", re.I)
+_TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong|wae|aje|mawon|bae|janten)\b", re.I)
 # A document named as the reference for another detail: "sesuai ktp", "seperti di kk" (not the service).
 _REFERENCE_BEFORE = re.compile(
     r"\b(?:sesuai|sesuai\s+(?:dengan|dgn|di|yg\s+di|yang\s+di)|seperti\s+di|spt\s+di|kayak\s+di|kyk\s+di)\s+$", re.I
@@ -166,6 +176,16 @@ _NAME_IN_SENTENCE = re.compile(
     r"\b(?:atas\s+nama|a\.n\.?|nama\s+(?:saya|pemohon|lengkap(?:nya)?)(?:\s+adalah)?)\s*:?\s+", re.I
 )
 MAX_NAME_WORDS = 6
+# An opening greeting with a part of the day: "pagi min,", "siang kak", "malam, ...", "selamat sore admin".
+# Its "pagi" is no time to book; a bare "siang aja" or "sore jam 3" is (no address word or comma after it).
+_POD = r"(?:pagi|pgi|siang|siank|sore|sre|malam|malem|mlm)"
+_ADDRESS = r"(?:min|mimin|admin|kak|ka|kakak|pak|bu|bapak|ibu|mas|mbak|mba|bang|gan|sis|teh|kang|om|tante|semua|all)"
+_GREETING = re.compile(
+    r"^\W*(?:(?:assalamu\w*(?:\s+wr\.?\s*wb\.?)?|halo+|hal+o|hai|hi|permisi|punten|misi)\W+)?"
+    r"(?:(?:selamat|slamat|slmt|met)\s+" + _POD + r"|" + _POD + r"(?=\s*[,.!]|\s+" + _ADDRESS + r"\b))"
+    r"(?:\s+" + _ADDRESS + r"\b)*[\s,.!]*",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -236,6 +256,9 @@ _PROTECTED = _words(
     r"untuk\s+apa",
     r"wajib",
     r"harus",
+    r"kok",
+    r"ngapain",
+    r"perlu",
 )
 
 
@@ -369,3 +392,14 @@ def mostly_values(text: str, spans: Sequence[tuple[int, int]]) -> bool:
     letters = sum(c.isalpha() for c in text)
     covered = sum(sum(c.isalpha() for c in text[a:b]) for a, b in spans)
     return letters > 0 and covered / letters >= 0.6
+
+
+def greeting_end(text: str) -> int:
+    """Where an opening greeting with a part of the day ends ("pagi min, mau antri kk" -> 10); 0 if none.
+
+    Only a greeting followed by more words counts: "siang kak" alone may answer "jam berapa?".
+    """
+    m = _GREETING.match(text)
+    if not m or not re.search(r"\w", text[m.end() :]):
+        return 0
+    return m.end()
