@@ -28,7 +28,7 @@ from mpp.booking.availability import MPP_SLOT
 from mpp.booking.contact import NO_PHONE, clean_name, clean_phone, declines_phone
 from mpp.booking.model import Refusal, SlotOption
 from mpp.booking.nik import check_nik
-from mpp.booking.repair import Detail, Mention, says_wrong
+from mpp.booking.repair import Detail, Mention, says_wrong, someone_else
 from mpp.catalogue.model import Catalogue
 from mpp.privacy import TOKEN_PATTERN
 from mpp.replies import Reply
@@ -211,6 +211,9 @@ class BookingForm(SlotChoosing, RepairingForm):
     def hint(self, f: Field | None, reading: Reading) -> Reply | str | None:
         if f is None:  # never the same summary again without saying what it needs
             return replies.summary_hint()
+        relative = someone_else(reading.text) if f.detail is Detail.NAMA else None
+        if relative:
+            return replies.name_of_other(relative)  # "buat ibu saya": the name asked is that person's
         if reading.said("afirmasi"):
             return replies.answer_first()
         return HINTS[f.detail]()

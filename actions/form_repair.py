@@ -51,6 +51,7 @@ from mpp.booking.repair import (
     says_yes,
     service_is_reference,
     service_is_verb,
+    someone_else,
     wants_erasure,
     wants_to_stop,
 )
@@ -295,6 +296,11 @@ class RepairingForm(FormValidationAction):
             name = self.name_said(r, entities)
             if name:
                 return {f_asked.slot: name}
+            if not r.values and someone_else(r.text):  # "buat ibu saya": ask that person's name, store nothing
+                hint = self.hint(f_asked, r)
+                if hint:
+                    send(dispatcher, hint)
+                return {asked: None}
         if f_asked and not r.values:
             value = self.declined(f_asked, r)
             if value is not None:

@@ -146,6 +146,12 @@ _TOWARD_BEFORE = re.compile(
     r"janten|nanging|tapine|maunye|maksud(?:nya|na|e)?|mksd(?:nya)?)\s+$",
     re.I,
 )
+# After a value: the citizen cannot make it ("rabu ga bisa", "selasanya gak bisa"), so it is the old one.
+_AWAY_AFTER = re.compile(
+    r"^\s*(?:nya\s+)?(?:saya\s+|sy\s+)?(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|teu|ora|kagak)\s*"
+    r"(?:bisa|bs|sempat|sempet|tiasa|iso|libur)\b",
+    re.I,
+)
 _TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong|wae|aje|mawon|bae|janten)\b", re.I)
 # A document named as the reference for another detail: "sesuai ktp", "seperti di kk" (not the service).
 _REFERENCE_BEFORE = re.compile(
@@ -178,7 +184,7 @@ _NAME_IN_SENTENCE = re.compile(
 MAX_NAME_WORDS = 6
 # An opening greeting with a part of the day: "pagi min,", "siang kak", "malam, ...", "selamat sore admin".
 # Its "pagi" is no time to book; a bare "siang aja" or "sore jam 3" is (no address word or comma after it).
-_POD = r"(?:pagi|pgi|siang|siank|sore|sre|malam|malem|mlm)"
+_POD = r"(?:pagi|pgi|siang|siank|sore|sre|malam|malem|mlm)(?:2|-\w+)?"
 _ADDRESS = r"(?:min|mimin|admin|kak|ka|kakak|pak|bu|bapak|ibu|mas|mbak|mba|bang|gan|sis|teh|kang|om|tante|semua|all)"
 _GREETING = re.compile(
     r"^\W*(?:(?:assalamu\w*(?:\s+wr\.?\s*wb\.?)?|halo+|hal+o|hai|hi|permisi|punten|misi)\W+)?"
@@ -319,7 +325,7 @@ def pick(mentions: Sequence[Mention], text: str, is_current: Callable[[str], boo
     chosen: Mention | None = None
     for order, m in enumerate(mentions):
         before, after = text[: m.start], text[m.end :]
-        if _AWAY_BEFORE.search(before):
+        if _AWAY_BEFORE.search(before) or _AWAY_AFTER.match(after):
             continue
         score = 0
         if _TOWARD_BEFORE.search(before):
@@ -403,3 +409,20 @@ def greeting_end(text: str) -> int:
     if not m or not re.search(r"\w", text[m.end() :]):
         return 0
     return m.end()
+
+
+_RELATIVE = (
+    r"ibu|bapak|bpk|ayah|papa|mama|mamah|emak|nenek|kakek|anak|suami|istri|adik|adek|kakak|orang\s?tua|ortu|"
+    r"mertua|saudara|keponakan|teman|tetangga"
+)
+_FOR_OTHER = re.compile(
+    r"\b(?:buat|untuk|utk|bwt|atas\s+nama|a\.?n\.?|daftarin|daftarkan|(?:yang|yg)\s+(?:antri|datang|dateng))\s+"
+    r"(?:\w+\s+)?(" + _RELATIVE + r")\b",
+    re.I,
+)
+
+
+def someone_else(text: str) -> str | None:
+    """The relative a booking is for ("buat ibu saya" -> "ibu"), when the message says so instead of a name."""
+    m = _FOR_OTHER.search(text)
+    return " ".join(m.group(1).lower().split()) if m else None

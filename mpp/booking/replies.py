@@ -311,6 +311,14 @@ def why_name() -> str:
     )
 
 
+def name_of_other(relation: str) -> str:
+    """Booking for someone else ("buat ibu saya"): the queue is in that person's name."""
+    return (
+        f"Baik, antrean untuk {relation} Anda. Tulis nama lengkap {relation} Anda sesuai KTP/KK "
+        "(yang nanti datang membawa berkasnya)."
+    )
+
+
 def nik_missing() -> str:
     return "Maaf, NIK belum saya temukan di pesan Anda. Ketik 16 angka NIK pemohon, tanpa huruf."
 
