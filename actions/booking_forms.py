@@ -325,9 +325,17 @@ class ValidateFormPesanAntrean(BookingForm):
         if service and cat.offering(value, service) is None:
             send(dispatcher, replies.not_offered_at(cat, service, value))
             return {"pesan_mpp": None}
-        if service and self.changing(tracker) and not bookable_at(cat, value, service) and bookable_mpps(cat, service):
-            # presence unverified there: the form stays and asks for an MPP that takes bookings
-            send(dispatcher, replies.not_offered_at(cat, service, value))
+        bookable = bookable_mpps(cat, service) if service else []
+        if service and self.changing(tracker) and not bookable_at(cat, value, service) and bookable:
+            # a change to where it cannot be booked: the form stays and asks for an MPP that takes bookings
+            # (a first choice there ends the form with the agency's own channel: action_selesai_pesan)
+            unverified = not cat.present(value, service)
+            send(
+                dispatcher,
+                replies.unverified_at(cat, service, value, bookable)
+                if unverified
+                else replies.not_offered_at(cat, service, value),
+            )
             return {"pesan_mpp": None}
         return {"pesan_mpp": value}
 

@@ -182,6 +182,18 @@ def not_offered_at(catalogue: Catalogue, service_code: str, mpp_code: str) -> st
     return text + (f" Layanan ini ada di {names}." if names else "")
 
 
+def unverified_at(catalogue: Catalogue, service_code: str, mpp_code: str, bookable: list[str]) -> str:
+    """The service is listed at this MPP but its agency's presence there is unverified: said so, not "not offered"."""
+    agency = catalogue.agency_of(mpp_code, service_code)
+    who = agency.name if agency else catalogue.services[service_code].name
+    text = (
+        f"Kehadiran loket {who} di {catalogue.mpps[mpp_code].name} belum terverifikasi, jadi antrean "
+        f"{catalogue.services[service_code].name} belum bisa saya pesankan di sana."
+    )
+    names = join_names([catalogue.mpps[m].name for m in bookable if m != mpp_code and m in catalogue.mpps])
+    return text + (f" Antreannya bisa dipesan di {names}." if names else "")
+
+
 def day_not_understood() -> str:
     return 'Maaf, tanggalnya belum saya pahami. Contoh: "besok", "senin depan", "5 Desember".'
 
