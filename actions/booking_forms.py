@@ -99,6 +99,31 @@ def closest_mpp(catalogue: Catalogue, text: str) -> str | None:
     return None
 
 
+SERVICE_TYPO_CUTOFF = 85.0  # "ktpp" ~ "ktp" 86, "paspr" ~ "paspor" 91, "aktaa kelahiran" ~ "akta kelahiran" 97
+MAX_SERVICE_WORDS = 3
+
+
+def closest_service(catalogue: Catalogue, text: str) -> str | None:
+    """The service whose name or alias is closest to words mistyped ("ktpp", "kartu kluarga"), if close enough.
+
+    Longer phrases are tried first, so "akta kematian" is not read as "akta" of another service.
+    """
+    names: dict[str, str] = {}
+    for service in catalogue.services.values():
+        for alias in (service.code.replace("_", " "), *service.aliases):
+            names.setdefault(alias.lower(), service.code)
+    words = re.findall(r"[\w-]+", text.lower())
+    for n in range(MAX_SERVICE_WORDS, 0, -1):
+        for i in range(len(words) - n + 1):
+            gram = " ".join(words[i : i + n])
+            if len(gram) < 3 or gram.isdigit() or gram in names:
+                continue  # a name written right is the NLU's to find (or not: "pindah jadwal" is no SKPWNI)
+            best = process.extractOne(gram, list(names), scorer=fuzz.ratio, score_cutoff=SERVICE_TYPO_CUTOFF)
+            if best:
+                return names[best[0]]
+    return None
+
+
 def spread(options: list[SlotOption], limit: int) -> list[SlotOption]:
     """At most ``limit`` options spread over the day, so that afternoon slots show too."""
     if len(options) <= limit:
@@ -203,6 +228,8 @@ class BookingForm(SlotChoosing, RepairingForm):
             return fixed if wanted_times(fixed, now) else None
         if f.detail is Detail.MPP:
             return closest_mpp(await self.catalogue(), text)
+        if f.detail is Detail.LAYANAN:
+            return closest_service(await self.catalogue(), text)
         return None
 
     def privacy_note(self) -> Reply | str | None:

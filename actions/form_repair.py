@@ -265,6 +265,16 @@ class RepairingForm(FormValidationAction):
         asked = tracker.get_slot(REQUESTED_SLOT) if active else None
         r = self.reading(tracker, asked)
         if asked is None:  # the form starts: take what the first message already says
+            first = self.fields[0] if self.fields else None
+            if (
+                first
+                and first.detail is Detail.LAYANAN
+                and first.slot not in r.values
+                and before.get(first.slot) is None
+            ):
+                guessed = await self.guess(first, r.text, tracker)  # "antri ktpp di mpp tangsel": a typo'd service
+                if guessed is not None:
+                    r.values[first.slot] = guessed
             return {k: v for k, v in r.values.items() if before.get(k) is None}
         f_asked = next((f for f in self.fields if f.slot == asked), None)
         if f_asked and f_asked.slot not in r.values:

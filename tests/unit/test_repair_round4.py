@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from actions.booking_forms import closest_service
 from actions.form_repair import without_greeting
 from mpp.booking import replies
 from mpp.booking.repair import Mention, greeting_end, pick, says_change, says_wrong, someone_else
@@ -164,3 +165,38 @@ def _upto(asked: str) -> dict[str, Any]:
     """The details the form holds while it asks ``asked`` (everything before it)."""
     order = list(FILLED)
     return {k: v for k, v in FILLED.items() if order.index(k) < order.index(asked)}
+
+
+# ---- 7. typos in the service ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("mw antre ktpp di mpp tangsel", "ktp_el"),
+        ("antri paspr", "paspor"),
+        ("daftr antrean kartu kluarga di mpp bekasi", "kk"),
+        ("antrii aktaa kelahiran", "akta_kelahiran"),
+        ("bayar pajak motr", "pajak_kendaraan"),
+    ],
+)
+def test_a_mistyped_service_is_recognised(demo, text: str, service: str) -> None:  # type: ignore[no-untyped-def]
+    assert closest_service(demo.catalogue, text) == service
+
+
+@pytest.mark.parametrize(
+    "text", ["mau antri di mpp bekasi rabu jam 9", "Budi Santoso", "mau pindah jadwal", "kakak saya"]
+)
+def test_words_that_name_no_service_guess_none(demo, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert closest_service(demo.catalogue, text) is None  # "pindah" written right is the NLU's call, not a typo
+
+
+async def test_an_opening_with_a_mistyped_service_starts_the_form_with_it(deps) -> None:  # type: ignore[no-untyped-def]
+    t = message(
+        "mw antre ktpp di mpp tangsel",
+        None,
+        {},
+        "pesan_antrean",
+        entities=(("mpp", "mpp tangsel", "kota_tangerang_selatan"),),
+    )
+    slots, asked, _ = await run(deps, t)
+    assert slots["pesan_layanan"] == "ktp_el" and slots["pesan_mpp"] == "kota_tangerang_selatan"
+    assert asked == "pesan_tanggal"
