@@ -46,6 +46,7 @@ from mpp.booking.repair import (
     name_in_correction,
     named_details,
     pick,
+    proposes,
     says_change,
     says_wrong,
     says_yes,
@@ -315,7 +316,9 @@ class RepairingForm(FormValidationAction):
             value = self.declined(f_asked, r)
             if value is not None:
                 return {f_asked.slot: value}
-        if is_question(r.text) and not r.changes:
+        # "kalo di tangsel bisa?": a value other than the one held, asked for as a question, is a change
+        proposal = proposes(r.text) and any(str(before.get(k)) != str(v) for k, v in r.values.items())
+        if is_question(r.text) and not (r.changes or proposal):
             return None  # "biayanya brp?", "mpp nya buka hari sabtu gak?": the rules answer, the form asks again
         at_summary = asked in (self.summary_slot, self.change_slot)
         if r.values or r.buttons or (r.named and (r.changes or at_summary)):

@@ -230,6 +230,18 @@ def says_change(text: str) -> bool:
     return bool(_CHANGE.search(text) or _CHOICE.search(text))
 
 
+_PROPOSAL = re.compile(
+    r"^\W*(?:kalau|kalo|klo|kl|gimana\s+kalau|gimana\s+kalo|gmn\s+kalo|bagaimana\s+kalau|bisa|boleh)\b"
+    r"|\b(?:bisa|boleh|bs)\s*(?:ga|gak|gk|nggak|ngga|tidak|kah)?\W*$",
+    re.I,
+)
+
+
+def proposes(text: str) -> bool:
+    """ "kalo di tangsel bisa?", "bisa di mpp bogor?": another value asked for as a question; a change with a value."""
+    return bool(_PROPOSAL.search(text))
+
+
 def says_yes(text: str) -> bool:
     """ "muhun", "leres pak", "nggih", "iya atuh", "iye", "betul pisan": a plain yes, in any region's words."""
     return bool(_YES.match(text.strip()))
