@@ -200,3 +200,29 @@ async def test_an_opening_with_a_mistyped_service_starts_the_form_with_it(deps) 
     slots, asked, _ = await run(deps, t)
     assert slots["pesan_layanan"] == "ktp_el" and slots["pesan_mpp"] == "kota_tangerang_selatan"
     assert asked == "pesan_tanggal"
+
+
+# ---- 6. the MPP asked for as a question at the summary ------------------------------------------------
+async def test_another_mpp_asked_for_at_the_summary_is_a_change(deps) -> None:  # type: ignore[no-untyped-def]
+    t = message(
+        "kalo di tangsel bisa?",
+        "pesan_konfirmasi",
+        FILLED,
+        "tanya_lokasi",
+        0.6,
+        (("mpp", "tangsel", "kota_tangerang_selatan"),),
+    )
+    slots, asked, said = await run(deps, t)
+    assert slots["pesan_mpp"] == "kota_tangerang_selatan" and asked == "pesan_konfirmasi" and "MPP diubah" in said[0]
+
+
+async def test_a_question_about_the_mpp_held_stays_a_question(deps) -> None:  # type: ignore[no-untyped-def]
+    t = message(
+        "mpp bogor bisa bayar qris gak?",
+        "pesan_konfirmasi",
+        FILLED,
+        "tanya_biaya",
+        0.7,
+        (("mpp", "mpp bogor", "kota_bogor"),),
+    )
+    assert (await run(deps, t))[1] == "<rejected>"
