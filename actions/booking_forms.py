@@ -30,6 +30,7 @@ from mpp.booking.model import Refusal, SlotOption
 from mpp.booking.nik import check_nik
 from mpp.booking.repair import Detail, Mention, says_wrong, someone_else
 from mpp.catalogue.model import Catalogue
+from mpp.faq import Question, answer
 from mpp.privacy import TOKEN_PATTERN
 from mpp.replies import Reply
 from mpp.text import clock, tanggal
@@ -234,6 +235,15 @@ class BookingForm(SlotChoosing, RepairingForm):
 
     def privacy_note(self) -> Reply | str | None:
         return replies.why_personal_data()
+
+    async def answer_question(self, topic: str, reading: Reading, tracker: Tracker) -> Reply | str | None:
+        cat = await self.catalogue()
+        service = reading.values.get("pesan_layanan") or tracker.get_slot("pesan_layanan")
+        mpp = reading.values.get("pesan_mpp") or tracker.get_slot("pesan_mpp") or tracker.get_slot("mpp")
+        today = self.local_now(cat, mpp).date()
+        notices = await blocking(self.core.announcements.active, today)
+        question = Question(topic=topic, service=service, jenis=tracker.get_slot("jenis"), mpp=mpp)
+        return await blocking(answer, cat, question, today, notices)
 
     def hint(self, f: Field | None, reading: Reading) -> Reply | str | None:
         if f is None:  # never the same summary again without saying what it needs

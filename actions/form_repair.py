@@ -47,6 +47,7 @@ from mpp.booking.repair import (
     named_details,
     pick,
     proposes,
+    question_topic,
     says_change,
     says_wrong,
     says_yes,
@@ -167,6 +168,10 @@ class RepairingForm(FormValidationAction):
 
     def privacy_note(self) -> Reply | str | None:
         """Why the form needs personal data and how it is kept: the answer to "data saya aman?"."""
+        return None
+
+    async def answer_question(self, topic: str, reading: Reading, tracker: Tracker) -> Reply | str | None:
+        """The answer to a question on ``topic`` (an FAQ topic) that the NLU did not see; None: the rules'."""
         return None
 
     def related(self, reading: Reading, values: dict[str, Any]) -> dict[str, Any]:
@@ -316,16 +321,33 @@ class RepairingForm(FormValidationAction):
             value = self.declined(f_asked, r)
             if value is not None:
                 return {f_asked.slot: value}
+        topic = question_topic(r.text)
+        at_summary = asked in (self.summary_slot, self.change_slot)
+        asking = is_question(r.text) or not (at_summary and r.named)  # "lokasinya" at the summary names the MPP
+        if topic and not r.changes and not r.buttons and asking and (is_question(r.text) or self.held(r, tracker)):
+            # "biaya kk", "berkasnya apa", "jam buka mpp bekasi": a question about the service or MPP, then the
+            # same step again. The rules answer it when the NLU saw the question; else the form does.
+            if r.intent in ANSWERED_BY_RULES and r.confidence >= SURE:
+                return None
+            reply = await self.answer_question(topic, r, tracker)
+            if reply is None:
+                return None
+            send(dispatcher, reply)
+            return {asked: None}
         # "kalo di tangsel bisa?": a value other than the one held, asked for as a question, is a change
         proposal = proposes(r.text) and any(str(before.get(k)) != str(v) for k, v in r.values.items())
         if is_question(r.text) and not (r.changes or proposal):
             return None  # "biayanya brp?", "mpp nya buka hari sabtu gak?": the rules answer, the form asks again
-        at_summary = asked in (self.summary_slot, self.change_slot)
         if r.values or r.buttons or (r.named and (r.changes or at_summary)):
             return self.repairs(r, asked)
         if r.intent in ANSWERED_BY_RULES and r.confidence >= SURE:
             return None
         return self.unanswered(r, f_asked, asked, dispatcher, tracker)
+
+    def held(self, r: Reading, tracker: Tracker) -> bool:
+        """Every value the message mentions is the one the form holds already ("biaya kk" while booking kk)."""
+        fields = [f for f in self.fields if f.slot in r.values]
+        return all(self.same(f, r.values[f.slot], tracker.get_slot(f.slot), tracker) for f in fields)
 
     def name_said(self, r: Reading, entities: list[dict[str, Any]]) -> str | None:
         """The answer to "atas nama siapa?" when the message is a name, else None.

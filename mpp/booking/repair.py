@@ -43,7 +43,10 @@ _NAMES: tuple[tuple[Detail, re.Pattern[str]], ...] = (
     (Detail.LAYANAN, _words(r"layanan(?:nya)?", r"urusan(?:nya)?", r"keperluan(?:nya)?")),
     (Detail.MPP, _words(r"mpp(?:\s?nya)?", r"tempat(?:nya)?", r"lokasi(?:nya)?")),
     (Detail.TANGGAL, _words(r"tanggal(?:nya)?", r"tgl(?:nya)?", r"hari(?:nya)?")),
-    (Detail.WAKTU, _words(r"jam(?:nya)?", r"waktu(?:nya)?", r"pukul")),
+    (
+        Detail.WAKTU,
+        _words(r"jam(?:nya)?(?!\s+(?:buka|tutup|operasional|kerja|layanan|pelayanan))", r"waktu(?:nya)?", r"pukul"),
+    ),
     (Detail.NAMA, _words(r"nama(?:nya)?")),
     (Detail.NIK, _words(r"nik(?:nya)?")),
     (Detail.TELEPON, _words(r"hp(?:nya)?", r"telepon(?:nya)?", r"telp", r"wa(?:nya)?", r"whatsapp", r"nomor(?:nya)?")),
@@ -231,7 +234,8 @@ def says_change(text: str) -> bool:
 
 
 _PROPOSAL = re.compile(
-    r"^\W*(?:kalau|kalo|klo|kl|gimana\s+kalau|gimana\s+kalo|gmn\s+kalo|bagaimana\s+kalau|bisa|boleh)\b"
+    r"^\W*(?:gimana|gmn|bagaimana)\s+(?:kalau|kalo|klo)\b"
+    r"|^\W*(?:bisa|boleh)\s+(?:di|ke|tgl|tanggal|jam|hari|pindah|ganti)\b"
     r"|\b(?:bisa|boleh|bs)\s*(?:ga|gak|gk|nggak|ngga|tidak|kah)?\W*$",
     re.I,
 )
@@ -438,3 +442,55 @@ def someone_else(text: str) -> str | None:
     """The relative a booking is for ("buat ibu saya" -> "ibu"), when the message says so instead of a name."""
     m = _FOR_OTHER.search(text)
     return " ".join(m.group(1).lower().split()) if m else None
+
+
+# What a question asks about the chosen service or MPP, when the words say it plainly (the NLU may not):
+# the topic names are the FAQ's (mpp.faq.TOPICS).
+_TOPIC_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("tanya_biaya", _words(r"biaya\w*", r"bayar\w*", r"gratis", r"tarif\w*", r"harga\w*", r"ongkos\w*", r"pungutan")),
+    (
+        "tanya_lama_proses",
+        _words(
+            r"berapa\s+lama",
+            r"brp\s+lama",
+            r"lama\s+(?:ga|gak|nggak|tidak|proses\w*|jadi\w*)",
+            r"proses\w*\s+lama",
+            r"berapa\s+hari",
+            r"brp\s+hari",
+            r"jadi\s+kapan",
+            r"kapan\s+jadi",
+            r"selesai\w*",
+            r"kelar\w*",
+            r"hari\s+itu\s+juga",
+            r"estimasi",
+        ),
+    ),
+    (
+        "tanya_jadwal",
+        _words(
+            r"jam\s+(?:buka|tutup|operasional|kerja|layanan|pelayanan)",
+            r"buka\s+(?:jam|hari|sabtu|minggu)",
+            r"tutup\s+jam",
+        ),
+    ),
+    (
+        "tanya_lokasi",
+        _words(
+            r"alamat\w*", r"letak\w*", r"lantai", r"gedung\w*", r"di\s?mana", r"dmn", r"lokasi\w*", r"maps", r"peta"
+        ),
+    ),
+    (
+        "tanya_syarat",
+        _words(
+            r"syarat\w*", r"persyaratan\w*", r"berkas\w*", r"dokumen\w*", r"bawa\s+apa", r"dibawa", r"fotokopi", r"fc"
+        ),
+    ),
+)
+
+
+def question_topic(text: str) -> str | None:
+    """The FAQ topic a message asks about by its words ("biaya kk", "berkasnya apa", "jam buka mpp bekasi"), or None."""
+    for topic, pattern in _TOPIC_WORDS:
+        if pattern.search(text):
+            return topic
+    return None
