@@ -461,7 +461,7 @@ _TOPIC_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"kapan\s+jadi",
             r"selesai\w*",
             r"kelar\w*",
-            r"hari\s+itu\s+juga",
+            r"hari\s+itu(?:\s+juga)?",
             r"estimasi",
         ),
     ),
@@ -482,7 +482,15 @@ _TOPIC_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "tanya_syarat",
         _words(
-            r"syarat\w*", r"persyaratan\w*", r"berkas\w*", r"dokumen\w*", r"bawa\s+apa", r"dibawa", r"fotokopi", r"fc"
+            r"syarat\w*",
+            r"persyaratan\w*",
+            r"berkas\w*",
+            r"dokumen\w*",
+            r"bawa\s+apa",
+            r"dibawa",
+            r"fotokopi",
+            r"fc",
+            r"perlu\s+(?:surat|bawa|fotokopi|ktp|kk|akta|akte)\w*",
         ),
     ),
 )

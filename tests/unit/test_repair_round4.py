@@ -14,7 +14,7 @@ import pytest
 from actions.booking_forms import closest_service
 from actions.form_repair import without_greeting
 from mpp.booking import replies
-from mpp.booking.repair import Mention, greeting_end, pick, says_change, says_wrong, someone_else
+from mpp.booking.repair import Mention, greeting_end, pick, question_topic, says_change, says_wrong, someone_else
 from mpp.clock import fixed_clock
 from testkit.core import Services, in_memory
 from tests.unit.test_form_repair import FILLED, NOW, message, run
@@ -226,3 +226,45 @@ async def test_a_question_about_the_mpp_held_stays_a_question(deps) -> None:  # 
         (("mpp", "mpp bogor", "kota_bogor"),),
     )
     assert (await run(deps, t))[1] == "<rejected>"
+
+
+# ---- 4. a question mid-form that the NLU did not take for one ---------------------------------------
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("berkasnya apa", "tanya_syarat"),
+        ("kalau akta kematian perlu surat dari rs?", "tanya_syarat"),
+        ("biaya kk", "tanya_biaya"),
+        ("jam buka mpp bekasi", "tanya_jadwal"),
+        ("alamat mpp nya", "tanya_lokasi"),
+        ("kk nya jadi hari itu?", "tanya_lama_proses"),
+    ],
+)
+def test_the_topic_of_a_question_is_read_from_its_words(text: str, topic: str) -> None:
+    assert question_topic(text) == topic
+
+
+@pytest.mark.parametrize("text", ["jamnya salah", "Budi Santoso", "tempatnya di bogor aja deh", "kamis aja"])
+def test_a_correction_or_a_name_has_no_question_topic(text: str) -> None:
+    assert question_topic(text) is None
+
+
+async def test_a_question_the_nlu_missed_is_answered_by_the_form_and_the_step_asked_again(deps) -> None:  # type: ignore[no-untyped-def]
+    t = message("berkasnya apa", "pesan_nama", _upto("pesan_nama"), "cek_permohonan", 0.33)
+    slots, asked, said = await run(deps, t)
+    assert slots == {"pesan_nama": None} and asked == "pesan_nama"
+    assert said and said[0].startswith("Persyaratan Kartu Keluarga")
+
+
+async def test_a_question_naming_the_held_detail_keeps_every_detail(deps) -> None:  # type: ignore[no-untyped-def]
+    t = message(
+        "jam buka mpp bogor", "pesan_nik", _upto("pesan_nik"), "informasi", 0.4, (("mpp", "mpp bogor", "kota_bogor"),)
+    )
+    slots, asked, said = await run(deps, t)
+    assert slots == {"pesan_nik": None} and asked == "pesan_nik"  # the time is not asked again
+    assert said and "MPP Kota Bogor" in said[0]
+
+
+async def test_a_question_the_nlu_saw_goes_to_the_rules(deps) -> None:  # type: ignore[no-untyped-def]
+    t = message("biaya kk", "pesan_nama", _upto("pesan_nama"), "tanya_biaya", 0.95, (("layanan", "kk", None),))
+    assert await run(deps, t) == ({}, "<rejected>", [])
