@@ -96,8 +96,12 @@ _CHANGE = _words(
     r"nanging",
     r"kagak",
     r"maunye",
+    r"kleru",
+    r"ojo",
+    r"nu\s+leres",
+    r"sing\s+bener",
 )
-_WRONG = _words(r"salah", r"keliru", r"bukan", r"bkn", r"ralat", r"lepat", r"sanes", r"dudu")
+_WRONG = _words(r"salah", r"keliru", r"kleru", r"bukan", r"bkn", r"ralat", r"lepat", r"sanes", r"dudu")
 # "... aja" / "... saja": a choice ("kamis aja"), unless it ends a question word ("apa aja").
 _CHOICE = re.compile(r"(?<!apa )(?<!mana )(?<!siapa )(?<!berapa )\b(?:aja|saja|aj|deh|wae|aje|mawon|bae)\b", re.I)
 _QUESTION = _words(
@@ -139,14 +143,14 @@ _YES = re.compile(
 )
 # Before a value it is the old one ("bukan kia", "jangan rabu", "dari selasa"); toward the new one.
 _AWAY_BEFORE = re.compile(
-    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama|sanes|dudu|udu|kagak|"
+    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama|sanes|dudu|udu|kagak|ojo|"
     + _NOT
     + r"\s*jadi|gajadi)\s+(?:\w+\s+)?$",
     re.I,
 )
 _TOWARD_BEFORE = re.compile(
     r"\b(?:ke|jadi|menjadi|tapi|tetapi|tp|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar|"
-    r"janten|nanging|tapine|maunye|maksud(?:nya|na|e)?|mksd(?:nya)?)\s+$",
+    r"janten|nanging|tapine|maunye|maksud(?:nya|na|e)?|mksd(?:nya)?|nu\s+leres|sing\s+bener)\s+$",
     re.I,
 )
 # After a value: the citizen cannot make it ("rabu ga bisa", "selasanya gak bisa"), so it is the old one.

@@ -268,3 +268,18 @@ async def test_a_question_naming_the_held_detail_keeps_every_detail(deps) -> Non
 async def test_a_question_the_nlu_saw_goes_to_the_rules(deps) -> None:  # type: ignore[no-untyped-def]
     t = message("biaya kk", "pesan_nama", _upto("pesan_nama"), "tanya_biaya", 0.95, (("layanan", "kk", None),))
     assert await run(deps, t) == ({}, "<rejected>", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "turned_to"),
+    [
+        ("ojo rabu, kamis wae", ["rabu", "kamis"], "kamis"),  # Javanese: "don't" before the old value
+        ("kleru mas, sing bener kamis", ["kamis"], "kamis"),
+        ("punten, nu leres tgl 10", ["tgl 10"], "tgl 10"),
+    ],
+)
+def test_more_regional_words_of_correction(text: str, mentions: list[str], turned_to: str) -> None:
+    assert says_change(text)
+    found = [Mention(v, text.index(v), text.index(v) + len(v)) for v in mentions]
+    chosen = pick(found, text, lambda v: False)
+    assert chosen is not None and chosen.value == turned_to
