@@ -40,6 +40,7 @@ from mpp.booking.repair import (
     asks_about_privacy,
     greeting_end,
     is_question,
+    is_relative,
     mostly_values,
     name_after_lead,
     name_answer,
@@ -313,6 +314,9 @@ class RepairingForm(FormValidationAction):
             if name:
                 return {f_asked.slot: name}
             if not r.values and someone_else(r.text):  # "buat ibu saya": ask that person's name, store nothing
+                given = name_in_correction(r.text)  # "buat ibu saya, namanya Siti Rahmah"
+                if given and not is_relative(given):
+                    return {f_asked.slot: given}
                 hint = self.hint(f_asked, r)
                 if hint:
                     send(dispatcher, hint)

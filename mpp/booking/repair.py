@@ -506,3 +506,8 @@ def question_topic(text: str) -> str | None:
         if pattern.search(text):
             return topic
     return None
+
+
+def is_relative(name: str) -> bool:
+    """ "Bapak", "Ibu": a word for a relative read as a name ("atas nama bapak saya"), not the person's name."""
+    return bool(re.match(r"^(?:" + _RELATIVE + r")\b", name.strip(), re.I))

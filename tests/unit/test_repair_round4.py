@@ -283,3 +283,9 @@ def test_more_regional_words_of_correction(text: str, mentions: list[str], turne
     found = [Mention(v, text.index(v), text.index(v) + len(v)) for v in mentions]
     chosen = pick(found, text, lambda v: False)
     assert chosen is not None and chosen.value == turned_to
+
+
+async def test_someone_elses_name_said_with_it_is_the_name(deps) -> None:  # type: ignore[no-untyped-def]
+    t = message("buat ibu saya, namanya Siti Rahmah", "pesan_nama", _upto("pesan_nama"), "nlu_fallback", 0.3)
+    slots, asked, _ = await run(deps, t)
+    assert slots == {"pesan_nama": "Siti Rahmah"} and asked == "pesan_nik"
