@@ -28,8 +28,9 @@ from mpp.booking.availability import MPP_SLOT
 from mpp.booking.contact import NO_PHONE, clean_name, clean_phone, declines_phone
 from mpp.booking.model import Refusal, SlotOption
 from mpp.booking.nik import check_nik
-from mpp.booking.repair import Detail, says_wrong
+from mpp.booking.repair import Detail, Mention, says_wrong, someone_else
 from mpp.catalogue.model import Catalogue
+from mpp.faq import Question, answer
 from mpp.privacy import TOKEN_PATTERN
 from mpp.replies import Reply
 from mpp.text import clock, tanggal
@@ -40,6 +41,7 @@ MAX_DAYS = 31  # a range ("bulan depan") is searched this far for an open day
 MAX_TIME_BUTTONS = 10  # a WhatsApp list holds ten rows
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 HH_MM = re.compile(r"\d{2}:\d{2}")
+WEEKDAY_NYA = re.compile(r"\b([a-z']+?)\s?nya\b", re.I)  # "kamisnya aja", "jumat nya deh"
 
 
 def candidate_days(text: str, now: datetime) -> list[date]:
@@ -93,6 +95,31 @@ def closest_mpp(catalogue: Catalogue, text: str) -> str | None:
     for word in re.findall(r"\w+", text.lower()):
         if len(word) >= 4 and names:
             best = process.extractOne(word, list(names), scorer=fuzz.ratio, score_cutoff=MPP_TYPO_CUTOFF)
+            if best:
+                return names[best[0]]
+    return None
+
+
+SERVICE_TYPO_CUTOFF = 85.0  # "ktpp" ~ "ktp" 86, "paspr" ~ "paspor" 91, "aktaa kelahiran" ~ "akta kelahiran" 97
+MAX_SERVICE_WORDS = 3
+
+
+def closest_service(catalogue: Catalogue, text: str) -> str | None:
+    """The service whose name or alias is closest to words mistyped ("ktpp", "kartu kluarga"), if close enough.
+
+    Longer phrases are tried first, so "akta kematian" is not read as "akta" of another service.
+    """
+    names: dict[str, str] = {}
+    for service in catalogue.services.values():
+        for alias in (service.code.replace("_", " "), *service.aliases):
+            names.setdefault(alias.lower(), service.code)
+    words = re.findall(r"[\w-]+", text.lower())
+    for n in range(MAX_SERVICE_WORDS, 0, -1):
+        for i in range(len(words) - n + 1):
+            gram = " ".join(words[i : i + n])
+            if len(gram) < 3 or gram.isdigit() or gram in names:
+                continue  # a name written right is the NLU's to find (or not: "pindah jadwal" is no SKPWNI)
+            best = process.extractOne(gram, list(names), scorer=fuzz.ratio, score_cutoff=SERVICE_TYPO_CUTOFF)
             if best:
                 return names[best[0]]
     return None
@@ -174,6 +201,12 @@ class BookingForm(SlotChoosing, RepairingForm):
     summary_slot = "pesan_konfirmasi"
     change_slot = "pesan_ubah"
 
+    def loose_mentions(self, f: Field, text: str) -> list[Mention]:
+        if f.detail is not Detail.TANGGAL:
+            return []
+        found = ((m, m.group(1).lower()) for m in WEEKDAY_NYA.finditer(text))
+        return [Mention(day, m.start(), m.end()) for m, day in found if day in WEEKDAYS]
+
     def same(self, f: Field, value: str, current: Any, tracker: Tracker) -> bool:
         if current is None:
             return False
@@ -196,14 +229,28 @@ class BookingForm(SlotChoosing, RepairingForm):
             return fixed if wanted_times(fixed, now) else None
         if f.detail is Detail.MPP:
             return closest_mpp(await self.catalogue(), text)
+        if f.detail is Detail.LAYANAN:
+            return closest_service(await self.catalogue(), text)
         return None
 
     def privacy_note(self) -> Reply | str | None:
         return replies.why_personal_data()
 
+    async def answer_question(self, topic: str, reading: Reading, tracker: Tracker) -> Reply | str | None:
+        cat = await self.catalogue()
+        service = reading.values.get("pesan_layanan") or tracker.get_slot("pesan_layanan")
+        mpp = reading.values.get("pesan_mpp") or tracker.get_slot("pesan_mpp") or tracker.get_slot("mpp")
+        today = self.local_now(cat, mpp).date()
+        notices = await blocking(self.core.announcements.active, today)
+        question = Question(topic=topic, service=service, jenis=tracker.get_slot("jenis"), mpp=mpp)
+        return await blocking(answer, cat, question, today, notices)
+
     def hint(self, f: Field | None, reading: Reading) -> Reply | str | None:
         if f is None:  # never the same summary again without saying what it needs
             return replies.summary_hint()
+        relative = someone_else(reading.text) if f.detail is Detail.NAMA else None
+        if relative:
+            return replies.name_of_other(relative)  # "buat ibu saya": the name asked is that person's
         if reading.said("afirmasi"):
             return replies.answer_first()
         return HINTS[f.detail]()
@@ -315,9 +362,17 @@ class ValidateFormPesanAntrean(BookingForm):
         if service and cat.offering(value, service) is None:
             send(dispatcher, replies.not_offered_at(cat, service, value))
             return {"pesan_mpp": None}
-        if service and self.changing(tracker) and not bookable_at(cat, value, service) and bookable_mpps(cat, service):
-            # presence unverified there: the form stays and asks for an MPP that takes bookings
-            send(dispatcher, replies.not_offered_at(cat, service, value))
+        bookable = bookable_mpps(cat, service) if service else []
+        if service and self.changing(tracker) and not bookable_at(cat, value, service) and bookable:
+            # a change to where it cannot be booked: the form stays and asks for an MPP that takes bookings
+            # (a first choice there ends the form with the agency's own channel: action_selesai_pesan)
+            unverified = not cat.present(value, service)
+            send(
+                dispatcher,
+                replies.unverified_at(cat, service, value, bookable)
+                if unverified
+                else replies.not_offered_at(cat, service, value),
+            )
             return {"pesan_mpp": None}
         return {"pesan_mpp": value}
 

@@ -17,6 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import CatalogueSource, blocking, latest_entity, send
+from mpp.booking import replies as booking_replies
+from mpp.booking.repair import says_change, says_wrong
 from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
 from mpp.grievance import replies
@@ -130,9 +132,44 @@ class ActionMulaiPengaduan(UsesComplaints, Action):
         return events
 
 
+MAX_WRONG_WORDS = 4  # "salah", "yang tadi salah", "ralat": a short message that only says an answer was wrong
+
+
 class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
     def name(self) -> str:
         return "validate_form_pengaduan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        repaired = await self.repair(dispatcher, tracker)
+        if repaired is not None:
+            return [SlotSet(k, v) for k, v in repaired.items()]  # the form asks the first empty detail next
+        return await super().run(dispatcher, tracker, domain)
+
+    async def repair(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
+        """A correction of an earlier answer said at a later prompt (issue 17), else None.
+
+        "eh mpp nya bogor, bukan bekasi" while the time is asked: the MPP is changed and the agency asked
+        again (it belongs to the MPP); "salah" / "yang tadi salah": the previous answer is asked again.
+        """
+        from actions.form_repair import previous_answer
+
+        asked = tracker.get_slot("requested_slot")
+        text = str(tracker.latest_message.get("text") or "").strip()
+        if asked not in SLOTS or asked == "aduan_isi" or phrase(text) in STOP_WORDS:
+            return None  # the description is free text: "petugas salah input" is what happened
+        mpp = latest_entity(tracker, "mpp")
+        if asked != "aduan_mpp" and mpp and says_change(text) and mpp != tracker.get_slot("aduan_mpp"):
+            out = await self.validate_aduan_mpp(mpp, dispatcher, tracker, {})
+            if not out.get("aduan_mpp"):
+                return out
+            cat = await blocking(self.core.catalogue.get)
+            send(dispatcher, booking_replies.changed("MPP", cat.mpps[out["aduan_mpp"]].name))
+            return {**out, "aduan_instansi": None}
+        if says_wrong(text) and len(phrase(text).split()) <= MAX_WRONG_WORDS:
+            wrong = previous_answer(tracker, SLOTS)
+            if wrong:
+                return {wrong: None}
+        return None
 
     @staticmethod
     def _said(tracker: Tracker, slot: str) -> dict[str, Any]:

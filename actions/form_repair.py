@@ -38,18 +38,23 @@ from mpp.booking.repair import (
     Detail,
     Mention,
     asks_about_privacy,
+    greeting_end,
     is_question,
+    is_relative,
     mostly_values,
     name_after_lead,
     name_answer,
     name_in_correction,
     named_details,
     pick,
+    proposes,
+    question_topic,
     says_change,
     says_wrong,
     says_yes,
     service_is_reference,
     service_is_verb,
+    someone_else,
     wants_erasure,
     wants_to_stop,
 )
@@ -166,6 +171,10 @@ class RepairingForm(FormValidationAction):
         """Why the form needs personal data and how it is kept: the answer to "data saya aman?"."""
         return None
 
+    async def answer_question(self, topic: str, reading: Reading, tracker: Tracker) -> Reply | str | None:
+        """The answer to a question on ``topic`` (an FAQ topic) that the NLU did not see; None: the rules'."""
+        return None
+
     def related(self, reading: Reading, values: dict[str, Any]) -> dict[str, Any]:
         """Slots outside the form that follow a change (the booking form: ``jenis`` with the service)."""
         return {}
@@ -203,7 +212,7 @@ class RepairingForm(FormValidationAction):
         intent = message.get("intent") or {}
         text = message.get("text") or ""
         reading = Reading(intent.get("name"), float(intent.get("confidence") or 0.0), text)
-        entities = message.get("entities") or []
+        entities = without_greeting(text, message.get("entities") or [])
         reading.entities = entities
         reading.buttons = [Detail(e["value"]) for e in entities if e.get("entity") == "bagian" and _detail(e)]
         for f in self.fields:
@@ -238,11 +247,18 @@ class RepairingForm(FormValidationAction):
             for e in entities
             if e.get("entity") == f.entity and e.get("value") is not None
         ]
+        taken = [(m.start, m.end) for m in mentions]
+        mentions += [m for m in self.loose_mentions(f, text) if not any(a <= m.start < b for a, b in taken)]
+        mentions.sort(key=lambda m: m.start)
         if f.detail is Detail.LAYANAN:
             mentions = [m for m in mentions if not service_is_verb(text, m) and not service_is_reference(text, m)]
         current = tracker.get_slot(f.slot)
         chosen = pick(mentions, text, lambda v: self.same(f, v, current, tracker))
         return chosen.value if chosen else None
+
+    def loose_mentions(self, f: Field, text: str) -> list[Mention]:
+        """Values of ``f`` the NLU does not mark as entities ("kamisnya aja"); none by default."""
+        return []
 
     def same(self, f: Field, value: str, current: Any, tracker: Tracker) -> bool:
         """Whether a mentioned value is the one the slot holds already (subclasses resolve dates)."""
@@ -256,13 +272,23 @@ class RepairingForm(FormValidationAction):
         asked = tracker.get_slot(REQUESTED_SLOT) if active else None
         r = self.reading(tracker, asked)
         if asked is None:  # the form starts: take what the first message already says
+            first = self.fields[0] if self.fields else None
+            if (
+                first
+                and first.detail is Detail.LAYANAN
+                and first.slot not in r.values
+                and before.get(first.slot) is None
+            ):
+                guessed = await self.guess(first, r.text, tracker)  # "antri ktpp di mpp tangsel": a typo'd service
+                if guessed is not None:
+                    r.values[first.slot] = guessed
             return {k: v for k, v in r.values.items() if before.get(k) is None}
         f_asked = next((f for f in self.fields if f.slot == asked), None)
         if f_asked and f_asked.slot not in r.values:
             guessed = await self.guess(f_asked, r.text, tracker)
             if guessed is not None:
                 r.values[f_asked.slot] = guessed
-        entities = (tracker.latest_message or {}).get("entities") or []
+        entities = r.entities
         if wants_to_stop(r.text, [int(e.get("start", -1)) for e in entities]) or (
             r.said("batal_antrean") and not r.values
         ):
@@ -287,18 +313,45 @@ class RepairingForm(FormValidationAction):
             name = self.name_said(r, entities)
             if name:
                 return {f_asked.slot: name}
+            if not r.values and someone_else(r.text):  # "buat ibu saya": ask that person's name, store nothing
+                given = name_in_correction(r.text)  # "buat ibu saya, namanya Siti Rahmah"
+                if given and not is_relative(given):
+                    return {f_asked.slot: given}
+                hint = self.hint(f_asked, r)
+                if hint:
+                    send(dispatcher, hint)
+                return {asked: None}
         if f_asked and not r.values:
             value = self.declined(f_asked, r)
             if value is not None:
                 return {f_asked.slot: value}
-        if is_question(r.text) and not r.changes:
-            return None  # "biayanya brp?", "mpp nya buka hari sabtu gak?": the rules answer, the form asks again
+        topic = question_topic(r.text)
         at_summary = asked in (self.summary_slot, self.change_slot)
+        asking = is_question(r.text) or not (at_summary and r.named)  # "lokasinya" at the summary names the MPP
+        if topic and not r.changes and not r.buttons and asking and (is_question(r.text) or self.held(r, tracker)):
+            # "biaya kk", "berkasnya apa", "jam buka mpp bekasi": a question about the service or MPP, then the
+            # same step again. The rules answer it when the NLU saw the question; else the form does.
+            if r.intent in ANSWERED_BY_RULES and r.confidence >= SURE:
+                return None
+            reply = await self.answer_question(topic, r, tracker)
+            if reply is None:
+                return None
+            send(dispatcher, reply)
+            return {asked: None}
+        # "kalo di tangsel bisa?": a value other than the one held, asked for as a question, is a change
+        proposal = proposes(r.text) and any(str(before.get(k)) != str(v) for k, v in r.values.items())
+        if is_question(r.text) and not (r.changes or proposal):
+            return None  # "biayanya brp?", "mpp nya buka hari sabtu gak?": the rules answer, the form asks again
         if r.values or r.buttons or (r.named and (r.changes or at_summary)):
             return self.repairs(r, asked)
         if r.intent in ANSWERED_BY_RULES and r.confidence >= SURE:
             return None
         return self.unanswered(r, f_asked, asked, dispatcher, tracker)
+
+    def held(self, r: Reading, tracker: Tracker) -> bool:
+        """Every value the message mentions is the one the form holds already ("biaya kk" while booking kk)."""
+        fields = [f for f in self.fields if f.slot in r.values]
+        return all(self.same(f, r.values[f.slot], tracker.get_slot(f.slot), tracker) for f in fields)
 
     def name_said(self, r: Reading, entities: list[dict[str, Any]]) -> str | None:
         """The answer to "atas nama siapa?" when the message is a name, else None.
@@ -407,6 +460,24 @@ class RepairingForm(FormValidationAction):
             return {f.slot: value}
         out = await method(value, dispatcher, tracker, domain)
         return dict(out) if isinstance(out, dict) else {f.slot: value}
+
+
+def without_greeting(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The NLU's entities less the part of the day of an opening greeting ("pagi min, ... tgl 9": no 08.00).
+
+    A time inside the greeting is dropped; a date span that starts in it ("malam, rabu tgl 2") keeps its date.
+    """
+    end = greeting_end(text)
+    if not end:
+        return entities
+    kept = []
+    for e in entities:
+        start, stop = int(e.get("start", end)), int(e.get("end", end))
+        if start >= end or e.get("entity") not in ("waktu", "tanggal"):
+            kept.append(e)
+        elif e.get("entity") == "tanggal" and stop > end and text[end:stop].strip():
+            kept.append({**e, "start": end, "value": text[end:stop].strip()})
+    return kept
 
 
 def _detail(entity: dict[str, Any]) -> bool:

@@ -43,7 +43,10 @@ _NAMES: tuple[tuple[Detail, re.Pattern[str]], ...] = (
     (Detail.LAYANAN, _words(r"layanan(?:nya)?", r"urusan(?:nya)?", r"keperluan(?:nya)?")),
     (Detail.MPP, _words(r"mpp(?:\s?nya)?", r"tempat(?:nya)?", r"lokasi(?:nya)?")),
     (Detail.TANGGAL, _words(r"tanggal(?:nya)?", r"tgl(?:nya)?", r"hari(?:nya)?")),
-    (Detail.WAKTU, _words(r"jam(?:nya)?", r"waktu(?:nya)?", r"pukul")),
+    (
+        Detail.WAKTU,
+        _words(r"jam(?:nya)?(?!\s+(?:buka|tutup|operasional|kerja|layanan|pelayanan))", r"waktu(?:nya)?", r"pukul"),
+    ),
     (Detail.NAMA, _words(r"nama(?:nya)?")),
     (Detail.NIK, _words(r"nik(?:nya)?")),
     (Detail.TELEPON, _words(r"hp(?:nya)?", r"telepon(?:nya)?", r"telp", r"wa(?:nya)?", r"whatsapp", r"nomor(?:nya)?")),
@@ -84,10 +87,23 @@ _CHANGE = _words(
     r"kurang",
     r"tukar",
     r"ganti\s+jadi",
+    # Sundanese, Javanese, Betawi: "punten lepat, sanes X tapi Y", "dudu X nanging Y", "kagak X, maunye Y"
+    r"lepat",
+    r"sanes",
+    r"janten",
+    r"dudu",
+    r"udu",
+    r"nanging",
+    r"kagak",
+    r"maunye",
+    r"kleru",
+    r"ojo",
+    r"nu\s+leres",
+    r"sing\s+bener",
 )
-_WRONG = _words(r"salah", r"keliru", r"bukan", r"bkn", r"ralat")
+_WRONG = _words(r"salah", r"keliru", r"kleru", r"bukan", r"bkn", r"ralat", r"lepat", r"sanes", r"dudu")
 # "... aja" / "... saja": a choice ("kamis aja"), unless it ends a question word ("apa aja").
-_CHOICE = re.compile(r"(?<!apa )(?<!mana )(?<!siapa )(?<!berapa )\b(?:aja|saja|aj|deh)\b", re.I)
+_CHOICE = re.compile(r"(?<!apa )(?<!mana )(?<!siapa )(?<!berapa )\b(?:aja|saja|aj|deh|wae|aje|mawon|bae)\b", re.I)
 _QUESTION = _words(
     r"apa",
     r"apakah",
@@ -127,16 +143,23 @@ _YES = re.compile(
 )
 # Before a value it is the old one ("bukan kia", "jangan rabu", "dari selasa"); toward the new one.
 _AWAY_BEFORE = re.compile(
-    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama|"
+    r"\b(?:bukan|bkn|jangan|jgn|selain|dari|tadinya|sebelumnya|yang lama|yg lama|sanes|dudu|udu|kagak|ojo|"
     + _NOT
     + r"\s*jadi|gajadi)\s+(?:\w+\s+)?$",
     re.I,
 )
 _TOWARD_BEFORE = re.compile(
-    r"\b(?:ke|jadi|menjadi|tapi|tetapi|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar)\s+$",
+    r"\b(?:ke|jadi|menjadi|tapi|tetapi|tp|diganti|ganti|gantinya|pindah|ralat|harusnya|seharusnya|yang benar|yg benar|"
+    r"janten|nanging|tapine|maunye|maksud(?:nya|na|e)?|mksd(?:nya)?|nu\s+leres|sing\s+bener)\s+$",
     re.I,
 )
-_TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong)\b", re.I)
+# After a value: the citizen cannot make it ("rabu ga bisa", "selasanya gak bisa"), so it is the old one.
+_AWAY_AFTER = re.compile(
+    r"^\s*(?:nya\s+)?(?:saya\s+|sy\s+)?(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|teu|ora|kagak)\s*"
+    r"(?:bisa|bs|sempat|sempet|tiasa|iso|libur)\b",
+    re.I,
+)
+_TOWARD_AFTER = re.compile(r"^\s*(?:aja|saja|aj|deh|dong|wae|aje|mawon|bae|janten)\b", re.I)
 # A document named as the reference for another detail: "sesuai ktp", "seperti di kk" (not the service).
 _REFERENCE_BEFORE = re.compile(
     r"\b(?:sesuai|sesuai\s+(?:dengan|dgn|di|yg\s+di|yang\s+di)|seperti\s+di|spt\s+di|kayak\s+di|kyk\s+di)\s+$", re.I
@@ -166,6 +189,16 @@ _NAME_IN_SENTENCE = re.compile(
     r"\b(?:atas\s+nama|a\.n\.?|nama\s+(?:saya|pemohon|lengkap(?:nya)?)(?:\s+adalah)?)\s*:?\s+", re.I
 )
 MAX_NAME_WORDS = 6
+# An opening greeting with a part of the day: "pagi min,", "siang kak", "malam, ...", "selamat sore admin".
+# Its "pagi" is no time to book; a bare "siang aja" or "sore jam 3" is (no address word or comma after it).
+_POD = r"(?:pagi|pgi|siang|siank|sore|sre|malam|malem|mlm)(?:2|-\w+)?"
+_ADDRESS = r"(?:min|mimin|admin|kak|ka|kakak|pak|bu|bapak|ibu|mas|mbak|mba|bang|gan|sis|teh|kang|om|tante|semua|all)"
+_GREETING = re.compile(
+    r"^\W*(?:(?:assalamu\w*(?:\s+wr\.?\s*wb\.?)?|halo+|hal+o|hai|hi|permisi|punten|misi)\W+)?"
+    r"(?:(?:selamat|slamat|slmt|met)\s+" + _POD + r"|" + _POD + r"(?=\s*[,.!]|\s+" + _ADDRESS + r"\b))"
+    r"(?:\s+" + _ADDRESS + r"\b)*[\s,.!]*",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -204,6 +237,19 @@ def says_change(text: str) -> bool:
     return bool(_CHANGE.search(text) or _CHOICE.search(text))
 
 
+_PROPOSAL = re.compile(
+    r"^\W*(?:gimana|gmn|bagaimana)\s+(?:kalau|kalo|klo)\b"
+    r"|^\W*(?:bisa|boleh)\s+(?:di|ke|tgl|tanggal|jam|hari|pindah|ganti)\b"
+    r"|\b(?:bisa|boleh|bs)\s*(?:ga|gak|gk|nggak|ngga|tidak|kah)?\W*$",
+    re.I,
+)
+
+
+def proposes(text: str) -> bool:
+    """ "kalo di tangsel bisa?", "bisa di mpp bogor?": another value asked for as a question; a change with a value."""
+    return bool(_PROPOSAL.search(text))
+
+
 def says_yes(text: str) -> bool:
     """ "muhun", "leres pak", "nggih", "iya atuh", "iye", "betul pisan": a plain yes, in any region's words."""
     return bool(_YES.match(text.strip()))
@@ -236,6 +282,9 @@ _PROTECTED = _words(
     r"untuk\s+apa",
     r"wajib",
     r"harus",
+    r"kok",
+    r"ngapain",
+    r"perlu",
 )
 
 
@@ -296,7 +345,7 @@ def pick(mentions: Sequence[Mention], text: str, is_current: Callable[[str], boo
     chosen: Mention | None = None
     for order, m in enumerate(mentions):
         before, after = text[: m.start], text[m.end :]
-        if _AWAY_BEFORE.search(before):
+        if _AWAY_BEFORE.search(before) or _AWAY_AFTER.match(after):
             continue
         score = 0
         if _TOWARD_BEFORE.search(before):
@@ -369,3 +418,96 @@ def mostly_values(text: str, spans: Sequence[tuple[int, int]]) -> bool:
     letters = sum(c.isalpha() for c in text)
     covered = sum(sum(c.isalpha() for c in text[a:b]) for a, b in spans)
     return letters > 0 and covered / letters >= 0.6
+
+
+def greeting_end(text: str) -> int:
+    """Where an opening greeting with a part of the day ends ("pagi min, mau antri kk" -> 10); 0 if none.
+
+    Only a greeting followed by more words counts: "siang kak" alone may answer "jam berapa?".
+    """
+    m = _GREETING.match(text)
+    if not m or not re.search(r"\w", text[m.end() :]):
+        return 0
+    return m.end()
+
+
+_RELATIVE = (
+    r"ibu|bapak|bpk|ayah|papa|mama|mamah|emak|nenek|kakek|anak|suami|istri|adik|adek|kakak|orang\s?tua|ortu|"
+    r"mertua|saudara|keponakan|teman|tetangga"
+)
+_FOR_OTHER = re.compile(
+    r"\b(?:buat|untuk|utk|bwt|atas\s+nama|a\.?n\.?|daftarin|daftarkan|(?:yang|yg)\s+(?:antri|datang|dateng))\s+"
+    r"(?:\w+\s+)?(" + _RELATIVE + r")\b",
+    re.I,
+)
+
+
+def someone_else(text: str) -> str | None:
+    """The relative a booking is for ("buat ibu saya" -> "ibu"), when the message says so instead of a name."""
+    m = _FOR_OTHER.search(text)
+    return " ".join(m.group(1).lower().split()) if m else None
+
+
+# What a question asks about the chosen service or MPP, when the words say it plainly (the NLU may not):
+# the topic names are the FAQ's (mpp.faq.TOPICS).
+_TOPIC_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("tanya_biaya", _words(r"biaya\w*", r"bayar\w*", r"gratis", r"tarif\w*", r"harga\w*", r"ongkos\w*", r"pungutan")),
+    (
+        "tanya_lama_proses",
+        _words(
+            r"berapa\s+lama",
+            r"brp\s+lama",
+            r"lama\s+(?:ga|gak|nggak|tidak|proses\w*|jadi\w*)",
+            r"proses\w*\s+lama",
+            r"berapa\s+hari",
+            r"brp\s+hari",
+            r"jadi\s+kapan",
+            r"kapan\s+jadi",
+            r"selesai\w*",
+            r"kelar\w*",
+            r"hari\s+itu(?:\s+juga)?",
+            r"estimasi",
+        ),
+    ),
+    (
+        "tanya_jadwal",
+        _words(
+            r"jam\s+(?:buka|tutup|operasional|kerja|layanan|pelayanan)",
+            r"buka\s+(?:jam|hari|sabtu|minggu)",
+            r"tutup\s+jam",
+        ),
+    ),
+    (
+        "tanya_lokasi",
+        _words(
+            r"alamat\w*", r"letak\w*", r"lantai", r"gedung\w*", r"di\s?mana", r"dmn", r"lokasi\w*", r"maps", r"peta"
+        ),
+    ),
+    (
+        "tanya_syarat",
+        _words(
+            r"syarat\w*",
+            r"persyaratan\w*",
+            r"berkas\w*",
+            r"dokumen\w*",
+            r"bawa\s+apa",
+            r"dibawa",
+            r"fotokopi",
+            r"fc",
+            r"perlu\s+(?:surat|bawa|fotokopi|ktp|kk|akta|akte)\w*",
+        ),
+    ),
+)
+
+
+def question_topic(text: str) -> str | None:
+    """The FAQ topic a message asks about by its words ("biaya kk", "berkasnya apa", "jam buka mpp bekasi"), or None."""
+    for topic, pattern in _TOPIC_WORDS:
+        if pattern.search(text):
+            return topic
+    return None
+
+
+def is_relative(name: str) -> bool:
+    """ "Bapak", "Ibu": a word for a relative read as a name ("atas nama bapak saya"), not the person's name."""
+    return bool(re.match(r"^(?:" + _RELATIVE + r")\b", name.strip(), re.I))

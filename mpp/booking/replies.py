@@ -182,6 +182,18 @@ def not_offered_at(catalogue: Catalogue, service_code: str, mpp_code: str) -> st
     return text + (f" Layanan ini ada di {names}." if names else "")
 
 
+def unverified_at(catalogue: Catalogue, service_code: str, mpp_code: str, bookable: list[str]) -> str:
+    """The service is listed at this MPP but its agency's presence there is unverified: said so, not "not offered"."""
+    agency = catalogue.agency_of(mpp_code, service_code)
+    who = agency.name if agency else catalogue.services[service_code].name
+    text = (
+        f"Kehadiran loket {who} di {catalogue.mpps[mpp_code].name} belum terverifikasi, jadi antrean "
+        f"{catalogue.services[service_code].name} belum bisa saya pesankan di sana."
+    )
+    names = join_names([catalogue.mpps[m].name for m in bookable if m != mpp_code and m in catalogue.mpps])
+    return text + (f" Antreannya bisa dipesan di {names}." if names else "")
+
+
 def day_not_understood() -> str:
     return 'Maaf, tanggalnya belum saya pahami. Contoh: "besok", "senin depan", "5 Desember".'
 
@@ -308,6 +320,14 @@ def why_name() -> str:
     return (
         "Nama dipakai petugas untuk mencocokkan antrean dengan berkas Anda, jadi perlu diisi. "
         "Tulis nama lengkap sesuai KTP/KK, misalnya: Siti Aminah."
+    )
+
+
+def name_of_other(relation: str) -> str:
+    """Booking for someone else ("buat ibu saya"): the queue is in that person's name."""
+    return (
+        f"Baik, antrean untuk {relation} Anda. Tulis nama lengkap {relation} Anda sesuai KTP/KK "
+        "(yang nanti datang membawa berkasnya)."
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit.conversations import FIXED_NOW, Citizen, load_conversations, play_all
+from testkit.conversations import CONVERSATIONS, FIXED_NOW, Citizen, load_conversations, play_all
 from testkit.stack import Stack, start_stack
 from tests.conftest import require_model
 
@@ -36,6 +36,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def test_at_least_95_percent_of_the_conversations_end_as_expected(stack: Stack) -> None:
     conversations = load_conversations()
     assert len(conversations) >= 60
+    score = play_all(Citizen(stack.url, TOKEN, stack.db_url), conversations)
+    assert score.share >= FLOOR, score.report()
+
+
+def test_the_round_four_families_end_as_expected(stack: Stack) -> None:
+    """booking_repair_r4.yml: greetings, regional corrections, a weekday alone, questions the NLU misreads,
+    someone else's name, the MPP in words, mistyped services, a date in the opening (shares no slot or NIK
+    with the first set, so it plays on the same database)."""
+    conversations = load_conversations(CONVERSATIONS.with_name("booking_repair_r4.yml"))
     score = play_all(Citizen(stack.url, TOKEN, stack.db_url), conversations)
     assert score.share >= FLOOR, score.report()
 

@@ -86,3 +86,21 @@ def test_bad_input_in_the_complaint_form_loses_nothing_and_batal_keeps_nothing(a
     assert "Di MPP mana" in assistant.text(me, "ac di ruang tunggu mati dari pagi, panas sekali")
     assert "Baik, pengaduan tidak jadi dikirim" in assistant.text(me, "batal")
     assert "Belum ada pengaduan" in assistant.text(me, "cek pengaduan saya")
+
+
+def test_an_mpp_corrected_mid_complaint_is_taken_and_the_rest_asked_again(assistant: Assistant) -> None:
+    """Issue 17 in the complaint form: the MPP corrected while the time is asked; the agency is asked again."""
+    me = assistant.new_sender()
+    first = assistant.text(me, "petugas loket samsat di mpp bogor minta uang pelicin 150rb biar cepat")
+    assert "Kapan kejadiannya" in first
+    fixed = assistant.text(me, "eh salah, mpp nya bekasi bukan bogor")
+    assert "MPP diubah: MPP Kota Bekasi" in fixed
+    assert "Kapan kejadiannya" not in fixed.split("MPP diubah")[0]  # the correction is not stored as the time
+    for _ in range(3):  # the agency (it belongs to the MPP), then the time, are asked again
+        if "Nomor HP atau email" in fixed:
+            break
+        fixed = assistant.text(me, "lewati" if "Kapan kejadiannya" not in fixed else "kemarin pagi")
+    filed = assistant.text(me, "lewati")
+    assert re.search(r"Nomor pengaduan: ADU-2026-\d{6}", filed), filed
+    assert "pengelola pengaduan MPP Kota Bekasi" in filed  # filed where the citizen said, after the correction
+    assert "(MPP Kota Bekasi" in assistant.text(me, "cek pengaduan saya")

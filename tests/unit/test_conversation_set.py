@@ -365,3 +365,28 @@ def test_third_set_covers_the_kinds_it_was_written_for() -> None:
     booked = _booked(_conversations(CONVERSATIONS_C))
     moves = [c for c in booked if any(e["at"] == "after_booking" for e in c.get("events", []))]
     assert len(moves) >= 4
+
+
+# --- the round-4 set (booking_repair_r4.yml): the blind sets' failure families, in other words -----
+
+CONVERSATIONS_R4 = SET_DIR / "booking_repair_r4.yml"
+KINDS_R4 = {
+    "greeting_opening": 3,  # "pagi min, ..." is no time; the opening's date stays
+    "regional_correction": 3,  # Sundanese, Javanese, Betawi corrections at the summary
+    "weekday_correction": 3,  # "eh kamis aja", at the summary and mid-form
+    "question_mid_form": 3,  # requirements, fee, location, processing time
+    "name_prompt": 3,  # someone else's booking, a protest, a date change
+    "mpp_change_at_summary": 3,
+    "typo_opening": 3,
+    "date_in_opening": 3,
+}
+
+
+def test_round_four_set_is_playable_and_shares_nothing_with_the_other_sets() -> None:
+    r4 = _conversations(CONVERSATIONS_R4)
+    assert shape_problems(r4) == [] and nik_problems(r4) == [] and booking_problems(r4) == []
+    others = [c for path in SETS for c in _conversations(path)]
+    problems = earlier_set_problems(others, r4)  # names only this set's conversations
+    assert not problems, problems
+    kinds = Counter(c["kind"] for c in r4)
+    assert {k: kinds[k] for k, n in KINDS_R4.items() if kinds[k] < n} == {}
