@@ -385,7 +385,8 @@ KINDS_R4 = {
 def test_round_four_set_is_playable_and_shares_nothing_with_the_other_sets() -> None:
     r4 = _conversations(CONVERSATIONS_R4)
     assert shape_problems(r4) == [] and nik_problems(r4) == [] and booking_problems(r4) == []
-    others = [c for path in SETS for c in _conversations(path)]
+    # r4 was written before set e (each set plays on its own database; e may reuse r4's slots)
+    others = [c for path in SETS if path != CONVERSATIONS_E for c in _conversations(path)]
     problems = earlier_set_problems(others, r4)  # names only this set's conversations
     assert not problems, problems
     kinds = Counter(c["kind"] for c in r4)
