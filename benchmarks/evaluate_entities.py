@@ -1,6 +1,6 @@
 """Score the entity extractor alone (layanan, jenis) on the regression and the held-out set, without training.
 
-    PYTHONPATH=. .venv/bin/python -m benchmarks.evaluate_entities [--misses]
+    PYTHONPATH=. .venv/bin/python -m benchmarks.evaluate_entities [--misses] [--training]
 
 Builds the alias tables from ``data/nlu`` exactly as ``MppEntityExtractor.train`` does, runs the rules of
 ``nlu.entity_matcher`` on every line and scores them with ``testkit.nlu_eval.score`` (exactly one
@@ -36,7 +36,10 @@ def main() -> None:
     show_misses = "--misses" in sys.argv
     extractor = build_extractor()
     timings: list[float] = []
-    for name, path in (("regression", REGRESSION_FILE), ("unseen", UNSEEN_FILE)):
+    sets = [("regression", REGRESSION_FILE), ("unseen", UNSEEN_FILE)]
+    if "--training" in sys.argv:  # the rules against the annotations they were learnt from
+        sets.insert(0, ("training", PROJECT_ROOT / "data" / "nlu"))
+    for name, path in sets:
         examples = load_examples(path)
         parses = []
         for example in examples:

@@ -30,6 +30,7 @@ PII_TOKEN = re.compile(r"\b(NIKREF|TELREF)[A-Z2-9]{10}\b")
 MAX_ALIAS_TOKENS = 5
 FUZZY_MIN_LENGTH = 5
 FUZZY_CUTOFF = 86.0
+JENIS_WINDOW = 5  # tokens between a jenis word and its service ("sim yg udah mati harus bikin baru")
 
 # Tokens after which "pindah" is about moving a booking, not the SKPWNI service.
 _PINDAH_NOT_SERVICE = frozenset(
@@ -77,7 +78,13 @@ class AliasTable:
         self.entity = entity
         self.aliases = {alias_key(k): v for k, v in aliases.items() if alias_key(k)}
         self.known = frozenset(known_words) - set(self.aliases)
-        self._fuzzy_single = [a for a in self.aliases if " " not in a and len(a) >= FUZZY_MIN_LENGTH]
+        # An alias with a clitic ("simnya") is found through its stem; as a fuzzy target it would read
+        # "sinya" (sinyal) as "simnya".
+        self._fuzzy_single = [
+            a
+            for a in self.aliases
+            if " " not in a and len(a) >= FUZZY_MIN_LENGTH and not any(s in self.aliases for s in rules.stems(a))
+        ]
         self._fuzzy_multi = [a for a in self.aliases if " " in a and len(a) >= FUZZY_MIN_LENGTH + 2]
         # "bpjs ketenagakerjan": a longer alias whose first words were matched exactly.
         self._longer: dict[str, list[str]] = {}
@@ -224,6 +231,10 @@ class EntityMatcher:
         if value == "pindah" and words[-1].startswith("pindah"):
             if end < len(toks) and toks[end].text in _PINDAH_NOT_SERVICE:
                 return False
+        if words == ["sim"] and (
+            (first > 0 and toks[first - 1].text == "kartu") or (end < len(toks) and toks[end].text in rules.SIM_CARD_AFTER)
+        ):
+            return False
         if words == ["kk"] and first > 0 and toks[first - 1].text in _KK_AS_KAKAK_BEFORE:
             return end < len(toks) and toks[end].text in ("baru", "hilang", "rusak", "ilang")
         return True
@@ -233,9 +244,10 @@ class EntityMatcher:
         first, end, value = hit
         if rules.negated(words, first):
             return False
-        if value == "baru" and rules.baru_means_just(words, first, end):
-            return False
-        if any(abs(first - s_end) <= 3 or abs(s_first - end) <= 3 for s_first, s_end, _ in services):
+        if value == "baru" and end - first == 1 and words[first].startswith("b"):
+            if rules.baru_means_just(words, first, end):
+                return False
+        if any(abs(first - s_end) <= JENIS_WINDOW or abs(s_first - end) <= JENIS_WINDOW for s_first, s_end, _ in services):
             return True
         return not services and rules.follow_up(words, first)
 
@@ -283,16 +295,17 @@ class EntityMatcher:
 
     @staticmethod
     def _drop_passing(words: list[str], hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-        """Drop a document quoted or brought along ("sesuai ktp", "bawa fotokopi kk") when another service is asked."""
+        """Drop a document quoted as a source ("sesuai ktp") or an event given as a reason ("abis nikah")
+        when another service is asked about."""
         if len({h[2] for h in hits}) < 2:
             return hits
 
         def passing(hit: tuple[int, int, str]) -> bool:
-            first, end, _ = hit
+            first, _, value = hit
             before = words[max(0, first - 2) : first]
-            return any(w in rules.PASSING_BEFORE for w in before) or (
-                end < len(words) and words[end] in rules.PASSING_AFTER
-            )
+            if any(w in rules.PASSING_BEFORE for w in before):
+                return True
+            return value in rules.EVENT_SERVICES and first > 0 and words[first - 1] in rules.AFTER_EVENT
 
         kept = [h for h in hits if not passing(h)]
         return kept if kept else hits

@@ -6,8 +6,8 @@
   ("bayi yang baru lahir") is not a jenis.
 - A document named by what it is for: an "akta"/"surat" next to a death is akta_kematian, next to a
   birth akta_kelahiran; an identity card for a child (an age under 17, a toddler, a pupil) is kia.
-- A document mentioned in passing ("alamat sesuai ktp", "bawa fotokopi kk") while another service is
-  asked about is not a second service.
+- A document quoted as the source of data ("alamat sesuai ktp"), or an event given as the reason
+  ("kk baru abis nikah"), while another service is asked about, is not a second service.
 - "masa berlakunya sudah habis" / "udah mati masa berlakunya" is a renewal.
 """
 
@@ -40,7 +40,15 @@ BARU_AFTER_PERSON = frozenset("orang warga penduduk pendatang karyawan pegawai a
 FOLLOW_UP = frozenset(
     "kalau kalo klo kl kalu klau gimana gmn bagaimana bgmn terus trus trs lalu misal misalnya seandainya "
     "andai jika jikalau bila apabila nek lek yen upami mun lamun if case kasus kasusnya kondisi kondisinya "
-    "keadaan keadaannya yang yg what how".split()
+    "keadaan keadaannya what how".split()
+)
+FILLER = frozenset(
+    "sudah udah udh sdh dah udeh emang memang ternyata kebetulan malah justru pas lagi lg punya punyaku "
+    "saya sy aku aq gw gue ane aye kula abdi my mine it its is was the a nya ya dia yang yg".split()
+)
+# After "kartu" or before these, "sim" is a phone's SIM card, not a driving licence.
+SIM_CARD_AFTER = frozenset(
+    "card hp ponsel telkomsel simpati xl indosat im3 tri axis smartfren by.u byu telepon provider operator".split()
 )
 # Death, birth and childhood words (Indonesian, Javanese, Sundanese, English).
 DEATH_WORDS = frozenset(
@@ -62,12 +70,11 @@ OTHER_CARDS = frozenset(
     "antrean antrian antre antri nomor no atm kredit debit perdana nama ucapan undangan vaksin emoney tol "
     "pelajar mahasiswa member anggota berobat pasien".split()
 )
-# Before a document: it is quoted as a source of data or brought along as a requirement.
-PASSING_BEFORE = frozenset(
-    "sesuai seperti kayak spt menurut fotokopi fotocopy fc fotkop copy salinan scan lampiran "
-    "lampirkan melampirkan bawa membawa bw pakai pake memakai according".split()
-)
-PASSING_AFTER = frozenset("asli aslinya fotokopi fotokopinya fc copy".split())
+# Before a document: it is quoted as the source of some data ("alamat sesuai ktp"), not asked about.
+PASSING_BEFORE = frozenset("sesuai seperti kayak spt menurut according".split())
+# Before an event-like service: it is the reason for another request ("kk baru abis nikah").
+AFTER_EVENT = frozenset("abis habis setelah sesudah sehabis pasca after since karena krn gara".split())
+EVENT_SERVICES = frozenset(["nikah", "pindah"])
 # "masa berlaku ... habis", "udah mati masa berlakunya", "expired".
 VALIDITY = frozenset("berlaku berlakunya berlakuny".split())
 ENDED = frozenset("habis abis mati lewat lewatnya udahan expired kadaluarsa kedaluwarsa kadaluwarsa".split())
@@ -142,10 +149,20 @@ def baru_means_just(words: Sequence[str], first: int, end: int) -> bool:
 
 
 def follow_up(words: Sequence[str], first: int) -> bool:
-    """A short message that asks about a case: "kalau hilang?", "trus kalo kasusnya ilang?"."""
+    """A short message that asks about a case: "kalau hilang?", "trus kalo kasusnya ilang?".
+
+    Between the opening word and the jenis word only filler may stand, so that "kalo nomer hp hilang"
+    (a lost phone) is not a lost document."""
     if len(words) <= 4 and first <= 1:
         return True
-    return len(words) <= 8 and any(w in FOLLOW_UP for w in words[:first])
+    if len(words) > 8:
+        return False
+    for i in range(first - 1, -1, -1):
+        if words[i] in FOLLOW_UP:
+            return True
+        if words[i] not in FILLER:
+            return False
+    return False
 
 
 def near(words: Sequence[str], first: int, end: int, vocabulary: Iterable[str] | frozenset[str], window: int) -> bool:

@@ -28,7 +28,7 @@ from mpp.catalogue.model import JENIS_VALUES, SERVICE_CODES
 from mpp.config import load_settings
 from nlu.datetime_parser import Dates, DateTimes, DateTimeSpan, Times, find_spans, parse, parse_iso
 from nlu.entity_matcher import EntityMatcher, tokens
-from nlu.lexicon import load_lexicon
+from nlu.lexicon import LEXICON_DIR, load_lexicon
 from nlu.mpp_names import RuntimeMppNames
 
 logger = logging.getLogger(__name__)
@@ -80,9 +80,17 @@ def known_words(training_data: TrainingData, min_count: int = 2) -> set[str]:
             if not any(s < tok.end and tok.start < e for s, e in spans):
                 counts[tok.text] += 1
     words = {w for w, n in counts.items() if n >= min_count and not w.isdecimal()}
-    # and the formal side of the slang lexicon: correctly spelt everyday words
+    # and correctly spelt everyday words: the formal side of the slang lexicon and of the STIF pairs
     words.update(f for formal in load_lexicon().values() for f in formal.split() if f.isalpha())
+    lines = (LEXICON_DIR / "stif_formal_words.txt").read_text(encoding="utf-8").splitlines()
+    words.update(w for w in lines if w and not w.startswith("#"))
     return words
+
+
+def slang_words(aliases: Dict[str, Dict[str, str]]) -> set[str]:
+    """Informal spellings of everyday words ("engga", "bilang"); not those of an alias ("pasport" -> "paspor")."""
+    surfaces = {s for table in aliases.values() for s in table} | {v for table in aliases.values() for v in table.values()}
+    return {k for k, formal in load_lexicon().items() if k.isalpha() and formal not in surfaces and k not in surfaces}
 
 
 def collect_aliases(training_data: TrainingData) -> Dict[str, Dict[str, str]]:
@@ -106,7 +114,7 @@ def collect_aliases(training_data: TrainingData) -> Dict[str, Dict[str, str]]:
                 votes[entity][surface][value] += 1
                 break
     tables = {e: {s: c.most_common(1)[0][0] for s, c in votes[e].items()} for e in TABLE_ENTITIES}
-    tables[KNOWN_WORDS] = {w: "" for w in sorted(known_words(training_data))}
+    tables[KNOWN_WORDS] = {w: "" for w in sorted(known_words(training_data) | slang_words(tables))}
     for code in SERVICE_CODES:
         tables["layanan"].setdefault(code.replace("_", " "), code)
     for jenis in JENIS_VALUES:
