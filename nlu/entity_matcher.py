@@ -31,6 +31,7 @@ MAX_ALIAS_TOKENS = 5
 FUZZY_MIN_LENGTH = 5
 FUZZY_CUTOFF = 86.0
 JENIS_WINDOW = 5  # tokens between a jenis word and its service ("sim yg udah mati harus bikin baru")
+JENIS_ONE_SERVICE_WORDS = 12  # in a message this short about one service, any jenis word is about it
 
 # Tokens after which "pindah" is about moving a booking, not the SKPWNI service.
 _PINDAH_NOT_SERVICE = frozenset(
@@ -231,6 +232,9 @@ class EntityMatcher:
         if value == "pindah" and words[-1].startswith("pindah"):
             if end < len(toks) and toks[end].text in _PINDAH_NOT_SERVICE:
                 return False
+            if len(words) == 1:  # bare "pindah": moving house only with words about residence near it
+                around = [t.text for t in toks[max(0, first - 3) : first] + toks[end : end + 3]]
+                return any(w in rules.RESIDENCE or any(s in rules.RESIDENCE for s in rules.stems(w)) for w in around)
         if words == ["sim"] and (
             (first > 0 and toks[first - 1].text == "kartu") or (end < len(toks) and toks[end].text in rules.SIM_CARD_AFTER)
         ):
@@ -247,8 +251,11 @@ class EntityMatcher:
         if value == "baru" and end - first == 1 and words[first].startswith("b"):
             if rules.baru_means_just(words, first, end):
                 return False
+        services = list(services)
         if any(abs(first - s_end) <= JENIS_WINDOW or abs(s_first - end) <= JENIS_WINDOW for s_first, s_end, _ in services):
             return True
+        if len(services) == 1 and len(words) <= JENIS_ONE_SERVICE_WORDS:
+            return True  # a short message about one service: "sim saya sudah mati masa berlakunya bisa diperpanjang?"
         return not services and rules.follow_up(words, first)
 
     @staticmethod

@@ -50,6 +50,12 @@ FILLER = frozenset(
 SIM_CARD_AFTER = frozenset(
     "card hp ponsel telkomsel simpati xl indosat im3 tri axis smartfren by.u byu telepon provider operator".split()
 )
+# Near a bare "pindah", these make it the moving-house service (SKPWNI), not "pindah topik" or "pindah akun".
+RESIDENCE = frozenset(
+    "surat skpwni domisili alamat rumah kota kabupaten kab provinsi keluar datang luar antar daerah penduduk "
+    "kependudukan kk ktp tinggal kos kontrakan dukcapil disdukcapil syarat urus ngurus bikin buat layanan loket "
+    "berkas dari rt rw kelurahan kecamatan desa".split()
+)
 # Death, birth and childhood words (Indonesian, Javanese, Sundanese, English).
 DEATH_WORDS = frozenset(
     "meninggal meninggalnya wafat wafatnya almarhum almarhumah alm almh mendiang jenazah kematian "
@@ -68,7 +74,7 @@ CARD_WORDS = frozenset("kartu card identitas identitasnya identity id".split())
 # "kartu" followed by these is some other card, never an identity card.
 OTHER_CARDS = frozenset(
     "antrean antrian antre antri nomor no atm kredit debit perdana nama ucapan undangan vaksin emoney tol "
-    "pelajar mahasiswa member anggota berobat pasien".split()
+    "pelajar mahasiswa member anggota berobat pasien sim".split()
 )
 # Before a document: it is quoted as the source of some data ("alamat sesuai ktp"), not asked about.
 PASSING_BEFORE = frozenset("sesuai seperti kayak spt menurut according".split())
