@@ -236,7 +236,8 @@ class EntityMatcher:
                 around = [t.text for t in toks[max(0, first - 3) : first] + toks[end : end + 3]]
                 return any(w in rules.RESIDENCE or any(s in rules.RESIDENCE for s in rules.stems(w)) for w in around)
         if words == ["sim"] and (
-            (first > 0 and toks[first - 1].text == "kartu") or (end < len(toks) and toks[end].text in rules.SIM_CARD_AFTER)
+            (first > 0 and toks[first - 1].text == "kartu")
+            or (end < len(toks) and toks[end].text in rules.SIM_CARD_AFTER)
         ):
             return False
         if words == ["kk"] and first > 0 and toks[first - 1].text in _KK_AS_KAKAK_BEFORE:
@@ -252,16 +253,16 @@ class EntityMatcher:
             if rules.baru_means_just(words, first, end):
                 return False
         services = list(services)
-        if any(abs(first - s_end) <= JENIS_WINDOW or abs(s_first - end) <= JENIS_WINDOW for s_first, s_end, _ in services):
+        if any(
+            abs(first - s_end) <= JENIS_WINDOW or abs(s_first - end) <= JENIS_WINDOW for s_first, s_end, _ in services
+        ):
             return True
         if len(services) == 1 and len(words) <= JENIS_ONE_SERVICE_WORDS:
             return True  # a short message about one service: "sim saya sudah mati masa berlakunya bisa diperpanjang?"
         return not services and rules.follow_up(words, first)
 
     @staticmethod
-    def _by_purpose(
-        words: list[str], hits: list[tuple[int, int, str]], taken: set[int]
-    ) -> list[tuple[int, int, str]]:
+    def _by_purpose(words: list[str], hits: list[tuple[int, int, str]], taken: set[int]) -> list[tuple[int, int, str]]:
         """A certificate for a death or a birth, an identity card for a child (see nlu.entity_rules)."""
         out = []
         for first, end, value in hits:
@@ -269,7 +270,11 @@ class EntityMatcher:
             if value in ("akta_kelahiran", "akta_kematian") and len(span) == 1 and span[0] in rules.CERTIFICATE_WORDS:
                 if rules.near(words, first, end, rules.DEATH_WORDS, 5):
                     value = "akta_kematian"
-            elif value == "ktp_el" and all(rules.is_card_word(w) for w in span) and EntityMatcher._child(words, first, end):
+            elif (
+                value == "ktp_el"
+                and all(rules.is_card_word(w) for w in span)
+                and EntityMatcher._child(words, first, end)
+            ):
                 value = "kia"
             out.append((first, end, value))
         if out:

@@ -64,9 +64,7 @@ DEATH_WORDS = frozenset(
 BIRTH_WORDS = frozenset(
     "bayi bayiku bayinya baby newborn lahir lahiran kelahiran melahirkan born birth orok jabang".split()
 )
-CHILD_WORDS = frozenset(
-    "balita batita bocil bocah sd tk paud smp child children kid kids toddler pupil".split()
-)
+CHILD_WORDS = frozenset("balita batita bocil bocah sd tk paud smp child children kid kids toddler pupil".split())
 CHILD_RELATION = frozenset("anak anakku anaknya anakmu putra putri putraku putriku son daughter".split())
 # Words that name a document only generically; resolved by what it is for.
 CERTIFICATE_WORDS = frozenset("akta akte surat certificate layang".split())
@@ -103,9 +101,23 @@ def stems(word: str) -> list[str]:
 
 # Derivational affixes: a word built on a known word is a known word ("pertanyaan" on "tanya").
 DERIVATIONS = (
-    ("per", "an"), ("pe", "an"), ("pen", "an"), ("pem", "an"), ("peng", "an"), ("ke", "an"), ("", "an"),
-    ("ber", ""), ("me", ""), ("mem", ""), ("men", ""), ("meng", ""), ("di", ""), ("ter", ""), ("", "kan"),
-    ("", "nya"), ("", "i"),
+    ("per", "an"),
+    ("pe", "an"),
+    ("pen", "an"),
+    ("pem", "an"),
+    ("peng", "an"),
+    ("ke", "an"),
+    ("", "an"),
+    ("ber", ""),
+    ("me", ""),
+    ("mem", ""),
+    ("men", ""),
+    ("meng", ""),
+    ("di", ""),
+    ("ter", ""),
+    ("", "kan"),
+    ("", "nya"),
+    ("", "i"),
 )
 
 

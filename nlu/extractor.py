@@ -89,7 +89,9 @@ def known_words(training_data: TrainingData, min_count: int = 2) -> set[str]:
 
 def slang_words(aliases: Dict[str, Dict[str, str]]) -> set[str]:
     """Informal spellings of everyday words ("engga", "bilang"); not those of an alias ("pasport" -> "paspor")."""
-    surfaces = {s for table in aliases.values() for s in table} | {v for table in aliases.values() for v in table.values()}
+    surfaces = {s for table in aliases.values() for s in table} | {
+        v for table in aliases.values() for v in table.values()
+    }
     return {k for k, formal in load_lexicon().items() if k.isalpha() and formal not in surfaces and k not in surfaces}
 
 
