@@ -113,6 +113,9 @@ class AliasTable:
         for stem in rules.stems(word):
             if stem in self.aliases and len(stem) >= 3:
                 return self.aliases[stem]
+        single = rules.squeezed(word)
+        if single != word and len(single) >= 4 and single in self.aliases:
+            return self.aliases[single]
         return self._abbreviated.get(word)
 
     def _extend(self, toks: list[_Tok], i: int, n: int, taken: set[int]) -> tuple[int, str] | None:

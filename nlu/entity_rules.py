@@ -85,6 +85,22 @@ ENDED = frozenset("habis abis mati lewat lewatnya udahan expired kadaluarsa keda
 _AGE = re.compile(r"^(umur|umurnya|usia|usianya|age|aged|yo)$")
 _YEARS = re.compile(r"^(thn|th|tahun|taun|tahunan|years?|yrs?|yo|warsa)$")
 _NUMBER = re.compile(r"^\d{1,2}$")
+_MONTHS = re.compile(r"^(bulan|bln|month|months|minggu|mgg|weeks?|hari|days?)$")
+NUMBER_WORDS = {
+    w: n for n, w in enumerate("nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas".split())
+} | {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_REPEAT = re.compile(r"(\w)\1+")
+
+
+def squeezed(word: str) -> str:
+    """A word with its letters typed twice or more once ("ilangg", "rusaaak")."""
+    return _REPEAT.sub(r"\1", word)
+
+
+def _number(word: str) -> int | None:
+    if _NUMBER.match(word):
+        return int(word)
+    return NUMBER_WORDS.get(word)
 
 
 def stems(word: str) -> list[str]:
@@ -194,11 +210,14 @@ def for_a_child(words: Sequence[str]) -> bool:
     if any(w in CHILD_WORDS for w in words):
         return True
     for i, w in enumerate(words):
-        if not _NUMBER.match(w):
+        n = _number(w)
+        if n is None:
             continue
         aged = i > 0 and _AGE.match(words[i - 1]) is not None
-        years = i + 1 < len(words) and _YEARS.match(words[i + 1]) is not None
-        if (aged or years) and int(w) < 17:
+        unit = words[i + 1] if i + 1 < len(words) else ""
+        if aged and _MONTHS.match(unit):  # "umur 8 bulan"
+            return True
+        if (aged or _YEARS.match(unit)) and n < 17:
             return True
     return False
 

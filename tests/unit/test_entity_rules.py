@@ -165,3 +165,11 @@ def test_the_training_tables_know_english_and_regional_names() -> None:
     assert found("ktp kula ical wonten margi") == {("layanan", "ktp_el"), ("jenis", "hilang")}
     assert found("nib enggal kanggo warung") == {("layanan", "nib"), ("jenis", "baru")}
     assert found("ada pertanyaan soal jam buka") == set()
+
+
+def test_letters_typed_twice_and_ages_in_words_or_months() -> None:
+    assert values("paspor sy ilangg kmrn", "jenis") == ["hilang"]
+    assert rules.for_a_child("umur bayi saya baru tujuh bulan".split()) is False  # no age word next to the number
+    assert rules.for_a_child("usianya 7 bulan".split())
+    assert rules.for_a_child("umur lima tahun".split())
+    assert values("kartu identitas buat anak umur sembilan tahun", "layanan") == ["kia"]
