@@ -4,8 +4,12 @@
 (annotations and synonyms), matched longest-first on word tokens, with a fuzzy
 fallback for typos in longer words ("pasport", "kelahran"). ``jenis`` counts only
 next to a service or in a short follow-up ("kalau hilang?"), so that "mesin
-antreannya rusak" is not a request about damaged documents. ``nik`` and
-``kode_booking`` are patterns. Offsets always point into the original text.
+antreannya rusak" is not a request about damaged documents. Word forms (clitics, affixes,
+vowel-less abbreviations) and the context rules (negation, "baru" meaning "just", a document
+named by whom it is for, a document mentioned in passing) live in ``nlu.entity_rules``. Words
+the training data uses outside any entity (``known_words``) are never read as a typo of an
+alias ("pertanyaan" is not "pertanahan"). ``nik`` and ``kode_booking`` are patterns. Offsets
+always point into the original text.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
+from nlu import entity_rules as rules
+
 TOKEN = re.compile(r"\w+", re.UNICODE)
 NIK = re.compile(r"(?<![\d])(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})(?![\d])")
 BOOKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -24,6 +30,8 @@ PII_TOKEN = re.compile(r"\b(NIKREF|TELREF)[A-Z2-9]{10}\b")
 MAX_ALIAS_TOKENS = 5
 FUZZY_MIN_LENGTH = 5
 FUZZY_CUTOFF = 86.0
+JENIS_WINDOW = 5  # tokens between a jenis word and its service ("sim yg udah mati harus bikin baru")
+JENIS_ONE_SERVICE_WORDS = 12  # in a message this short about one service, any jenis word is about it
 
 # Tokens after which "pindah" is about moving a booking, not the SKPWNI service.
 _PINDAH_NOT_SERVICE = frozenset(
@@ -67,14 +75,70 @@ def alias_key(text: str) -> str:
 class AliasTable:
     """Surface form (normalised to word tokens) → canonical value, for one entity."""
 
-    def __init__(self, entity: str, aliases: Mapping[str, str]):
+    def __init__(self, entity: str, aliases: Mapping[str, str], known_words: Iterable[str] = ()):
         self.entity = entity
         self.aliases = {alias_key(k): v for k, v in aliases.items() if alias_key(k)}
-        self._fuzzy_single = [a for a in self.aliases if " " not in a and len(a) >= FUZZY_MIN_LENGTH]
+        self.known = frozenset(known_words) - set(self.aliases)
+        # An alias with a clitic ("simnya") is found through its stem; as a fuzzy target it would read
+        # "sinya" (sinyal) as "simnya".
+        self._fuzzy_single = [
+            a
+            for a in self.aliases
+            if " " not in a and len(a) >= FUZZY_MIN_LENGTH and not any(s in self.aliases for s in rules.stems(a))
+        ]
         self._fuzzy_multi = [a for a in self.aliases if " " in a and len(a) >= FUZZY_MIN_LENGTH + 2]
+        # "bpjs ketenagakerjan": a longer alias whose first words were matched exactly.
+        self._longer: dict[str, list[str]] = {}
+        for alias in self._fuzzy_multi:
+            words = alias.split(" ")
+            for n in range(1, len(words)):
+                self._longer.setdefault(" ".join(words[:n]), []).append(alias)
+        votes: dict[str, set[str]] = {}
+        for alias, value in self.aliases.items():
+            if " " not in alias:
+                for form in rules.abbreviations(alias):
+                    votes.setdefault(form, set()).add(value)
+        self._abbreviated = {
+            form: next(iter(values))
+            for form, values in votes.items()
+            if len(values) == 1 and form not in self.aliases and form not in self.known
+        }
+
+    def is_known(self, word: str) -> bool:
+        """A word of everyday language, or one derived from it: not a typo of an alias."""
+        return word in self.known or any(root in self.known for root in rules.derived_from(word))
+
+    def _word(self, word: str) -> str | None:
+        """A single token that is an alias in another form: a clitic or affix, or without its vowels."""
+        for stem in rules.stems(word):
+            if stem in self.aliases and len(stem) >= 3:
+                return self.aliases[stem]
+        single = rules.squeezed(word)
+        if single != word and len(single) >= 4 and single in self.aliases:
+            return self.aliases[single]
+        return self._abbreviated.get(word)
+
+    def _extend(self, toks: list[_Tok], i: int, n: int, taken: set[int]) -> tuple[int, str] | None:
+        """A longer alias that starts with the exact words toks[i:i+n] and ends in a typo."""
+        key = " ".join(t.text for t in toks[i : i + n])
+        longer = self._longer.get(key)
+        if not longer:
+            return None
+        for extra in (2, 1):
+            m = n + extra
+            if i + m > len(toks) or any(j in taken for j in range(i, i + m)):
+                continue
+            tail = " ".join(t.text for t in toks[i + n : i + m])
+            if len(tail) < FUZZY_MIN_LENGTH or any(self.is_known(t.text) for t in toks[i + n : i + m]):
+                continue
+            tails = {" ".join(a.split(" ")[n:]): a for a in longer if a.count(" ") == m - 1}
+            best = process.extractOne(tail, list(tails), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best:
+                return m, self.aliases[tails[best[0]]]
+        return None
 
     def match(self, toks: list[_Tok], taken: set[int]) -> list[tuple[int, int, str]]:
-        """(first token, last token + 1, value), longest exact match first, then fuzzy."""
+        """(first token, last token + 1, value), longest exact match first, then word forms, then fuzzy."""
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(toks):
@@ -84,7 +148,8 @@ class AliasTable:
                     continue
                 key = " ".join(t.text for t in toks[i : i + n])
                 if key in self.aliases:
-                    hit = (i, i + n, self.aliases[key])
+                    longer = self._extend(toks, i, n, taken)
+                    hit = (i, i + longer[0], longer[1]) if longer else (i, i + n, self.aliases[key])
                     break
             if hit:
                 found.append(hit)
@@ -92,6 +157,13 @@ class AliasTable:
                 i = hit[1]
             else:
                 i += 1
+        for i, tok in enumerate(toks):
+            if i in taken or len(tok.text) < 3 or tok.text.isdecimal() or self.is_known(tok.text):
+                continue
+            value = self._word(tok.text)
+            if value is not None:
+                found.append((i, i + 1, value))
+                taken.add(i)
         for n, candidates in ((2, self._fuzzy_multi), (1, self._fuzzy_single)):
             if not candidates:
                 continue
@@ -101,6 +173,8 @@ class AliasTable:
                 key = " ".join(t.text for t in toks[i : i + n])
                 if len(key) < FUZZY_MIN_LENGTH or key.isdecimal() or key in _NEVER_FUZZY:
                     continue
+                if all(self.is_known(t.text) for t in toks[i : i + n]):
+                    continue
                 best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                 if best:
                     found.append((i, i + n, self.aliases[best[0]]))
@@ -109,13 +183,21 @@ class AliasTable:
 
 
 class EntityMatcher:
-    def __init__(self, layanan: Mapping[str, str], mpp: Mapping[str, str], jenis: Mapping[str, str]):
-        self.layanan = AliasTable("layanan", layanan)
-        self.mpp = AliasTable("mpp", mpp)
-        self.jenis = AliasTable("jenis", jenis)
+    def __init__(
+        self,
+        layanan: Mapping[str, str],
+        mpp: Mapping[str, str],
+        jenis: Mapping[str, str],
+        known_words: Iterable[str] = (),
+    ):
+        known = frozenset(known_words)
+        self.layanan = AliasTable("layanan", layanan, known)
+        self.mpp = AliasTable("mpp", mpp, known)
+        self.jenis = AliasTable("jenis", jenis, known)
 
     def find(self, text: str) -> list[Found]:
         toks = tokens(text)
+        words = [t.text for t in toks]
         found: list[Found] = []
         taken: set[int] = set()
         found.extend(self._patterns(text, toks, taken))
@@ -123,10 +205,17 @@ class EntityMatcher:
         mpp_hits = [h for h in self.mpp.match(toks, taken) if not self._regency(toks, h)]
         found.extend(self._make("mpp", text, toks, h) for h in mpp_hits)
         service_hits = [h for h in self.layanan.match(toks, taken) if self._is_service(toks, h)]
+        service_hits = self._by_purpose(words, service_hits, taken)
+        service_hits = self._drop_passing(words, service_hits)
         found.extend(self._make("layanan", text, toks, h) for h in service_hits)
         # jenis words may sit inside a service phrase ("perpanjang stnk"): only patterns block them.
-        for hit in self.jenis.match(toks, set(pattern_tokens)):
-            if self._jenis_counts(toks, hit, service_hits):
+        jenis_hits = self.jenis.match(toks, set(pattern_tokens))
+        expiry = rules.validity_ended(words)
+        if expiry and not any(h[2] == "perpanjangan" for h in jenis_hits):
+            jenis_hits = [h for h in jenis_hits if not (h[0] < expiry[1] and expiry[0] < h[1])]
+            jenis_hits.append((expiry[0], expiry[1], "perpanjangan"))
+        for hit in sorted(jenis_hits):
+            if self._jenis_counts(words, hit, service_hits):
                 found.append(self._make("jenis", text, toks, hit))
         return sorted(found, key=lambda f: f.start)
 
@@ -146,16 +235,95 @@ class EntityMatcher:
         if value == "pindah" and words[-1].startswith("pindah"):
             if end < len(toks) and toks[end].text in _PINDAH_NOT_SERVICE:
                 return False
+            if len(words) == 1:  # bare "pindah": moving house only with words about residence near it
+                around = [t.text for t in toks[max(0, first - 3) : first] + toks[end : end + 3]]
+                return any(w in rules.RESIDENCE or any(s in rules.RESIDENCE for s in rules.stems(w)) for w in around)
+        if words == ["sim"] and (
+            (first > 0 and toks[first - 1].text == "kartu")
+            or (end < len(toks) and toks[end].text in rules.SIM_CARD_AFTER)
+        ):
+            return False
         if words == ["kk"] and first > 0 and toks[first - 1].text in _KK_AS_KAKAK_BEFORE:
             return end < len(toks) and toks[end].text in ("baru", "hilang", "rusak", "ilang")
         return True
 
     @staticmethod
-    def _jenis_counts(toks: list[_Tok], hit: tuple[int, int, str], services: Iterable[tuple[int, int, str]]) -> bool:
-        first, end, _ = hit
-        if any(abs(first - s_end) <= 3 or abs(s_first - end) <= 3 for s_first, s_end, _ in services):
+    def _jenis_counts(words: list[str], hit: tuple[int, int, str], services: Iterable[tuple[int, int, str]]) -> bool:
+        first, end, value = hit
+        if rules.negated(words, first):
+            return False
+        if value == "baru" and end - first == 1 and words[first].startswith("b"):
+            if rules.baru_means_just(words, first, end):
+                return False
+        services = list(services)
+        if any(
+            abs(first - s_end) <= JENIS_WINDOW or abs(s_first - end) <= JENIS_WINDOW for s_first, s_end, _ in services
+        ):
             return True
-        return len(toks) <= 4 and first <= 1
+        if len(services) == 1 and len(words) <= JENIS_ONE_SERVICE_WORDS:
+            return True  # a short message about one service: "sim saya sudah mati masa berlakunya bisa diperpanjang?"
+        return not services and rules.follow_up(words, first)
+
+    @staticmethod
+    def _by_purpose(words: list[str], hits: list[tuple[int, int, str]], taken: set[int]) -> list[tuple[int, int, str]]:
+        """A certificate for a death or a birth, an identity card for a child (see nlu.entity_rules)."""
+        out = []
+        for first, end, value in hits:
+            span = words[first:end]
+            if value in ("akta_kelahiran", "akta_kematian") and len(span) == 1 and span[0] in rules.CERTIFICATE_WORDS:
+                if rules.near(words, first, end, rules.DEATH_WORDS, 5):
+                    value = "akta_kematian"
+            elif (
+                value == "ktp_el"
+                and all(rules.is_card_word(w) for w in span)
+                and EntityMatcher._child(words, first, end)
+            ):
+                value = "kia"
+            out.append((first, end, value))
+        if out:
+            return out
+        for i, word in enumerate(words):
+            if i in taken:
+                continue
+            if word in rules.CERTIFICATE_WORDS:
+                if rules.near(words, i, i + 1, rules.DEATH_WORDS, 5):
+                    out.append((i, i + 1, "akta_kematian"))
+                elif rules.near(words, i, i + 1, rules.BIRTH_WORDS, 5):
+                    out.append((i, i + 1, "akta_kelahiran"))
+            elif word in rules.CARD_WORDS:
+                end = i + 2 if i + 1 < len(words) and words[i + 1] in rules.CARD_WORDS else i + 1
+                if end == i + 1 and (word != "kartu" or (i + 1 < len(words) and words[i + 1] in rules.OTHER_CARDS)):
+                    continue  # "id" or "card" alone, "kartu antrean": no identity card
+                if EntityMatcher._child(words, i, end):
+                    out.append((i, end, "kia"))
+                elif end > i + 1:
+                    out.append((i, end, "ktp_el"))
+            if out:
+                break
+        return out
+
+    @staticmethod
+    def _child(words: list[str], first: int, end: int) -> bool:
+        return rules.for_a_child(words) or (
+            rules.near(words, first, end, rules.CHILD_RELATION | rules.BIRTH_WORDS, 4) and not rules.for_an_adult(words)
+        )
+
+    @staticmethod
+    def _drop_passing(words: list[str], hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Drop a document quoted as a source ("sesuai ktp") or an event given as a reason ("abis nikah")
+        when another service is asked about."""
+        if len({h[2] for h in hits}) < 2:
+            return hits
+
+        def passing(hit: tuple[int, int, str]) -> bool:
+            first, _, value = hit
+            before = words[max(0, first - 2) : first]
+            if any(w in rules.PASSING_BEFORE for w in before):
+                return True
+            return value in rules.EVENT_SERVICES and first > 0 and words[first - 1] in rules.AFTER_EVENT
+
+        kept = [h for h in hits if not passing(h)]
+        return kept if kept else hits
 
     @staticmethod
     def _patterns(text: str, toks: list[_Tok], taken: set[int]) -> list[Found]:

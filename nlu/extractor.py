@@ -27,7 +27,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from mpp.catalogue.model import JENIS_VALUES, SERVICE_CODES
 from mpp.config import load_settings
 from nlu.datetime_parser import Dates, DateTimes, DateTimeSpan, Times, find_spans, parse, parse_iso
-from nlu.entity_matcher import EntityMatcher
+from nlu.entity_matcher import EntityMatcher, tokens
+from nlu.lexicon import LEXICON_DIR, load_lexicon
 from nlu.mpp_names import RuntimeMppNames
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def split_date_time(span: DateTimeSpan, now: datetime) -> List[tuple[str, int, i
 
 
 ALIAS_FILE = "aliases.json"
+KNOWN_WORDS = "known_words"  # a table of words (values unused) stored with the aliases
 
 
 def _valid(entity: str, value: str) -> bool:
@@ -68,8 +70,33 @@ def _valid(entity: str, value: str) -> bool:
     return bool(value) and value.replace("_", "").isalnum()
 
 
+def known_words(training_data: TrainingData, min_count: int = 2) -> set[str]:
+    """Words the examples use at least ``min_count`` times outside any entity: never a typo of an alias."""
+    counts: Counter = Counter()
+    for example in training_data.nlu_examples:
+        text = (example.get(TEXT) or "").lower()
+        spans = [(e["start"], e["end"]) for e in example.get(ENTITIES) or []]
+        for tok in tokens(text):
+            if not any(s < tok.end and tok.start < e for s, e in spans):
+                counts[tok.text] += 1
+    words = {w for w, n in counts.items() if n >= min_count and not w.isdecimal()}
+    # and correctly spelt everyday words: the formal side of the slang lexicon and of the STIF pairs
+    words.update(f for formal in load_lexicon().values() for f in formal.split() if f.isalpha())
+    lines = (LEXICON_DIR / "stif_formal_words.txt").read_text(encoding="utf-8").splitlines()
+    words.update(w for w in lines if w and not w.startswith("#"))
+    return words
+
+
+def slang_words(aliases: Dict[str, Dict[str, str]]) -> set[str]:
+    """Informal spellings of everyday words ("engga", "bilang"); not those of an alias ("pasport" -> "paspor")."""
+    surfaces = {s for table in aliases.values() for s in table} | {
+        v for table in aliases.values() for v in table.values()
+    }
+    return {k for k, formal in load_lexicon().items() if k.isalpha() and formal not in surfaces and k not in surfaces}
+
+
 def collect_aliases(training_data: TrainingData) -> Dict[str, Dict[str, str]]:
-    """Surface form → value per entity, from annotations and synonyms (majority wins)."""
+    """Surface form → value per entity, from annotations and synonyms (majority wins); and the known words."""
     votes: Dict[str, Dict[str, Counter]] = {e: defaultdict(Counter) for e in TABLE_ENTITIES}
     synonyms = {k.lower(): v for k, v in training_data.entity_synonyms.items()}
     for example in training_data.nlu_examples:
@@ -89,6 +116,7 @@ def collect_aliases(training_data: TrainingData) -> Dict[str, Dict[str, str]]:
                 votes[entity][surface][value] += 1
                 break
     tables = {e: {s: c.most_common(1)[0][0] for s, c in votes[e].items()} for e in TABLE_ENTITIES}
+    tables[KNOWN_WORDS] = {w: "" for w in sorted(known_words(training_data) | slang_words(tables))}
     for code in SERVICE_CODES:
         tables["layanan"].setdefault(code.replace("_", " "), code)
     for jenis in JENIS_VALUES:
@@ -115,13 +143,17 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._storage = model_storage
         self._resource = resource
         self._tables = tables or {e: {} for e in TABLE_ENTITIES}
-        self._matcher = EntityMatcher(self._tables["layanan"], self._tables["mpp"], self._tables["jenis"])
+        self._matcher = self._build(self._tables["mpp"])
         self._tz = ZoneInfo(self._config["timezone"])
         self._names: RuntimeMppNames | None = None
 
     def use_mpp_names(self, table: Dict[str, str]) -> None:
         """Recognise ``mpp`` with this table from now on (the other entities' tables stay)."""
-        self._matcher = EntityMatcher(self._tables["layanan"], table, self._tables["jenis"])
+        self._matcher = self._build(table)
+
+    def _build(self, mpp: Dict[str, str]) -> EntityMatcher:
+        known = self._tables.get(KNOWN_WORDS, {})
+        return EntityMatcher(self._tables["layanan"], mpp, self._tables["jenis"], known)
 
     def follow_stored_mpps(self, database_url: str, refresh_seconds: float) -> RuntimeMppNames:
         """Keep the MPP names in step with the stored catalogue (see nlu.mpp_names)."""
@@ -141,7 +173,7 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def train(self, training_data: TrainingData) -> Resource:
         self._tables = collect_aliases(training_data)
-        self._matcher = EntityMatcher(self._tables["layanan"], self._tables["mpp"], self._tables["jenis"])
+        self._matcher = self._build(self._tables["mpp"])
         with self._storage.write_to(self._resource) as directory:
             (directory / ALIAS_FILE).write_text(json.dumps(self._tables, ensure_ascii=False, sort_keys=True))
         return self._resource

@@ -1,0 +1,246 @@
+"""Word forms and context rules for ``layanan`` and ``jenis`` (no Rasa here; used by nlu.entity_matcher).
+
+- Morphology: an alias with a clitic or affix ("paspornya", "ktpne", "dicopet", "kecopetan") is the alias.
+- Abbreviations: an alias written without its inner vowels ("bru", "rsk", "prpnjg") is the alias.
+- A jenis word that is negated ("bukan yang baru", "sanes enggal") or a "baru" that means "just"
+  ("bayi yang baru lahir") is not a jenis.
+- A document named by what it is for: an "akta"/"surat" next to a death is akta_kematian, next to a
+  birth akta_kelahiran; an identity card for a child (an age under 17, a toddler, a pupil) is kia.
+- A document quoted as the source of data ("alamat sesuai ktp"), or an event given as the reason
+  ("kk baru abis nikah"), while another service is asked about, is not a second service.
+- "masa berlakunya sudah habis" / "udah mati masa berlakunya" is a renewal.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+VOWELS = frozenset("aeiou")
+
+# Clitics and suffixes of Indonesian, Javanese and Sundanese that leave the noun as it is.
+SUFFIXES = ("nya", "ny", "na", "ne", "e", "in", "kan", "lah", "kah", "mu", "ku")
+# (prefix, suffix) pairs of verb and noun forms around a root: "dicopet", "kecopetan", "diperpanjang".
+AFFIXES = (("di", "in"), ("di", "kan"), ("di", ""), ("ke", "an"), ("ter", ""), ("me", ""), ("ng", ""), ("nge", ""))
+
+# Words that negate the next words ("bukan", Javanese "mboten"/"ora", Sundanese "sanes"/"teu", English "not").
+NEGATION = frozenset(
+    "bukan bkn bukannya tidak tdk tak nggak ngga ngak gak ga gk enggak engga kagak kaga ndak nda "
+    "ora mboten sanes henteu teu lain not non no never isn't isnt".split()
+)
+# "baru" followed by these means "just" (an adverb), not a new document: "baru lahir", "baru pindah".
+BARU_AS_JUST_BEFORE = frozenset(
+    "lahir lahiran melahirkan nikah menikah kawin pindah pindahan datang pulang mulai saja aja aj ajah "
+    "tau tahu sadar sampai sampe nyampe selesai bisa dapat dapet buka tutup bangun lulus kerja bekerja pensiun masuk berumur umur punya pny sempat "
+    "sempet ingat inget tiba jadi beres keluar kelar ketahuan".split()
+)
+# "baru" after these describes a person or a place, not a document: "saya orang baru di kota ini".
+BARU_AFTER_PERSON = frozenset("orang warga penduduk pendatang karyawan pegawai anggota murid siswa".split())
+# Words that open a follow-up about the case at hand ("kalau hilang?", "trus kalo kasusnya ilang?").
+FOLLOW_UP = frozenset(
+    "kalau kalo klo kl kalu klau gimana gmn bagaimana bgmn terus trus trs lalu misal misalnya seandainya "
+    "andai jika jikalau bila apabila nek lek yen upami mun lamun if case kasus kasusnya kondisi kondisinya "
+    "keadaan keadaannya what how".split()
+)
+FILLER = frozenset(
+    "sudah udah udh sdh dah udeh emang memang ternyata kebetulan malah justru pas lagi lg punya punyaku "
+    "saya sy aku aq gw gue ane aye kula abdi my mine it its is was the a nya ya dia yang yg".split()
+)
+# After "kartu" or before these, "sim" is a phone's SIM card, not a driving licence.
+SIM_CARD_AFTER = frozenset(
+    "card hp ponsel telkomsel simpati xl indosat im3 tri axis smartfren by.u byu telepon provider operator".split()
+)
+# Near a bare "pindah", these make it the moving-house service (SKPWNI), not "pindah topik" or "pindah akun".
+RESIDENCE = frozenset(
+    "surat skpwni domisili alamat rumah kota kabupaten kab provinsi keluar datang luar antar daerah penduduk "
+    "kependudukan kk ktp tinggal kos kontrakan dukcapil disdukcapil syarat urus ngurus bikin buat layanan loket "
+    "berkas dari rt rw kelurahan kecamatan desa".split()
+)
+# Death, birth and childhood words (Indonesian, Javanese, Sundanese, English).
+DEATH_WORDS = frozenset(
+    "meninggal meninggalnya wafat wafatnya almarhum almarhumah alm almh mendiang jenazah kematian "
+    "pejah seda sedo tilar pupus death died dead deceased passed".split()
+)
+BIRTH_WORDS = frozenset(
+    "bayi bayiku bayinya baby newborn lahir lahiran kelahiran melahirkan born birth orok jabang".split()
+)
+CHILD_WORDS = frozenset("balita batita bocil bocah sd tk paud smp child children kid kids toddler pupil".split())
+CHILD_RELATION = frozenset("anak anakku anaknya anakmu putra putri putraku putriku son daughter".split())
+# Words that name a document only generically; resolved by what it is for.
+CERTIFICATE_WORDS = frozenset("akta akte surat certificate layang".split())
+CARD_WORDS = frozenset("kartu card identitas identitasnya identity id".split())
+# "kartu" followed by these is some other card, never an identity card.
+OTHER_CARDS = frozenset(
+    "antrean antrian antre antri nomor no atm kredit debit perdana nama ucapan undangan vaksin emoney tol "
+    "pelajar mahasiswa member anggota berobat pasien sim".split()
+)
+# Before a document: it is quoted as the source of some data ("alamat sesuai ktp"), not asked about.
+PASSING_BEFORE = frozenset("sesuai seperti kayak spt menurut according".split())
+# Before an event-like service: it is the reason for another request ("kk baru abis nikah").
+AFTER_EVENT = frozenset("abis habis setelah sesudah sehabis pasca after since karena krn gara".split())
+EVENT_SERVICES = frozenset(["nikah", "pindah"])
+# "masa berlaku ... habis", "udah mati masa berlakunya", "expired".
+VALIDITY = frozenset("berlaku berlakunya berlakuny".split())
+ENDED = frozenset("habis abis mati lewat lewatnya udahan expired kadaluarsa kedaluwarsa kadaluwarsa".split())
+_AGE = re.compile(r"^(umur|umurnya|usia|usianya|age|aged|yo)$")
+_YEARS = re.compile(r"^(thn|th|tahun|taun|tahunan|years?|yrs?|yo|warsa)$")
+_NUMBER = re.compile(r"^\d{1,2}$")
+_MONTHS = re.compile(r"^(bulan|bln|month|months|minggu|mgg|weeks?|hari|days?)$")
+NUMBER_WORDS = {
+    w: n for n, w in enumerate("nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas".split())
+} | {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_REPEAT = re.compile(r"(\w)\1+")
+
+
+def squeezed(word: str) -> str:
+    """A word with its letters typed twice or more once ("ilangg", "rusaaak")."""
+    return _REPEAT.sub(r"\1", word)
+
+
+def _number(word: str) -> int | None:
+    if _NUMBER.match(word):
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def stems(word: str) -> list[str]:
+    """Candidate roots of a word, most likely first (the word itself not included)."""
+    out: list[str] = []
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            out.append(word[: -len(suffix)])
+    for prefix, suffix in AFFIXES:
+        if word.startswith(prefix) and word.endswith(suffix) and len(word) - len(prefix) - len(suffix) >= 3:
+            out.append(word[len(prefix) : len(word) - len(suffix)] if suffix else word[len(prefix) :])
+    return out
+
+
+# Derivational affixes: a word built on a known word is a known word ("pertanyaan" on "tanya").
+DERIVATIONS = (
+    ("per", "an"),
+    ("pe", "an"),
+    ("pen", "an"),
+    ("pem", "an"),
+    ("peng", "an"),
+    ("ke", "an"),
+    ("", "an"),
+    ("ber", ""),
+    ("me", ""),
+    ("mem", ""),
+    ("men", ""),
+    ("meng", ""),
+    ("di", ""),
+    ("ter", ""),
+    ("", "kan"),
+    ("", "nya"),
+    ("", "i"),
+)
+
+
+def derived_from(word: str) -> list[str]:
+    """Roots a word may be derived from ("pertanyaan" -> "tanya", "perumahan" -> "rumah")."""
+    return [
+        word[len(p) : len(word) - len(s)]
+        for p, s in DERIVATIONS
+        if word.startswith(p) and word.endswith(s) and len(word) - len(p) - len(s) >= 4
+    ]
+
+
+def abbreviations(alias: str) -> set[str]:
+    """Ways of writing a one-word alias without some of its inner vowels, and "ng" at the end as "g"."""
+    if len(alias) < 4 or not alias.isalpha():
+        return set()
+    forms = {alias[0]}
+    for i, ch in enumerate(alias[1:], start=1):
+        last = i == len(alias) - 1
+        keep = {f + ch for f in forms}
+        if ch in VOWELS and not last:
+            keep |= forms
+        forms = keep
+    if alias.endswith("ng"):
+        forms |= {f[:-2] + "g" for f in forms if f.endswith("ng")}
+    return {f for f in forms if len(f) >= 3 and f != alias}
+
+
+def is_card_word(word: str) -> bool:
+    return word in CARD_WORDS or any(stem in CARD_WORDS for stem in stems(word))
+
+
+def negated(words: Sequence[str], first: int) -> bool:
+    """A negation right before the word, or one word before with "yang"/"yg" between ("bukan yang baru")."""
+    if first >= 1 and words[first - 1] in NEGATION:
+        return True
+    return first >= 2 and words[first - 2] in NEGATION and words[first - 1] in ("yang", "yg", "nu", "sing", "the", "a")
+
+
+def baru_means_just(words: Sequence[str], first: int, end: int) -> bool:
+    if first > 0 and words[first - 1] in BARU_AFTER_PERSON:
+        return True
+    if end >= len(words):
+        return False
+    nxt = words[end]
+    return nxt in BARU_AS_JUST_BEFORE or (nxt.startswith(("me", "ber")) and len(nxt) >= 6)
+
+
+def follow_up(words: Sequence[str], first: int) -> bool:
+    """A short message that asks about a case: "kalau hilang?", "trus kalo kasusnya ilang?".
+
+    Between the opening word and the jenis word only filler may stand, so that "kalo nomer hp hilang"
+    (a lost phone) is not a lost document."""
+    if len(words) <= 4 and first <= 1:
+        return True
+    if len(words) > 8:
+        return False
+    for i in range(first - 1, -1, -1):
+        if words[i] in FOLLOW_UP:
+            return True
+        if words[i] not in FILLER:
+            return False
+    return False
+
+
+def near(words: Sequence[str], first: int, end: int, vocabulary: Iterable[str] | frozenset[str], window: int) -> bool:
+    vocab = vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary)
+    lo, hi = max(0, first - window), min(len(words), end + window)
+    return any(w in vocab for w in words[lo:first]) or any(w in vocab for w in words[end:hi])
+
+
+def for_a_child(words: Sequence[str]) -> bool:
+    """The message is about a child: a toddler or pupil word, or an age under 17 ("umur 3 thn", "8 tahun")."""
+    if any(w in CHILD_WORDS for w in words):
+        return True
+    for i, w in enumerate(words):
+        n = _number(w)
+        if n is None:
+            continue
+        aged = i > 0 and _AGE.match(words[i - 1]) is not None
+        unit = words[i + 1] if i + 1 < len(words) else ""
+        if aged and _MONTHS.match(unit):  # "umur 8 bulan"
+            return True
+        if (aged or _YEARS.match(unit)) and n < 17:
+            return True
+    return False
+
+
+def for_an_adult(words: Sequence[str]) -> bool:
+    for i, w in enumerate(words):
+        if _NUMBER.match(w) and int(w) >= 17:
+            aged = i > 0 and _AGE.match(words[i - 1]) is not None
+            years = i + 1 < len(words) and _YEARS.match(words[i + 1]) is not None
+            if aged or years:
+                return True
+    return False
+
+
+def validity_ended(words: Sequence[str]) -> tuple[int, int] | None:
+    """Token span of "masa berlaku(nya) ... habis" or "mati masa berlakunya", if any."""
+    for i, w in enumerate(words):
+        if w not in VALIDITY:
+            continue
+        for j in range(max(0, i - 4), min(len(words), i + 5)):
+            if words[j] in ENDED:
+                start = min(i, j)
+                if start > 0 and words[start - 1] == "masa" and start == i:
+                    start -= 1
+                return start, max(i, j) + 1
+    return None

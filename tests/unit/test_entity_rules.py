@@ -1,0 +1,175 @@
+"""Word forms and context rules of the entity matcher (nlu.entity_rules), each with phrases of our own."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from nlu import entity_rules as rules
+from nlu.entity_matcher import EntityMatcher
+
+LAYANAN = {
+    "ktp": "ktp_el",
+    "kartu identitas": "ktp_el",
+    "kk": "kk",
+    "paspor": "paspor",
+    "passport": "paspor",
+    "akta": "akta_kelahiran",
+    "akte": "akta_kelahiran",
+    "akta kematian": "akta_kematian",
+    "kia": "kia",
+    "sim": "sim",
+    "skck": "skck",
+    "npwp": "npwp",
+    "nikah": "nikah",
+    "pindah": "pindah",
+    "surat pindah": "pindah",
+    "bpjs": "bpjs_kesehatan",
+    "bpjs ketenagakerjaan": "bpjs_ketenagakerjaan",
+    "pertanahan": "sertifikat_tanah",
+    "stnk": "pajak_kendaraan",
+}
+JENIS = {
+    "baru": "baru",
+    "anyar": "baru",
+    "hilang": "hilang",
+    "ilang": "hilang",
+    "copet": "hilang",
+    "rusak": "rusak",
+    "perpanjang": "perpanjangan",
+    "perpanjangan": "perpanjangan",
+    "renew": "perpanjangan",
+    "perubahan": "perubahan",
+}
+KNOWN = {"tanya", "rumah", "bilang", "kabar", "sinyal"}
+
+
+@cache
+def matcher() -> EntityMatcher:
+    return EntityMatcher(LAYANAN, {}, JENIS, KNOWN)
+
+
+def values(text: str, entity: str) -> list[str]:
+    return [f.value for f in matcher().find(text) if f.entity == entity]
+
+
+def test_clitics_and_affixes_leave_the_alias() -> None:
+    assert values("paspornya ketinggalan di rumah", "layanan") == ["paspor"]
+    assert values("skckne wis dadi durung", "layanan") == ["skck"]
+    assert values("sim aku dicopet di angkot", "jenis") == ["hilang"]
+    assert values("npwp kecopetan pas di pasar", "jenis") == ["hilang"]
+
+
+def test_an_alias_without_its_inner_vowels_is_the_alias() -> None:
+    assert rules.abbreviations("perpanjang") >= {"prpnjng", "prpnjg", "perpnjang"}
+    assert values("prpnjg sim c brp", "jenis") == ["perpanjangan"]
+    assert values("mau bikin skck bru", "jenis") == ["baru"]
+    assert values("kk sy rsk", "jenis") == ["rusak"]
+
+
+def test_a_known_word_or_one_derived_from_it_is_never_a_typo_of_an_alias() -> None:
+    assert values("pertanyaan saya belum dijawab", "layanan") == []  # per-tanya-an, not pertanahan
+    assert values("ada kabar soal perumahan", "jenis") == []  # pe-rumah-an, not perubahan
+    assert values("sinyal di sini jelek, kata orang bilang gitu", "jenis") == []  # bilang is not ilang
+    assert values("mau ke kantor pertanhan", "layanan") == ["sertifikat_tanah"]  # a real typo still counts
+
+
+def test_a_longer_alias_wins_over_its_exact_first_word_when_the_rest_is_a_typo() -> None:
+    assert values("cara klaim bpjs ketenagakrjaan", "layanan") == ["bpjs_ketenagakerjaan"]
+    assert values("bpjs utk ibu saya", "layanan") == ["bpjs_kesehatan"]  # "utk" is no typo of "ketenagakerjaan"
+
+
+def test_a_negated_jenis_is_not_the_jenis() -> None:
+    assert values("ktp saya bukan baru tapi mau perpanjang", "jenis") == ["perpanjangan"]
+    assert values("npwp sanes anyar", "jenis") == []
+    assert values("kk saya tidak hilang cuma rusak", "jenis") == ["rusak"]
+
+
+def test_baru_meaning_just_is_not_a_new_document() -> None:
+    assert values("akta buat anak yang baru lahir tadi subuh", "jenis") == []
+    assert values("kk untuk pasangan baru menikah", "jenis") == []
+    assert values("saya warga baru, mau tanya ktp", "jenis") == []
+    assert values("syarat paspor baru apa aja", "jenis") == ["baru"]
+
+
+def test_a_certificate_for_a_death_or_a_birth() -> None:
+    assert values("akte buat almarhumah ibu syaratnya apa", "layanan") == ["akta_kematian"]
+    assert values("urus surat untuk kakek yang sudah wafat", "layanan") == ["akta_kematian"]
+    assert values("surat buat bayi saya yang lahir minggu ini", "layanan") == ["akta_kelahiran"]
+    assert values("surat lamaran kerja saya ketinggalan", "layanan") == []
+
+
+def test_an_identity_card_for_a_child_is_kia() -> None:
+    assert values("anak saya umur 6 tahun perlu kartu identitas", "layanan") == ["kia"]
+    assert values("bikin kartu buat anak paud bisa?", "layanan") == ["kia"]
+    assert values("adik saya usia 19 mau bikin kartu identitas", "layanan") == ["ktp_el"]
+    assert values("kartu antrean anak saya hilang", "layanan") == []
+    assert values("kartu sim anak saya hilang", "layanan") == []
+
+
+def test_a_document_quoted_as_a_source_or_an_event_as_a_reason_is_not_a_second_service() -> None:
+    assert values("daftar npwp alamatnya harus sesuai ktp?", "layanan") == ["npwp"]
+    assert values("perbarui kk abis nikah syaratnya apa", "layanan") == ["kk"]
+    assert sorted(values("syarat npwp sama skck apa", "layanan")) == ["npwp", "skck"]
+
+
+def test_a_sim_card_and_a_bare_pindah_outside_residence_talk_are_no_service() -> None:
+    assert values("sim card hp saya keblokir", "layanan") == []
+    assert values("ganti kartu sim di mana ya", "layanan") == []
+    assert values("kita pindah bahasan aja", "layanan") == []
+    assert values("mau pindah ke kontrakan baru, surat apa yg diurus", "layanan") == ["pindah"]
+
+
+def test_expired_validity_is_a_renewal() -> None:
+    assert values("masa berlaku paspor saya sudah habis", "jenis") == ["perpanjangan"]
+    assert values("sim udah mati masa berlakunya gmn", "jenis") == ["perpanjangan"]
+
+
+def test_jenis_in_a_follow_up_only_after_an_opening_word() -> None:
+    assert values("trus kalo misalnya rusak?", "jenis") == ["rusak"]
+    assert values("klo udah ilang gmn", "jenis") == ["hilang"]
+    assert values("kalo sinyal hp hilang terus gimana", "jenis") == []
+    assert values("printer di loket rusak lagi ya", "jenis") == []
+
+
+def test_jenis_far_from_its_only_service_in_a_short_message() -> None:
+    assert values("sim saya kayaknya mesti segera di perpanjang", "jenis") == ["perpanjangan"]
+
+
+def test_child_ages_are_read_from_numbers_with_years() -> None:
+    assert rules.for_a_child("umur anak 4 thn".split())
+    assert rules.for_a_child("usia 12".split())
+    assert not rules.for_a_child("antrean nomor 4".split())
+    assert rules.for_an_adult("umur 17 tahun".split())
+
+
+@cache
+def trained() -> EntityMatcher:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from mpp.config import PROJECT_ROOT
+    from nlu.extractor import KNOWN_WORDS, collect_aliases
+
+    tables = collect_aliases(load_data(str(PROJECT_ROOT / "data" / "nlu")))
+    return EntityMatcher(tables["layanan"], tables["mpp"], tables["jenis"], tables[KNOWN_WORDS])
+
+
+def test_the_training_tables_know_english_and_regional_names() -> None:
+    def found(text: str) -> set[tuple[str, str]]:
+        return {(f.entity, f.value) for f in trained().find(text) if f.entity in ("layanan", "jenis")}
+
+    assert found("where do i renew my driver's license") == {("layanan", "sim"), ("jenis", "perpanjangan")}
+    assert found("requirements for a building permit for my shop") == {("layanan", "pbg")}
+    assert found("I need to pay my motorbike tax") == {("layanan", "pajak_kendaraan")}
+    assert found("my tax id card is damaged") == {("layanan", "npwp"), ("jenis", "rusak")}
+    assert found("kartu kulawarga abdi leungit") == {("layanan", "kk"), ("jenis", "hilang")}
+    assert found("ktp kula ical wonten margi") == {("layanan", "ktp_el"), ("jenis", "hilang")}
+    assert found("nib enggal kanggo warung") == {("layanan", "nib"), ("jenis", "baru")}
+    assert found("ada pertanyaan soal jam buka") == set()
+
+
+def test_letters_typed_twice_and_ages_in_words_or_months() -> None:
+    assert values("paspor sy ilangg kmrn", "jenis") == ["hilang"]
+    assert rules.for_a_child("umur bayi saya baru tujuh bulan".split()) is False  # no age word next to the number
+    assert rules.for_a_child("usianya 7 bulan".split())
+    assert rules.for_a_child("umur lima tahun".split())
+    assert values("kartu identitas buat anak umur sembilan tahun", "layanan") == ["kia"]
