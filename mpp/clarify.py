@@ -121,7 +121,7 @@ def ask_intent(
     """ "Maksud Anda: [Syarat KTP elektronik] atau [Biaya KTP elektronik]?" with both as buttons."""
     service = entities.get("layanan")
     titles = [intent_title(catalogue, i, service) for i in intents]
-    choices = tuple(Choice(t, i, dict(entities)) for t, i in zip(titles, intents))
+    choices = tuple(Choice(t, i, dict(entities)) for t, i in zip(titles, intents, strict=True))
     if language == ENGLISH:
         text = f"Did you mean: {titles[0]} or {titles[1]}? Please pick one (the options are in Indonesian)."
     else:
@@ -183,8 +183,10 @@ def ask_service(
     """ "Maksud Anda layanan yang mana: Akta Kelahiran atau Akta Kematian?" with one button each."""
     names = [short_name(catalogue.services[c].name) for c in codes]
     choices = tuple(
-        Choice(intent_title(catalogue, topic, code) if topic in CLARIFIABLE else name, topic, {**entities, "layanan": code})
-        for name, code in zip(names, codes)
+        Choice(
+            intent_title(catalogue, topic, code) if topic in CLARIFIABLE else name, topic, {**entities, "layanan": code}
+        )
+        for name, code in zip(names, codes, strict=True)
     )
     if language == ENGLISH:
         text = f"Which service do you mean: {' or '.join(names)}? Please pick one."

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from mpp import clarify
+from testkit.nlu_eval import parse_all
 from tests.conftest import require_model
 from tests.e2e.conftest import Assistant
-from testkit.nlu_eval import parse_all
 
 pytestmark = pytest.mark.e2e
 

@@ -160,7 +160,9 @@ async def test_english_fallback_asks_in_english(fake: Services) -> None:
 
 
 async def test_question_with_a_vague_service_word_offers_two_services(fake: Services) -> None:
-    messages, events = await run(ActionJawabPertanyaan(fake), tracker("tanya_syarat", [("tanya_syarat", 0.9)], "syarat akta apa"))
+    messages, events = await run(
+        ActionJawabPertanyaan(fake), tracker("tanya_syarat", [("tanya_syarat", 0.9)], "syarat akta apa")
+    )
     assert "Maksud Anda layanan yang mana" in messages[0]["text"]
     assert {p for _, e in payloads(messages[0]) for p in [e["layanan"]]} == {"akta_kelahiran", "akta_kematian"}
     assert all(i == "tanya_syarat" for i, _ in payloads(messages[0]))
@@ -178,9 +180,7 @@ async def test_a_word_shared_by_two_services_is_asked_about_and_not_kept(fake: S
 
 async def test_pressing_the_button_answers_without_asking_again(fake: Services) -> None:
     payload = '/tanya_biaya{"layanan": "bpjs_kesehatan"}'
-    t = tracker(
-        "tanya_biaya", [("tanya_biaya", 1.0)], payload, [{"entity": "layanan", "value": "bpjs_kesehatan"}]
-    )
+    t = tracker("tanya_biaya", [("tanya_biaya", 1.0)], payload, [{"entity": "layanan", "value": "bpjs_kesehatan"}])
     t.slots["layanan"] = "bpjs_kesehatan"
     messages, _ = await run(ActionJawabPertanyaan(fake), t)
     assert "Maksud Anda" not in messages[0]["text"]
@@ -194,5 +194,8 @@ async def test_an_english_question_gets_an_english_lead_and_the_catalogue_answer
     messages, _ = await run(ActionJawabPertanyaan(fake), t)
     first, rest = messages[0]["text"].split("\n\n", 1)
     assert first.startswith("Requirements for Paspor") and "MPP Kota Bogor" in first
-    indonesian, _ = await run(ActionJawabPertanyaan(fake), tracker("tanya_syarat", [("tanya_syarat", 0.8)], "x", layanan="paspor", mpp="kota_bogor"))
+    indonesian, _ = await run(
+        ActionJawabPertanyaan(fake),
+        tracker("tanya_syarat", [("tanya_syarat", 0.8)], "x", layanan="paspor", mpp="kota_bogor"),
+    )
     assert rest == indonesian[0]["text"]  # the same catalogue answer, untranslated
