@@ -132,30 +132,53 @@ def ask_intent(
 _WORDS = re.compile(r"\w+")
 
 
-def _names(catalogue: Catalogue) -> dict[str, set[str]]:
-    """Each lowercased name or alias (and the name without its bracket) -> the services it names."""
+# Words of service names that are everyday words too ("daftar gimana", "nomor antrean"): no clue.
+_NO_CLUE = frozenset("daftar nomor keterangan elektronik surat kartu izin layanan pelayanan".split())
+
+
+@dataclass(frozen=True)
+class _Index:
+    names: dict[str, set[str]]  # each lowercased name or alias (also without its bracket) -> its services
+    words: dict[str, list[str]]  # each word of those -> the services whose names hold it, catalogue order
+
+
+_index_cache: list[tuple[Catalogue, _Index]] = []
+
+
+def _index(catalogue: Catalogue) -> _Index:
+    """Built once per catalogue snapshot (the provider hands out the same object until it changes)."""
+    if _index_cache and _index_cache[0][0] is catalogue:
+        return _index_cache[0][1]
     names: dict[str, set[str]] = {}
+    words: dict[str, list[str]] = {}
     for service in catalogue.services.values():
         for alias in {service.name, short_name(service.name), *service.aliases}:
-            names.setdefault(alias.lower().strip(), set()).add(service.code)
-    return names
+            key = alias.lower().strip()
+            names.setdefault(key, set()).add(service.code)
+            for word in _WORDS.findall(key):
+                codes = words.setdefault(word, [])
+                if service.code not in codes:
+                    codes.append(service.code)
+    index = _Index(names, words)
+    _index_cache[:] = [(catalogue, index)]
+    return index
 
 
-def services_sharing(catalogue: Catalogue, surface: str, names: dict[str, set[str]] | None = None) -> list[str]:
+def services_sharing(catalogue: Catalogue, surface: str) -> list[str]:
     """The services whose names share the word(s) typed, when the words alone name none of them.
 
     "bpjs" -> BPJS Kesehatan and BPJS Ketenagakerjaan; "ktp" (an alias of KTP elektronik) -> [].
     """
     words = surface.lower().strip()
-    names = names if names is not None else _names(catalogue)
-    if not words or words in names:
+    index = _index(catalogue)
+    if not words or words in index.names:
         return []
-    pattern = re.compile(rf"(?<!\w){re.escape(words)}(?!\w)")
-    found: list[str] = []
-    for alias in sorted(names):
-        if pattern.search(alias):
-            found.extend(code for code in sorted(names[alias]) if code not in found)
-    return found if len(found) >= 2 else []
+    if _WORDS.fullmatch(words):
+        found = index.words.get(words, [])
+    else:  # several words: the rare slow path
+        pattern = re.compile(rf"(?<!\w){re.escape(words)}(?!\w)")
+        found = [c for c in catalogue.services if any(pattern.search(a) for a, cs in index.names.items() if c in cs)]
+    return list(found) if len(found) >= 2 else []
 
 
 def unsure_services(catalogue: Catalogue, text: str, found: str | None, surface: str | None) -> list[str]:
@@ -168,10 +191,9 @@ def unsure_services(catalogue: Catalogue, text: str, found: str | None, surface:
     if found:
         shared = services_sharing(catalogue, surface or "")
         return shared[:2] if found in shared[:2] else []
-    names = _names(catalogue)
     for word in _WORDS.findall(text.lower()):
-        if len(word) >= 3:
-            shared = services_sharing(catalogue, word, names)
+        if len(word) >= 3 and word not in _NO_CLUE:
+            shared = services_sharing(catalogue, word)
             if len(shared) == 2:
                 return shared
     return []

@@ -199,3 +199,8 @@ async def test_an_english_question_gets_an_english_lead_and_the_catalogue_answer
         tracker("tanya_syarat", [("tanya_syarat", 0.8)], "x", layanan="paspor", mpp="kota_bogor"),
     )
     assert rest == indonesian[0]["text"]  # the same catalogue answer, untranslated
+
+
+def test_everyday_words_in_service_names_are_no_clue(demo) -> None:  # type: ignore[no-untyped-def]
+    for text in ("daftar gimana caranya", "nomor antrean saya berapa", "syaratnya apa aja kak"):
+        assert clarify.unsure_services(demo.catalogue, text, None, None) == []
