@@ -23,6 +23,7 @@ from rasa_sdk.types import DomainDict
 from actions.booking_forms import optional
 from actions.form_repair import CONFIRMED, STOPPED
 from actions.runtime import UsesCore, blocking, intent, latest_entity, send
+from mpp import language
 from mpp.booking import replies
 from mpp.booking.availability import MPP_SLOT
 from mpp.booking.confirmation import Operation, Pending
@@ -46,12 +47,17 @@ def ask(pending: Pending) -> SlotSet:
 
 
 class ActionMulaiPesan(UsesCore, Action):
-    """Starts the booking form fresh, carrying over the service and MPP being discussed."""
+    """Starts the booking form fresh, carrying over the service and MPP being discussed.
+
+    In English (slot ``bahasa``): a lead line first; the form's questions stay Indonesian.
+    """
 
     def name(self) -> str:
         return "action_mulai_pesan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot("bahasa") == language.ENGLISH:
+            dispatcher.utter_message(text=language.BOOKING_START)
         return await start_booking(tracker, await self.catalogue())
 
 

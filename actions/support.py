@@ -8,7 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import UsesCore, intent, latest_entity, send
+from mpp import clarify
 from mpp.complaints import complaint_reply
+from mpp.language import ENGLISH, UNSURE, with_lead
+from mpp.replies import Reply
 from mpp.suggest import fallback_reply
 
 
@@ -26,7 +29,11 @@ class ActionJawabPengaduan(UsesCore, Action):
 
 
 class ActionFallbackLayanan(UsesCore, Action):
-    """Low NLU confidence: offer the likely services as buttons, never a confident guess."""
+    """Low NLU confidence: never a confident guess.
+
+    Unsure between two intents (mpp.clarify): both as buttons, carrying the message's entities.
+    Otherwise the likely services as buttons. An English message gets an English lead.
+    """
 
     def name(self) -> str:
         return "action_fallback_layanan"
@@ -36,6 +43,14 @@ class ActionFallbackLayanan(UsesCore, Action):
     ) -> List[Dict[str, Any]]:
         catalogue = await self.catalogue()
         message = tracker.latest_message
+        language = tracker.get_slot("bahasa") or "id"
+        pair = clarify.unsure_between(clarify.ranking(message.get("intent_ranking", [])))
+        if pair is not None:
+            entities = clarify.carried_entities(message.get("entities", []))
+            if "mpp" not in entities and tracker.get_slot("mpp"):
+                entities["mpp"] = tracker.get_slot("mpp")
+            send(dispatcher, clarify.ask_intent(catalogue, pair, entities, language))
+            return []
         ranked = [i.get("name") for i in message.get("intent_ranking", []) if i.get("name")]
         reply = fallback_reply(
             catalogue,
@@ -44,5 +59,7 @@ class ActionFallbackLayanan(UsesCore, Action):
             ranked,
             latest_entity(tracker, "mpp") or tracker.get_slot("mpp"),
         )
+        if language == ENGLISH:
+            reply = Reply(with_lead(UNSURE, reply.text), reply.choices)
         send(dispatcher, reply)
         return []
