@@ -212,7 +212,7 @@ class DashboardRoutes:
             ]
         )
         content += '<div class="charts">' + "".join(dp.chart_block(c, f) for c in _trend_charts(figures)) + "</div>"
-        content += _ikm_block(await self._figures(q.survey_figures, self.c.catalogue(), f))
+        content += _ikm_block(await self._figures(q.survey_figures, self.c.catalogue(), f, self.c.now()))
         return self._render(request, staff, f, error, "Ringkasan", content, demo)
 
     async def by_agency(self, request: web.Request) -> web.Response:

@@ -83,6 +83,10 @@ class QueueRow:
         self.walk_in += cell.tickets - cell.booked
         self.served += cell.served
         self.counter_no_shows += cell.counter_no_shows
+        self.bookings += cell.bookings
+        self.cancellations += cell.cancellations
+        self.no_shows += cell.no_shows
+        self.moves += cell.moves
         for mine, theirs in ((self.wait, cell.wait), (self.service, cell.service)):
             for value, n in theirs.items():
                 mine[value] += n
@@ -156,8 +160,8 @@ def queue_figures(
 ) -> QueueFigures:
     """Tickets, waits, service times, no-shows, cancellations and moves in ``f``, per period and agency.
 
-    ``per_period``/``per_agency`` False: a page that does not show those rows spares the database
-    their sorts (on PostgreSQL they stay empty; elsewhere they are filled anyway).
+    ``per_period``/``per_agency`` False: a page that does not show those rows leaves them empty and
+    spares the work (per agency, the stored days' agency payloads are not even read).
     """
     buckets: dict[date, QueueRow] = {}
     day = bucket(f.start, f.period)
@@ -176,52 +180,27 @@ def queue_figures(
             found.append(agencies[agency])
         return found
 
-    for day, cells in rollup.ticket_days(session, catalogue, f, now):
-        whole = cells.get(rollup.ALL)
+    for day, whole, cells in rollup.ticket_days(session, catalogue, f, now, agencies=per_agency):
         if whole is None:
             continue
         total.add(whole)
         if per_period:
             buckets[bucket(day, f.period)].add(whole)
-        if per_agency:
-            for agency, cell in cells.items():
-                if agency != rollup.ALL:
-                    rows(day, agency)[2].add(cell)
+        for agency, cell in cells.items():
+            rows(day, agency)[2].add(cell)
     _add_bookings(session, catalogue, f, now, policy, rows)
     ranked = sorted(agencies.values(), key=lambda r: (-r.tickets, r.key))
     return QueueFigures(total, list(buckets.values()), ranked)
 
 
 def _add_bookings(session: Session, catalogue: Catalogue, f: Filters, now: datetime, policy: Policy, rows: Any) -> None:
+    """The no-shows the sweep has not marked yet (the counts by status come with the day's cells)."""
     where = [BookingRow.day >= f.start, BookingRow.day <= f.end]
     if f.mpp:
         where.append(BookingRow.mpp_code == f.mpp)
     services = _services_of(catalogue, f)
     if services is not None:
         where.append(BookingRow.service_code.in_(services or [""]))
-    period = _period_of(session, BookingRow.day, f.period).label("b")
-    grouped = session.execute(
-        select(
-            BookingRow.mpp_code,
-            period,
-            BookingRow.service_code,
-            BookingRow.status,
-            func.count(),
-            func.sum(BookingRow.moved_count),
-        )
-        .where(*where)
-        .group_by(BookingRow.mpp_code, period, BookingRow.service_code, BookingRow.status)
-    )
-    for mpp_code, b_day, service_code, status, n, moved in grouped:
-        offering = catalogue.offering(mpp_code, service_code)
-        agency = offering.agency_code if offering is not None else None
-        if f.agency is not None and agency != f.agency:
-            continue
-        for row in rows(b_day, agency):
-            row.bookings += n
-            row.cancellations += n if status == "cancelled" else 0
-            row.no_shows += n if status == "no_show" else 0
-            row.moves += int(moved or 0)
     # Still "active" after their slot and grace: no-shows the sweep has not marked yet (same rule).
     today = now.astimezone(ZoneInfo(f.zone(catalogue))).date() + timedelta(days=1)
     pending = session.execute(
@@ -257,8 +236,7 @@ class HeatMap:
 def busiest_hours(session: Session, catalogue: Catalogue, f: Filters, now: datetime | None = None) -> HeatMap:
     """Tickets issued per weekday and local hour (the MPP's zone) in ``f``."""
     counts: dict[tuple[int, int], int] = Counter()
-    for day, cells in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc)):
-        whole = cells.get(rollup.ALL)
+    for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc)):
         for hour, n in whole.hours.items() if whole is not None else ():
             counts[(day.weekday(), hour)] += n
     used = sorted({h for _, h in counts}) or list(range(8, 16))
@@ -363,49 +341,55 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def survey_figures(session: Session, catalogue: Catalogue, f: Filters) -> SurveyFigures | None:
+def survey_figures(
+    session: Session, catalogue: Catalogue, f: Filters, now: datetime | None = None
+) -> SurveyFigures | None:
     """The IKM (Permenpan RB 14/2017, ``mpp.survey.ikm``) for ``f``, its monthly trend, the one-tap
     scores beside it (never mixed in) and the turns that fell back in the range.
 
-    Returns ``None`` while the survey's tables do not exist (an install not yet migrated).
+    The same figures as ``mpp.survey.report.ikm_report`` (complete answers only, element means),
+    summed from the days' cells (``mpp.dashboard.rollup``). Returns ``None`` while the survey's
+    tables do not exist (an install not yet migrated).
     """
     if not inspect(session.get_bind()).has_table(SURVEY_TABLE):
         return None
-    from mpp.db.survey_tables import SurveyRow, TurnRow
+    from mpp.db.survey_tables import TurnRow
     from mpp.survey import ikm
-    from mpp.survey.report import ikm_report
 
-    report = ikm_report(session, f.start, f.end, f.mpp, f.agency)
-    # the trend: one query of complete answers per day (count and element sums), folded into months here
-    elements = [getattr(SurveyRow, f"u{i}") for i in range(1, 10)]
-    scope = [SurveyRow.served_day >= f.start, SurveyRow.served_day <= f.end, SurveyRow.complete.is_(True)]
-    if f.mpp:
-        scope.append(SurveyRow.mpp_code == f.mpp)
-    if f.agency:
-        scope.append(SurveyRow.agency_code == f.agency)
-    months: dict[str, list[float]] = {}
-    per_day = select(SurveyRow.served_day, func.count(), *(func.sum(c) for c in elements)).where(*scope)
-    for day, n, *sums in session.execute(per_day.group_by(SurveyRow.served_day)):
-        totals = months.setdefault(f"{_as_date(day):%Y-%m}", [0.0] * 10)
-        for i, v in enumerate((n, *sums)):
-            totals[i] += float(v or 0)
+    totals = [0] * 10  # complete answers, then the sums of the nine elements
+    months: dict[str, list[int]] = {}
+    quick = 0
+    for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc)):
+        if whole is None:
+            continue
+        quick += whole.quick
+        if whole.complete:
+            month = months.setdefault(f"{day:%Y-%m}", [0] * 10)
+            for found in (totals, month):
+                found[0] += whole.complete
+                for i, v in enumerate(whole.element_sums, start=1):
+                    found[i] += v
+
+    def index(found: list[int] | None) -> ikm.Index | None:
+        return ikm.from_element_means(found[0], [t / found[0] for t in found[1:]]) if found and found[0] else None
+
     trend: list[tuple[str, float | None]] = []
     month = f.start.replace(day=1)
     while month <= f.end:
-        found = months.get(f"{month:%Y-%m}")
-        index = ikm.from_element_means(int(found[0]), [t / found[0] for t in found[1:]]) if found else None
-        trend.append((f"{month:%Y-%m}", index.converted if index else None))
+        found = index(months.get(f"{month:%Y-%m}"))
+        trend.append((f"{month:%Y-%m}", found.converted if found else None))
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    whole_index = index(totals)
     # turns carry no MPP (a chat is not tied to one): the fallback count is national, shown to all
     begin, until = f.instants(catalogue)
     fallbacks = session.execute(
         select(func.count()).where(TurnRow.fallback.is_(True), TurnRow.at >= begin, TurnRow.at < until)
     ).scalar_one()
     return SurveyFigures(
-        report.index.converted if report.index else None,
-        report.index.category if report.index else None,
-        report.respondents,
-        report.quick_count,
+        whole_index.converted if whole_index else None,
+        whole_index.category if whole_index else None,
+        totals[0],
+        quick,
         int(fallbacks),
         trend,
     )

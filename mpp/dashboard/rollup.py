@@ -19,7 +19,6 @@ counts per channel and status, per local day of the range's zone.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from sqlalchemy import Date, Integer, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -42,7 +42,7 @@ ALL = "*"  # the payload's entry for every agency together
 
 @dataclass
 class Cell:
-    """One day's tickets (of one agency, or of all): counts and histograms."""
+    """One day's figures (of one agency, or of all): tickets, bookings and survey answers."""
 
     tickets: int = 0
     booked: int = 0
@@ -51,16 +51,14 @@ class Cell:
     wait: Counter[int] = field(default_factory=Counter)  # whole minutes → tickets
     service: Counter[int] = field(default_factory=Counter)
     hours: Counter[int] = field(default_factory=Counter)  # local hour of issue → tickets
-
-    def add(self, other: Cell, histograms: bool = True) -> None:
-        self.tickets += other.tickets
-        self.booked += other.booked
-        self.served += other.served
-        self.counter_no_shows += other.counter_no_shows
-        if histograms:
-            for mine, theirs in ((self.wait, other.wait), (self.service, other.service)):
-                for value, n in theirs.items():
-                    mine[value] += n
+    bookings: int = 0  # bookings of the day, by status (no-shows: those marked so)
+    cancellations: int = 0
+    no_shows: int = 0
+    moves: int = 0
+    complete: int = 0  # complete survey answers (in the IKM) and the sums of their nine elements
+    element_sums: list[int] = field(default_factory=lambda: [0] * 9)
+    quick: int = 0  # one-tap overall scores (beside the IKM) and their sum
+    quick_sum: int = 0
 
     def dump(self) -> list[Any]:
         return [
@@ -71,12 +69,27 @@ class Cell:
             sorted(self.wait.items()),
             sorted(self.service.items()),
             sorted(self.hours.items()),
+            [self.bookings, self.cancellations, self.no_shows, self.moves],
+            [self.complete, *self.element_sums, self.quick, self.quick_sum],
         ]
 
     @classmethod
     def load(cls, data: list[Any]) -> Cell:
-        t, b, s, c, wait, service, hours = data
-        return cls(t, b, s, c, Counter(dict(wait)), Counter(dict(service)), Counter(dict(hours)))
+        t, b, s, c, wait, service, hours, booking, survey = data
+        return cls(
+            t,
+            b,
+            s,
+            c,
+            Counter(dict(wait)),
+            Counter(dict(service)),
+            Counter(dict(hours)),
+            *booking,
+            survey[0],
+            list(survey[1:10]),
+            survey[10],
+            survey[11],
+        )
 
 
 Day = dict[str, Cell]  # agency code (or ALL) → its cell
@@ -115,9 +128,10 @@ def ticket_days_computed(session: Session, catalogue: Catalogue, mpp: str | None
     if mpp is not None:
         where.append(TicketRow.mpp_code == mpp)
 
-    def cells(day: Any, agency: str) -> tuple[Cell, Cell]:
+    def cells(day: Any, agency: str | None) -> list[Cell]:
         cells_of = found[_as_date(day)]
-        return cells_of.setdefault(ALL, Cell()), cells_of.setdefault(agency, Cell())
+        whole = cells_of.setdefault(ALL, Cell())
+        return [whole, cells_of.setdefault(agency, Cell())] if agency is not None else [whole]
 
     counts = select(TicketRow.day, TicketRow.agency_code, TicketRow.kind, TicketRow.status, func.count())
     for t_day, agency, kind, status, n in session.execute(
@@ -157,10 +171,49 @@ def ticket_days_computed(session: Session, catalogue: Catalogue, mpp: str | None
         local = (int(utc_hour) + int(offset.total_seconds() // 3600)) % 24
         for cell in cells(t_day, agency):
             cell.hours[local] += n
+    _bookings_and_surveys(session, catalogue, mpp, days, cells)
     return found
 
 
-def _stored(session: Session, kind: str, scope: str, first: date, last: date) -> dict[date, str]:
+def _bookings_and_surveys(
+    session: Session,
+    catalogue: Catalogue,
+    mpp: str | None,
+    days: list[date],
+    cells: Callable[[Any, str | None], list[Cell]],
+) -> None:
+    from mpp.db.booking_tables import BookingRow
+    from mpp.db.survey_tables import SurveyRow
+
+    where = [BookingRow.day >= min(days), BookingRow.day <= max(days), BookingRow.day.in_(days)]
+    if mpp is not None:
+        where.append(BookingRow.mpp_code == mpp)
+    keys = (BookingRow.mpp_code, BookingRow.day, BookingRow.service_code, BookingRow.status)
+    grouped = select(*keys, func.count(), func.sum(BookingRow.moved_count)).where(*where).group_by(*keys)
+    for mpp_code, b_day, service_code, status, n, moved in session.execute(grouped):
+        offering = catalogue.offering(mpp_code, service_code)  # a booking's agency: its service's, here
+        for cell in cells(b_day, offering.agency_code if offering is not None else None):
+            cell.bookings += n
+            cell.cancellations += n if status == "cancelled" else 0
+            cell.no_shows += n if status == "no_show" else 0
+            cell.moves += int(moved or 0)
+    scope = [SurveyRow.served_day >= min(days), SurveyRow.served_day <= max(days), SurveyRow.served_day.in_(days)]
+    if mpp is not None:
+        scope.append(SurveyRow.mpp_code == mpp)
+    elements = [func.sum(getattr(SurveyRow, f"u{i}")) for i in range(1, 10)]
+    keys_ = (SurveyRow.served_day, SurveyRow.agency_code, SurveyRow.complete)
+    answers = select(*keys_, func.count(), *elements, func.count(SurveyRow.overall), func.sum(SurveyRow.overall))
+    for s_day, agency, complete, n, *sums, quick, quick_sum in session.execute(answers.where(*scope).group_by(*keys_)):
+        for cell in cells(s_day, agency):
+            if complete:
+                cell.complete += n
+                cell.element_sums = [a + int(b or 0) for a, b in zip(cell.element_sums, sums, strict=True)]
+            else:
+                cell.quick += quick
+                cell.quick_sum += int(quick_sum or 0)
+
+
+def _stored(session: Session, kind: str, scope: str, first: date, last: date) -> dict[date, bytes]:
     rows = session.execute(
         select(DashboardDayRow.day, DashboardDayRow.payload).where(
             DashboardDayRow.kind == kind,
@@ -169,65 +222,89 @@ def _stored(session: Session, kind: str, scope: str, first: date, last: date) ->
             DashboardDayRow.day <= last,
         )
     )
-    return {_as_date(d): p for d, p in rows}
+    return {_as_date(d): p.encode() for d, p in rows}
 
 
 def _fill(
     engine: Engine,
     kind: str,
-    scope: str,
+    scopes: list[str],
     days: list[date],
-    compute: Callable[[Session, list[date]], dict[date, Any]],
-) -> dict[date, str]:
-    """Compute ``days`` and store them, excluding the source tables' writers meanwhile (see above)."""
+    compute: Callable[[Session, list[date]], dict[date, list[Any]]],
+) -> dict[str, dict[date, bytes]]:
+    """Compute ``days`` (one payload per scope) and store them, excluding the source tables' writers
+    meanwhile (see above). Returns scope → day → payload for every day asked."""
     with Session(bind=engine) as session:
         session.connection(execution_options={"sqlite_immediate": True})
         if engine.dialect.name == "postgresql":
             session.execute(text("LOCK TABLE dashboard_day IN SHARE ROW EXCLUSIVE MODE"))
-        done = _stored(session, kind, scope, min(days), max(days))  # another page may have filled some
-        missing = [d for d in days if d not in done]
-        payloads = (
-            {d: json.dumps(v, separators=(",", ":")) for d, v in compute(session, missing).items()} if missing else {}
-        )
+        # another page may have filled some meanwhile (the scopes of a day are written together)
+        found = {scope: _stored(session, kind, scope, min(days), max(days)) for scope in scopes}
+        missing = [d for d in days if d not in found[scopes[0]]]
         made = datetime.now(timezone.utc)
-        if payloads:
-            session.execute(
-                DashboardDayRow.__table__.insert(),
-                [{"kind": kind, "scope": scope, "day": d, "payload": p, "made_at": made} for d, p in payloads.items()],
-            )
+        rows = []
+        for d, payloads in (compute(session, missing) if missing else {}).items():
+            for scope, payload in zip(scopes, payloads, strict=True):
+                found[scope][d] = orjson.dumps(payload)
+                rows.append(
+                    {"kind": kind, "scope": scope, "day": d, "payload": found[scope][d].decode(), "made_at": made}
+                )
+        if rows:
+            session.execute(DashboardDayRow.__table__.insert(), rows)
         session.commit()
-    return {**{d: done[d] for d in days if d in done}, **payloads}
+    return found
 
 
 def _range(f: Filters) -> list[date]:
     return [f.start + timedelta(days=i) for i in range(f.days())]
 
 
-def ticket_days(session: Session, catalogue: Catalogue, f: Filters, now: datetime) -> Iterable[tuple[date, Day]]:
-    """Each day of ``f`` with its tickets per agency (and ALL): closed days stored, the others live."""
-    scope = f"{f.mpp or ALL}"
+def ticket_days(
+    session: Session, catalogue: Catalogue, f: Filters, now: datetime, agencies: bool = False
+) -> Iterable[tuple[date, Cell | None, Day]]:
+    """Each day of ``f``: its tickets (of the agency in ``f``, else all) and, when ``agencies``, per agency.
+
+    Closed days are stored (two payloads a day: all agencies together, and per agency), the others live.
+    """
+    scopes = [f"{f.mpp or ALL}", f"{f.mpp or ALL}|agencies"]
+    agencies = agencies or f.agency is not None
     open_from = _first_open_day(catalogue, f.mpp, now)
     days = _range(f)
     closed = [d for d in days if d < open_from]
-    found: dict[date, Day] = {}
+    found: dict[date, tuple[Cell | None, Day]] = {}
     if closed:
-        payloads = _stored(session, TICKETS, scope, closed[0], closed[-1])
-        missing = [d for d in closed if d not in payloads]
+        stored = {scope: _stored(session, TICKETS, scope, closed[0], closed[-1]) for scope in scopes[: 1 + agencies]}
+        missing = [d for d in closed if d not in stored[scopes[0]]]
         if missing:
 
-            def compute(s: Session, wanted: list[date]) -> dict[date, Any]:
+            def compute(s: Session, wanted: list[date]) -> dict[date, list[Any]]:
                 computed = ticket_days_computed(s, catalogue, f.mpp, wanted)
-                return {d: {a: c.dump() for a, c in cells.items()} for d, cells in computed.items()}
+                return {
+                    d: [
+                        cells[ALL].dump() if ALL in cells else None,
+                        {a: c.dump() for a, c in cells.items() if a != ALL},
+                    ]
+                    for d, cells in computed.items()
+                }
 
-            payloads.update(_fill(session.get_bind(), TICKETS, scope, missing, compute))  # type: ignore[arg-type]
+            filled = _fill(session.get_bind(), TICKETS, scopes, missing, compute)  # type: ignore[arg-type]
+            for scope in stored:
+                stored[scope].update(filled[scope])
         for d in closed:
-            found[d] = {a: Cell.load(v) for a, v in json.loads(payloads[d]).items()}
-    found.update(ticket_days_computed(session, catalogue, f.mpp, [d for d in days if d >= open_from]))
+            whole = orjson.loads(stored[scopes[0]][d])
+            per_agency = orjson.loads(stored[scopes[1]][d]) if agencies else {}
+            found[d] = (
+                Cell.load(whole) if whole else None,
+                {a: Cell.load(v) for a, v in per_agency.items() if f.agency in (None, a)},
+            )
+    for d, cells in ticket_days_computed(session, catalogue, f.mpp, [d for d in days if d >= open_from]).items():
+        found[d] = (cells.pop(ALL, None), cells)
     for d in days:
-        cells = found.get(d, {})
+        whole, per_agency = found.get(d, (None, {}))
         if f.agency is not None:  # the agency's cell stands for the whole day
-            cells = {f.agency: cells[f.agency], ALL: cells[f.agency]} if f.agency in cells else {}
-        yield d, cells
+            whole = per_agency.get(f.agency)
+            per_agency = {f.agency: whole} if whole is not None else {}
+        yield d, whole, per_agency
 
 
 # ---- notifications -------------------------------------------------------------------------------
@@ -298,11 +375,11 @@ def notification_counts(
         missing = [d for d in closed if d not in payloads]
         if missing:
 
-            def compute(s: Session, wanted: list[date]) -> dict[date, Any]:
-                return dict(notification_days_computed(s, catalogue, f, wanted, traced))
+            def compute(s: Session, wanted: list[date]) -> dict[date, list[Any]]:
+                return {d: [c] for d, c in notification_days_computed(s, catalogue, f, wanted, traced).items()}
 
-            payloads.update(_fill(session.get_bind(), NOTIFICATIONS, scope, missing, compute))  # type: ignore[arg-type]
-        per_day += [json.loads(payloads[d]) for d in closed]
+            payloads.update(_fill(session.get_bind(), NOTIFICATIONS, [scope], missing, compute)[scope])  # type: ignore[arg-type]
+        per_day += [orjson.loads(payloads[d]) for d in closed]
     live = [d for d in days if d >= open_from]
     per_day += notification_days_computed(session, catalogue, f, live, traced).values()
     total: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])

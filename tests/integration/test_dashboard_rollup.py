@@ -1,5 +1,6 @@
 """The dashboard's stored closed days (``mpp.dashboard.rollup``): a page reads them, and a change to a past
-day (a ticket called later, one deleted, one added; a notice that failed after all) shows at once, the
+day (a ticket called later, one deleted, one added; a booking cancelled; survey answers changed; a notice
+that failed after all) shows at once, the
 numbers still equal to a count of the rows themselves. Then the demo generator: closed days and surveys."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mpp.dashboard.simulate import simulate
+from mpp.db.booking_tables import BookingRow
 from mpp.db.dashboard_tables import DashboardDayRow
 from mpp.db.queue_tables import NotificationRow, OutageRow, TicketRow
 from mpp.db.survey_tables import SurveyRow
@@ -40,6 +42,12 @@ def stored_days(running, kind: str, scope: str) -> set[date]:  # type: ignore[no
         return {d if isinstance(d, date) else date.fromisoformat(str(d)) for (d,) in rows}
 
 
+def surveyed(running, day: date) -> bool:  # type: ignore[no-untyped-def]
+    with UnitOfWork(running.factory) as uow:
+        where = (SurveyRow.mpp_code == "kota_bogor", SurveyRow.complete.is_(True), SurveyRow.served_day == day)
+        return uow.session.execute(select(SurveyRow.id).where(*where).limit(1)).first() is not None
+
+
 async def test_a_changed_past_day_is_counted_again_and_the_figures_stay_those_of_the_rows(site) -> None:  # type: ignore[no-untyped-def]
     client, _ = await site.login("admin.bogor")
     async with contextlib.aclosing(client):
@@ -55,6 +63,11 @@ async def test_a_changed_past_day_is_counted_again_and_the_figures_stay_those_of
                 if t.called_at is not None:  # every call of the 20th three hours later
                     t.called_at += timedelta(hours=3)
                     t.finished_at = t.finished_at + timedelta(hours=3) if t.finished_at else None
+            booking = s.query(BookingRow).filter(BookingRow.mpp_code == "kota_bogor", BookingRow.status == "served")
+            booking.filter(BookingRow.day == date(2026, 11, 23)).first().status = "cancelled"
+            for answer in s.query(SurveyRow).filter(SurveyRow.mpp_code == "kota_bogor", SurveyRow.complete.is_(True)):
+                for i in range(1, 10):  # every complete answer now the best on every element
+                    setattr(answer, f"u{i}", 4)
             gone = s.query(TicketRow).filter(TicketRow.mpp_code == "kota_bogor", TicketRow.day == date(2026, 11, 24))
             s.delete(gone.first())
             at = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)
@@ -80,11 +93,14 @@ async def test_a_changed_past_day_is_counted_again_and_the_figures_stay_those_of
             date(2026, 11, 20),
             date(2026, 11, 24),
             date(2026, 11, 26),
-        }
+            date(2026, 11, 23),
+        } - {d for d in every_day if surveyed(site, d)}
 
         after = tiles((await client.get(f"/dasbor?{RANGE}")).text)
         want_after = expected(site, "kota_bogor")
         assert want_after["tickets"] == want["tickets"]  # one deleted, one added
+        assert want_after["cancellations"] == want["cancellations"] + 1
+        assert before["ikm"] != "100.00" and after["ikm"] == "100.00"
         assert want_after["wait_p90"] != want["wait_p90"]  # the 20th's calls moved
         assert {k: after[k] for k in want_after} == {k: str(v) for k, v in want_after.items()}
         assert stored_days(site, "tickets", "kota_bogor") == every_day
