@@ -88,7 +88,7 @@ class QueueRow:
         self.no_shows += cell.no_shows
         self.moves += cell.moves
         for mine, theirs in ((self.wait, cell.wait), (self.service, cell.service)):
-            for value, n in theirs.items():
+            for value, n in rollup.pairs(theirs):
                 mine[value] += n
 
     def _percentiles(self) -> dict[str, int | None]:
@@ -237,7 +237,7 @@ def busiest_hours(session: Session, catalogue: Catalogue, f: Filters, now: datet
     """Tickets issued per weekday and local hour (the MPP's zone) in ``f``."""
     counts: dict[tuple[int, int], int] = Counter()
     for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc)):
-        for hour, n in whole.hours.items() if whole is not None else ():
+        for hour, n in rollup.pairs(whole.hours) if whole is not None else ():
             counts[(day.weekday(), hour)] += n
     used = sorted({h for _, h in counts}) or list(range(8, 16))
     hours = list(range(min(used), max(used) + 1))
@@ -364,21 +364,20 @@ def survey_figures(
             continue
         quick += whole.quick
         if whole.complete:
-            month = months.setdefault(f"{day:%Y-%m}", [0] * 10)
-            for found in (totals, month):
-                found[0] += whole.complete
+            for sums in (totals, months.setdefault(f"{day:%Y-%m}", [0] * 10)):
+                sums[0] += whole.complete
                 for i, v in enumerate(whole.element_sums, start=1):
-                    found[i] += v
+                    sums[i] += v
 
     def index(found: list[int] | None) -> ikm.Index | None:
         return ikm.from_element_means(found[0], [t / found[0] for t in found[1:]]) if found and found[0] else None
 
     trend: list[tuple[str, float | None]] = []
-    month = f.start.replace(day=1)
-    while month <= f.end:
-        found = index(months.get(f"{month:%Y-%m}"))
-        trend.append((f"{month:%Y-%m}", found.converted if found else None))
-        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    first = f.start.replace(day=1)
+    while first <= f.end:
+        of_month = index(months.get(f"{first:%Y-%m}"))
+        trend.append((f"{first:%Y-%m}", of_month.converted if of_month else None))
+        first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     whole_index = index(totals)
     # turns carry no MPP (a chat is not tied to one): the fallback count is national, shown to all
     begin, until = f.instants(catalogue)

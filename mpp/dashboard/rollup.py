@@ -40,6 +40,11 @@ TICKETS, NOTIFICATIONS = "tickets", "notifications"
 ALL = "*"  # the payload's entry for every agency together
 
 
+def pairs(histogram: Counter[int] | list[list[int]]) -> Iterable[Any]:
+    """A histogram's (value, count) pairs, whether counted here (Counter) or as stored (pairs)."""
+    return histogram.items() if isinstance(histogram, Counter) else histogram
+
+
 @dataclass
 class Cell:
     """One day's figures (of one agency, or of all): tickets, bookings and survey answers."""
@@ -48,9 +53,10 @@ class Cell:
     booked: int = 0
     served: int = 0
     counter_no_shows: int = 0
-    wait: Counter[int] = field(default_factory=Counter)  # whole minutes → tickets
-    service: Counter[int] = field(default_factory=Counter)
-    hours: Counter[int] = field(default_factory=Counter)  # local hour of issue → tickets
+    # Counted here: Counters; read from storage: the stored [value, count] pairs (see ``pairs``).
+    wait: Any = field(default_factory=Counter)  # whole minutes → tickets
+    service: Any = field(default_factory=Counter)
+    hours: Any = field(default_factory=Counter)  # local hour of issue → tickets
     bookings: int = 0  # bookings of the day, by status (no-shows: those marked so)
     cancellations: int = 0
     no_shows: int = 0
@@ -66,9 +72,9 @@ class Cell:
             self.booked,
             self.served,
             self.counter_no_shows,
-            sorted(self.wait.items()),
-            sorted(self.service.items()),
-            sorted(self.hours.items()),
+            sorted(pairs(self.wait)),
+            sorted(pairs(self.service)),
+            sorted(pairs(self.hours)),
             [self.bookings, self.cancellations, self.no_shows, self.moves],
             [self.complete, *self.element_sums, self.quick, self.quick_sum],
         ]
@@ -76,15 +82,20 @@ class Cell:
     @classmethod
     def load(cls, data: list[Any]) -> Cell:
         t, b, s, c, wait, service, hours, booking, survey = data
+        # The histograms stay the stored [value, count] pairs (``pairs``): a page only adds them up.
+        bookings, cancellations, no_shows, moves = booking
         return cls(
             t,
             b,
             s,
             c,
-            Counter(dict(wait)),
-            Counter(dict(service)),
-            Counter(dict(hours)),
-            *booking,
+            wait,
+            service,
+            hours,
+            bookings,
+            cancellations,
+            no_shows,
+            moves,
             survey[0],
             list(survey[1:10]),
             survey[10],
