@@ -187,7 +187,10 @@ def queue_figures(
         if per_period:
             buckets[bucket(day, f.period)].add(whole)
         for agency, cell in cells.items():
-            rows(day, agency)[2].add(cell)
+            row = agencies.get(agency)
+            if row is None:
+                row = agencies[agency] = QueueRow(agency, names.get(agency, agency))
+            row.add(cell)
     _add_bookings(session, catalogue, f, now, policy, rows)
     ranked = sorted(agencies.values(), key=lambda r: (-r.tickets, r.key))
     return QueueFigures(total, list(buckets.values()), ranked)
