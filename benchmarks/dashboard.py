@@ -39,7 +39,7 @@ PASSWORD = "kata-sandi-benchmark"
 END = date(2026, 11, 30)
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 09.00 WIB on the day after
 PAGES = ("/dasbor", "/dasbor/instansi", "/dasbor/jam", "/dasbor/pesan")
-TABLES = ("ticket", "booking", "notification", "handoff")
+TABLES = ("ticket", "booking", "notification", "handoff", "dashboard_day", "survey")
 
 
 def p95(values: list[float]) -> float:
@@ -47,7 +47,9 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-async def run(url: str, days: int, requests: int) -> tuple[list[tuple[str, str, float, float, float]], list[str]]:
+async def run(
+    url: str, days: int, requests: int
+) -> tuple[list[tuple[str, str, float, float, float, float]], list[str]]:
     import httpx
     from aiohttp.test_utils import TestServer
 
@@ -67,7 +69,8 @@ async def run(url: str, days: int, requests: int) -> tuple[list[tuple[str, str, 
             conn.execute(text("ANALYZE"))
     print(
         f"simulated {days} days x {len(made.mpps)} MPPs in {time.perf_counter() - start:.0f} s: {made.tickets} tickets, "
-        f"{made.bookings} bookings, {made.notifications} notifications, {made.handoffs} handoffs"
+        f"{made.bookings} bookings, {made.notifications} notifications, {made.handoffs} handoffs, "
+        f"{made.surveys} surveys"
     )
     services = on_database(factory, lambda: catalogue, lambda: NOW)
     console = Console(factory, lambda: catalogue, services.queue, now=lambda: NOW, bookings=services.bookings)
@@ -87,7 +90,10 @@ async def run(url: str, days: int, requests: int) -> tuple[list[tuple[str, str, 
             await client.post("/login", data={"username": username, "password": PASSWORD})
             for path in ("/", *PAGES):
                 url_path = path + (query if path != "/" else "")
-                for _ in range(3):  # warm the pool, the catalogue and the plans
+                t0 = time.perf_counter()  # the first view fills the stored closed days it lacks (cold)
+                assert (await client.get(url_path)).status_code == 200, url_path
+                cold = (time.perf_counter() - t0) * 1000
+                for _ in range(2):  # warm the pool, the catalogue and the plans
                     assert (await client.get(url_path)).status_code == 200, url_path
                 times = []
                 for _ in range(requests):
@@ -95,7 +101,7 @@ async def run(url: str, days: int, requests: int) -> tuple[list[tuple[str, str, 
                     response = await client.get(url_path)
                     times.append((time.perf_counter() - t0) * 1000)
                     assert response.status_code == 200
-                results.append((label, path, statistics.median(times), p95(times), max(times)))
+                results.append((label, path, cold, statistics.median(times), p95(times), max(times)))
     plans: list[str] = []
     statements: list[tuple[str, Any]] = []
 
@@ -106,6 +112,11 @@ async def run(url: str, days: int, requests: int) -> tuple[list[tuple[str, str, 
     event.listen(engine, "before_cursor_execute", capture)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         await client.post("/login", data={"username": "admin.bogor", "password": PASSWORD})
+        for path in PAGES:  # warm: the closed days are stored
+            await client.get(path)
+        with engine.begin() as conn:  # cold: what filling them runs (once per closed day, then stored)
+            conn.execute(text("DELETE FROM dashboard_day"))
+        statements.append(("-- cold: the same pages filling the stored days", None))
         for path in PAGES:
             await client.get(path)
     event.remove(engine, "before_cursor_execute", capture)
@@ -115,6 +126,9 @@ async def run(url: str, days: int, requests: int) -> tuple[list[tuple[str, str, 
         try:
             cursor = raw.cursor()
             for statement, parameters in statements:
+                if parameters is None:
+                    plans.append(statement)
+                    continue
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + statement, parameters)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 plans.append(cursor.mogrify(statement, parameters).decode() + "\n\n" + plan)
@@ -130,16 +144,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--postgres", default="postgresql+psycopg2://postgres@127.0.0.1:5432/test")
     parser.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "benchmarks"))
+    parser.add_argument("--database", default="mpp_bench_dashboard", help="name of the (re)created database")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        url = database(Path(work), args.postgres, name="mpp_bench_dashboard")
+        url = database(Path(work), args.postgres, name=args.database)
         results, plans = asyncio.run(run(url, args.days, args.requests))
     engine_name = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    baseline = {label: p for label, path, _, p, _ in results if path == "/"}
-    lines = [f"{'viewer':<40} {'page':<18} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'p95/home':>8}"]
-    for label, path, p50, p95_, top in results:
-        lines.append(f"{label:<40} {path:<18} {p50:>7.1f} {p95_:>7.1f} {top:>7.1f} {p95_ / baseline[label]:>8.1f}")
-    worst = max(p for _, path, _, p, _ in results if path != "/")
+    baseline = {label: p for label, path, _, _, p, _ in results if path == "/"}
+    lines = [f"{'viewer':<40} {'page':<18} {'cold ms':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'p95/home':>8}"]
+    for label, path, cold, p50, p95_, top in results:
+        lines.append(
+            f"{label:<40} {path:<18} {cold:>7.1f} {p50:>7.1f} {p95_:>7.1f} {top:>7.1f} {p95_ / baseline[label]:>8.1f}"
+        )
+    worst = max(p for _, path, _, _, p, _ in results if path != "/")
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines.append(f"load average during the run (1/5/15 min): {load} on {os.cpu_count()} CPUs")
     lines.append(f"worst dashboard p95: {worst:.1f} ms (target < 300 ms) on {engine_name}")
@@ -150,13 +167,18 @@ def main() -> None:
         "# Dashboard benchmark",
         "",
         f"`.venv/bin/python -m benchmarks.dashboard --days {args.days} --requests {args.requests}` on {engine_name}, "
-        "2 shared CPU cores. Each page over HTTP (login cookie, queries, rendering), sequential requests.",
+        "2 shared CPU cores. Each page over HTTP (login cookie, queries, rendering), sequential requests. "
+        "*cold*: the viewer's first request of the page, which computes and stores the closed days it lacks "
+        "(`mpp.dashboard.rollup`); the percentiles are over the requests after it.",
         "",
         "```",
         *lines,
         "```",
         "",
         "## Query plans (EXPLAIN ANALYZE, MPP administrator, default 30-day range)",
+        "",
+        "First every query of one view of each page with the closed days stored (what every view but the "
+        "first runs), then, after `DELETE FROM dashboard_day`, the queries of the same views filling them.",
         "",
     ]
     for plan in plans:

@@ -267,6 +267,7 @@ def main() -> None:
     parser.add_argument(
         "--postgres", default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
     )
+    parser.add_argument("--database", default="mpp_bench", help="name of the (re)created core database")
     args = parser.parse_args()
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     wanted = set(args.only or ["ours-1w", "ours-1w-stockrasa", "ours-2w", "ours-2w-stockstore", "stock-1w"])
@@ -276,7 +277,7 @@ def main() -> None:
     if "stock-1w" in wanted:
         stock, stock_s, stock_mb, stock_now = train("stock", STOCK_CONFIG, args.retrain)
     with tempfile.TemporaryDirectory() as tmp:
-        db_url = database(Path(tmp), args.postgres)
+        db_url = database(Path(tmp), args.postgres, name=args.database)
         off = {"MPP_RASA_SPEEDUPS": "0"}
         plan = [
             ("ours-1w", ours, 1, None, {}),

@@ -12,6 +12,7 @@ One thread hop and one short write transaction per turn (the comment check and t
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from datetime import datetime
@@ -27,6 +28,19 @@ logger = logging.getLogger(__name__)
 def recording_on() -> bool:
     """``MPP_RECORD_TURNS=0`` switches recording off (benchmark baseline)."""
     return os.environ.get("MPP_RECORD_TURNS", "1") != "0"
+
+
+def _chosen_mpp(payload: str) -> str | None:
+    """The ``mpp`` of a button's ``/intent{"mpp": "kota_bogor"}``, if it carries one."""
+    start = payload.find("{")
+    if start < 0 or '"mpp"' not in payload:
+        return None
+    try:
+        entities = json.loads(payload[start:])
+    except ValueError:
+        return None
+    value = entities.get("mpp") if isinstance(entities, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def _source_key(message_id: Any) -> str | None:
@@ -61,6 +75,11 @@ async def before_rasa(
         core = get_core()
         now: datetime = utc_now(core.clock)
         if text.startswith("/"):  # a button's payload: neither a comment nor something to record
+            chosen = _chosen_mpp(text) if recording_on() else None
+            if chosen is not None:  # ... but an MPP chosen by button is the chat's MPP for what it asks
+                with core.uow(write=True) as uow:
+                    turns.chose_mpp(uow.session, core.crypto, sender, chosen, now)
+                    uow.commit()
             return None
         if parse is None:  # recording off: nothing to write unless a survey waits for this comment
             with core.uow() as uow:

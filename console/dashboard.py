@@ -212,7 +212,7 @@ class DashboardRoutes:
             ]
         )
         content += '<div class="charts">' + "".join(dp.chart_block(c, f) for c in _trend_charts(figures)) + "</div>"
-        content += _ikm_block(await self._figures(q.survey_figures, self.c.catalogue(), f))
+        content += _ikm_block(await self._figures(q.survey_figures, self.c.catalogue(), f, self.c.now()))
         return self._render(request, staff, f, error, "Ringkasan", content, demo)
 
     async def by_agency(self, request: web.Request) -> web.Response:
@@ -233,7 +233,7 @@ class DashboardRoutes:
 
     async def hours(self, request: web.Request) -> web.Response:
         staff, f, error = self._filters(request)
-        heat = await self._figures(q.busiest_hours, self.c.catalogue(), f)
+        heat = await self._figures(q.busiest_hours, self.c.catalogue(), f, self.c.now())
         content = (
             f'<section class="chart" style="margin:1rem" data-chart-id="jam"><h2><span>Tiket per hari dan jam '
             f'(jam setempat)</span><a href="/dasbor/csv/jam?{dp.e(f.query())}" download>Unduh CSV</a></h2>'
@@ -244,7 +244,7 @@ class DashboardRoutes:
     async def messages(self, request: web.Request) -> web.Response:
         staff, f, error = self._filters(request)
         cat = self.c.catalogue()
-        channels = await self._figures(q.notification_figures, cat, f)
+        channels = await self._figures(q.notification_figures, cat, f, self.c.now())
         handoffs = await self._figures(q.handoff_figures, cat, f)
         h = handoffs.as_dict()
         content = dp.tiles(
@@ -273,9 +273,9 @@ class DashboardRoutes:
             charts = {c.id: c for c in _trend_charts(figures) + _agency_charts(figures)}
             table = charts[name].table
         elif name == "jam":
-            table = _heat_table(await self._figures(q.busiest_hours, cat, f))
+            table = _heat_table(await self._figures(q.busiest_hours, cat, f, self.c.now()))
         elif name == "notifikasi":
-            table = _channel_chart(await self._figures(q.notification_figures, cat, f)).table
+            table = _channel_chart(await self._figures(q.notification_figures, cat, f, self.c.now())).table
         elif name == "pengalihan":
             table = _handoff_chart(await self._figures(q.handoff_figures, cat, f)).table
         if table is None:

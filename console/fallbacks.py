@@ -2,8 +2,10 @@
 (``mpp.turns``), with counts and masked examples; "Tambahkan ke data latih" marks a group for
 ``mpp nlu export-suggestions``.
 
-One model serves every MPP, so the page is for national administrators (``VIEW_DASHBOARD`` with no
-MPP of their own): the examples are masked, but they come from every MPP's citizens.
+Who sees what (``VIEW_DASHBOARD``): a national administrator every message; an MPP's administrator or
+supervisor only the messages of chats at their MPP (a turn records the MPP the message named, or the
+chat's MPP as its earlier turns or a button chose it; a turn with no known MPP is national only).
+One model serves every MPP, so a group an MPP marks joins the same national suggestions file.
 """
 
 from __future__ import annotations
@@ -21,8 +23,6 @@ from mpp.db.uow import UnitOfWork
 from mpp.staff.accounts import StaffSession
 from mpp.staff.roles import Permission
 from mpp.storage import Unavailable
-
-NATIONAL_ONLY = "Halaman ini hanya untuk admin nasional: contoh pesannya berasal dari warga semua MPP."
 
 
 def add_routes(app: web.Application, console: ConsoleBase) -> None:
@@ -46,24 +46,22 @@ class FallbackRoutes:
     def _staff(self, request: web.Request) -> StaffSession:
         staff: StaffSession = request["staff"]
         self.c.allow(staff.member, Permission.VIEW_DASHBOARD)
-        if staff.member.mpp_code is not None:
-            raise web.HTTPForbidden(text=pages.refused_page(NATIONAL_ONLY), content_type="text/html")
         return staff
 
-    def _groups(self) -> list[turns.Group]:
+    def _groups(self, mpp: str | None) -> list[turns.Group]:
         with UnitOfWork(self.c._sessions) as uow:
-            return turns.groups(uow.session, self.crypto(), self.c.now())
+            return turns.groups(uow.session, self.crypto(), self.c.now(), mpp=mpp)
 
-    def _mark(self, key: str, intent: str | None, staff_id: int | None) -> turns.Group:
+    def _mark(self, key: str, intent: str | None, staff_id: int | None, mpp: str | None) -> turns.Group:
         with UnitOfWork(self.c._sessions, write=True) as uow:
-            group = turns.mark(uow.session, self.crypto(), key, intent, staff_id, self.c.now())
+            group = turns.mark(uow.session, self.crypto(), key, intent, staff_id, self.c.now(), mpp=mpp)
             uow.commit()
             return group
 
     async def overview(self, request: web.Request) -> web.Response:
         staff = self._staff(request)
         try:
-            groups = await asyncio.to_thread(self._groups)
+            groups = await asyncio.to_thread(self._groups, staff.member.mpp_code)
         except Unavailable:
             raise web.HTTPServiceUnavailable(
                 text="Basis data sedang tidak bisa dihubungi. Coba lagi sebentar."
@@ -77,7 +75,9 @@ class FallbackRoutes:
         form = await request.post()
         intent = str(form.get("intent", "")).strip() or None
         try:
-            group = await asyncio.to_thread(self._mark, request.match_info["key"], intent, staff.member.id)
+            group = await asyncio.to_thread(
+                self._mark, request.match_info["key"], intent, staff.member.id, staff.member.mpp_code
+            )
         except turns.UnknownGroup as exc:
             return self.c.redirect("/fallbacks", str(exc))
         except ValueError as exc:

@@ -157,7 +157,7 @@ def admin_home(
         links.append('<li><a href="/complaints">Pengaduan warga</a></li>')
     if dead is not None:
         links.append(f'<li><a href="/dead-letters">Notifikasi gagal terkirim ({dead})</a></li>')
-    if staff.mpp_code is None and staff.role in GRANTS[Permission.VIEW_DASHBOARD]:
+    if staff.role in GRANTS[Permission.VIEW_DASHBOARD]:
         links.append('<li><a href="/fallbacks">Pesan yang belum terjawab (untuk data latih)</a></li>')
     links.extend(f'<li><a href="{e(url)}">{e(label)}</a></li>' for label, url in extra)
     codes = sorted(cat.mpps) if staff.mpp_code is None else [staff.mpp_code]

@@ -55,7 +55,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     first = end - timedelta(days=args.days - 1)
     print(
         f"simulated {first} .. {end} for {', '.join(result.mpps)}: {result.tickets} tickets, "
-        f"{result.bookings} bookings, {result.notifications} notifications, {result.handoffs} handoffs "
+        f"{result.bookings} bookings, {result.notifications} notifications, {result.handoffs} handoffs, "
+        f"{result.surveys} surveys; {result.closed_days} closed MPP-days skipped (holidays, closures) "
         "(earlier simulated rows replaced; open the console's Dasbor to see them)"
     )
     return 0

@@ -60,12 +60,15 @@ class Understood:
     intent: str | None
     confidence: float
     service: str | None
+    mpp: str | None = None  # the MPP the message itself names (entity ``mpp``)
 
     @classmethod
     def from_parse(cls, parse: dict[str, Any]) -> Understood:
         intent = parse.get("intent") or {}
-        service = next((str(e.get("value")) for e in parse.get("entities") or [] if e.get("entity") == "layanan"), None)
-        return cls(intent.get("name"), float(intent.get("confidence") or 0.0), service)
+        entities = parse.get("entities") or []
+        service = next((str(e.get("value")) for e in entities if e.get("entity") == "layanan"), None)
+        mpp = next((str(e.get("value")) for e in entities if e.get("entity") == "mpp"), None)
+        return cls(intent.get("name"), float(intent.get("confidence") or 0.0), service, mpp)
 
     @property
     def fallback(self) -> bool:
@@ -85,11 +88,24 @@ def record(
     now: datetime,
     source_key: str | None,
 ) -> None:
-    """One turn, once (``source_key``: the gateway's inbox id)."""
+    """One turn, once (``source_key``: the gateway's inbox id).
+
+    Its MPP: the one the message names, else the chat's as its latest recorded turn with one knew it
+    (a subquery of the INSERT: no extra round trip), else none.
+    """
     masked = mask(text) if understood.needs_review else None
+    hashed = sender_hash(crypto, sender)
+    known = (
+        select(TurnRow.mpp_code)
+        .where(TurnRow.sender_hash == hashed, TurnRow.mpp_code.isnot(None))
+        .order_by(TurnRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     values = {
         "source_key": source_key,
-        "sender_hash": sender_hash(crypto, sender),
+        "sender_hash": hashed,
+        "mpp_code": understood.mpp if understood.mpp else known,
         "at": now,
         "intent": understood.intent,
         "confidence": understood.confidence,
@@ -103,6 +119,25 @@ def record(
         session.add(TurnRow(**values))
     else:
         insert_ignore(session, TurnRow, values, ["source_key"])
+
+
+def chose_mpp(session: Session, crypto: Crypto, sender: str, mpp: str, now: datetime) -> None:
+    """A button chose ``mpp`` (``/intent{"mpp": …}``): the chat's latest recorded turn of the last hour
+    without an MPP gets it (the question that led to the choice), and the turns after it inherit it."""
+    hashed = sender_hash(crypto, sender)
+    latest = (
+        select(TurnRow.id)
+        .where(TurnRow.sender_hash == hashed, TurnRow.at >= now - timedelta(hours=1))
+        .order_by(TurnRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(TurnRow)
+        .where(TurnRow.id == latest, TurnRow.mpp_code.is_(None))
+        .values(mpp_code=mpp)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @dataclass
@@ -120,11 +155,17 @@ class Group:
         return named[0][0] if named else None
 
 
-def groups(session: Session, crypto: Crypto, now: datetime, days: int = 30, limit: int = 5000) -> list[Group]:
-    """Fallbacks and low-confidence turns of the last ``days``, clustered by similarity, biggest first."""
+def groups(
+    session: Session, crypto: Crypto, now: datetime, days: int = 30, limit: int = 5000, mpp: str | None = None
+) -> list[Group]:
+    """Fallbacks and low-confidence turns of the last ``days`` (of chats at ``mpp``, or all), clustered
+    by similarity, biggest first."""
+    scope = [TurnRow.needs_review.is_(True), TurnRow.at >= now - timedelta(days=days)]
+    if mpp is not None:
+        scope.append(TurnRow.mpp_code == mpp)
     rows = session.execute(
         select(TurnRow.group_key, TurnRow.text_encrypted, TurnRow.intent)
-        .where(TurnRow.needs_review.is_(True), TurnRow.at >= now - timedelta(days=days))
+        .where(*scope)
         .order_by(TurnRow.at.desc())
         .limit(limit)
     ).all()
@@ -159,11 +200,21 @@ class UnknownGroup(ValueError):
     pass
 
 
-def mark(session: Session, crypto: Crypto, key: str, intent: str | None, staff_id: int | None, now: datetime) -> Group:
-    """The group "add to training data": its masked examples are kept (encrypted) for the export."""
+def mark(
+    session: Session,
+    crypto: Crypto,
+    key: str,
+    intent: str | None,
+    staff_id: int | None,
+    now: datetime,
+    mpp: str | None = None,
+) -> Group:
+    """The group "add to training data": its masked examples are kept (encrypted) for the export.
+
+    ``mpp``: the group as that MPP's staff see it (its examples from that MPP's chats only)."""
     if intent and not INTENT_NAME.fullmatch(intent):
         raise ValueError("nama intent hanya huruf kecil, angka dan garis bawah, diawali huruf")
-    group = next((g for g in groups(session, crypto, now) if g.key == key), None)
+    group = next((g for g in groups(session, crypto, now, mpp=mpp) if g.key == key), None)
     if group is None:
         raise UnknownGroup("kelompok itu tidak ditemukan (mungkin sudah lewat masa simpan)")
     row = session.get(FallbackGroupRow, key)

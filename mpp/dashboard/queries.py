@@ -23,20 +23,20 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, DateTime, Integer, and_, func, inspect, select, text
+from sqlalchemy import Date, DateTime, and_, func, inspect, select
 from sqlalchemy.orm import Session
 
 from mpp.booking.model import Policy
 from mpp.catalogue.model import Catalogue
+from mpp.dashboard import rollup
 from mpp.dashboard.filters import Filters, bucket, bucket_label
 from mpp.dashboard.filters import agencies as agencies_of
 from mpp.db.booking_tables import BookingRow
 from mpp.db.handoff_tables import HandoffRow
-from mpp.db.queue_tables import NotificationRow, TicketRow
 from mpp.staff.dead_letters import traced_to
 
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -75,6 +75,21 @@ class QueueRow:
     wait: Counter[int] = field(default_factory=Counter)
     service: Counter[int] = field(default_factory=Counter)
     percentiles: dict[str, int | None] | None = None  # computed by the database (PostgreSQL) instead
+
+    def add(self, cell: rollup.Cell) -> None:
+        """Count one day's cell (``mpp.dashboard.rollup``) in this row."""
+        self.tickets += cell.tickets
+        self.booked += cell.booked
+        self.walk_in += cell.tickets - cell.booked
+        self.served += cell.served
+        self.counter_no_shows += cell.counter_no_shows
+        self.bookings += cell.bookings
+        self.cancellations += cell.cancellations
+        self.no_shows += cell.no_shows
+        self.moves += cell.moves
+        for mine, theirs in ((self.wait, cell.wait), (self.service, cell.service)):
+            for value, n in rollup.pairs(theirs):
+                mine[value] += n
 
     def _percentiles(self) -> dict[str, int | None]:
         if self.percentiles is not None:
@@ -116,12 +131,7 @@ def _dialect(session: Session) -> str:
     return str(bind.dialect.name)
 
 
-def _minutes(session: Session, start: Any, stop: Any) -> Any:
-    """Whole minutes (rounded down) from ``start`` to ``stop``, in SQL."""
-    if _dialect(session) == "postgresql":
-        return func.floor(func.extract("epoch", stop - start) / 60)
-    # julianday is a float of days: round to the millisecond before cutting to whole minutes
-    return func.cast(func.round((func.julianday(stop) - func.julianday(start)) * 86400.0, 3) / 60, Integer)
+_minutes = rollup.minutes_between
 
 
 def _period_of(session: Session, day: Any, period: str) -> Any:
@@ -129,28 +139,6 @@ def _period_of(session: Session, day: Any, period: str) -> Any:
     if _dialect(session) == "postgresql" and period != "day":
         return func.cast(func.date_trunc(period, func.cast(day, DateTime)), Date)
     return day
-
-
-def _utc_hour(session: Session, column: Any) -> Any:
-    if _dialect(session) == "postgresql":
-        return func.extract("hour", func.timezone("UTC", column))
-    return func.cast(func.strftime("%H", column), Integer)
-
-
-def _channel(session: Session, column: Any) -> Any:
-    """The chat id's channel prefix ("telegram", "whatsapp", "console")."""
-    if _dialect(session) == "postgresql":
-        return func.split_part(column, ":", 1)
-    return func.substr(column, 1, func.instr(column, ":") - 1)
-
-
-def _ticket_scope(f: Filters) -> list[Any]:
-    where = [TicketRow.day >= f.start, TicketRow.day <= f.end]
-    if f.mpp:
-        where.append(TicketRow.mpp_code == f.mpp)
-    if f.agency:
-        where.append(TicketRow.agency_code == f.agency)
-    return where
 
 
 def _services_of(catalogue: Catalogue, f: Filters) -> list[str] | None:
@@ -172,8 +160,8 @@ def queue_figures(
 ) -> QueueFigures:
     """Tickets, waits, service times, no-shows, cancellations and moves in ``f``, per period and agency.
 
-    ``per_period``/``per_agency`` False: a page that does not show those rows spares the database
-    their sorts (on PostgreSQL they stay empty; elsewhere they are filled anyway).
+    ``per_period``/``per_agency`` False: a page that does not show those rows leaves them empty and
+    spares the work (per agency, the stored days' agency payloads are not even read).
     """
     buckets: dict[date, QueueRow] = {}
     day = bucket(f.start, f.period)
@@ -192,161 +180,30 @@ def queue_figures(
             found.append(agencies[agency])
         return found
 
-    if _dialect(session) == "postgresql":
-        _tickets_in_postgresql(session, f, total, buckets, agencies, names, per_period, per_agency)
-    else:
-        _tickets_portable(session, f, rows)
+    for day, whole, cells in rollup.ticket_days(session, catalogue, f, now, agencies=per_agency):
+        if whole is None:
+            continue
+        total.add(whole)
+        if per_period:
+            buckets[bucket(day, f.period)].add(whole)
+        for agency, cell in cells.items():
+            row = agencies.get(agency)
+            if row is None:
+                row = agencies[agency] = QueueRow(agency, names.get(agency, agency))
+            row.add(cell)
     _add_bookings(session, catalogue, f, now, policy, rows)
     ranked = sorted(agencies.values(), key=lambda r: (-r.tickets, r.key))
     return QueueFigures(total, list(buckets.values()), ranked)
 
 
-# One pass over the range's tickets: counts and nearest-rank percentiles (percentile_disc) per period,
-# per agency and in total (GROUPING SETS), so that only a few dozen rows leave the database. The
-# percentiles are taken over intervals (cheap) and cut to whole minutes after: the nearest rank of
-# the rounded-down values is the rounded-down nearest rank, and numeric arithmetic on every row is
-# what made this query slow.
-_PG_TICKETS = """
-SELECT {gb} AS gb, {ga} AS ga, {b} AS b, {agency} AS agency_code, count(*) AS tickets,
-  count(*) FILTER (WHERE kind = 'booking') AS booked,
-  count(*) FILTER (WHERE status = 'served') AS served,
-  count(*) FILTER (WHERE status = 'no_show') AS counter_no_shows,
-  percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY wait) AS wait,
-  percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY service) AS service
-FROM (
-  SELECT {period} AS b, agency_code, kind, status, called_at - issued_at AS wait,
-    CASE WHEN status = 'served' THEN finished_at - called_at END AS service
-  FROM ticket WHERE day >= :start AND day <= :end {scope}
-) AS t
-GROUP BY GROUPING SETS ({sets})
-"""
-
-
-WORK_MEM = "32MB"
-
-
-def _whole_minutes(value: timedelta | None) -> int | None:
-    return None if value is None else max(0, int(value.total_seconds() // 60))
-
-
-def _tickets_in_postgresql(
-    session: Session,
-    f: Filters,
-    total: QueueRow,
-    buckets: dict[date, QueueRow],
-    agencies: dict[str, QueueRow],
-    names: dict[str, str],
-    per_period: bool = True,
-    per_agency: bool = True,
-) -> None:
-    scope = ""
-    # The sorts behind the percentiles of a quarter of three MPPs need ~10 MB: in memory, not on disk
-    # (SET LOCAL: this transaction only).
-    session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-    period = "day" if f.period == "day" else f"CAST(date_trunc('{f.period}', CAST(day AS timestamp)) AS date)"
-    params: dict[str, Any] = {"start": f.start, "end": f.end}
-    if f.mpp:
-        scope, params["mpp"] = scope + " AND mpp_code = :mpp", f.mpp
-    if f.agency:
-        scope, params["agency"] = scope + " AND agency_code = :agency", f.agency
-    for r in session.execute(
-        text(
-            _PG_TICKETS.format(
-                scope=scope,
-                period=period,
-                gb="GROUPING(b)" if per_period else "1",
-                b="b" if per_period else "NULL",
-                agency="agency_code" if per_agency else "NULL",
-                ga="GROUPING(agency_code)" if per_agency else "1",
-                sets=", ".join([*(["(b)"] if per_period else []), *(["(agency_code)"] if per_agency else []), "()"]),
-            )
-        ),
-        params,
-    ).mappings():
-        if r["gb"] == 0:
-            row = buckets[bucket(r["b"], f.period)]
-        elif r["ga"] == 0:
-            row = agencies.setdefault(
-                r["agency_code"], QueueRow(r["agency_code"], names.get(r["agency_code"], r["agency_code"]))
-            )
-        else:
-            row = total
-        row.tickets, row.booked, row.served = int(r["tickets"]), int(r["booked"]), int(r["served"])
-        row.walk_in, row.counter_no_shows = row.tickets - row.booked, int(r["counter_no_shows"])
-        wait, service = r["wait"] or [None, None], r["service"] or [None, None]
-        row.percentiles = {
-            "wait_p50": _whole_minutes(wait[0]),
-            "wait_p90": _whole_minutes(wait[1]),
-            "service_p50": _whole_minutes(service[0]),
-            "service_p90": _whole_minutes(service[1]),
-        }
-
-
-def _tickets_portable(session: Session, f: Filters, rows: Any) -> None:
-    """Any database: counts and minute histograms per day and agency; percentiles in Python."""
-    where = _ticket_scope(f)
-    counts = session.execute(
-        select(TicketRow.day, TicketRow.agency_code, TicketRow.kind, TicketRow.status, func.count())
-        .where(*where)
-        .group_by(TicketRow.day, TicketRow.agency_code, TicketRow.kind, TicketRow.status)
-    )
-    for t_day, agency, kind, status, n in counts:
-        for row in rows(t_day, agency):
-            row.tickets += n
-            row.booked += n if kind == "booking" else 0
-            row.walk_in += n if kind != "booking" else 0
-            row.served += n if status == "served" else 0
-            row.counter_no_shows += n if status == "no_show" else 0
-
-    wait = _minutes(session, TicketRow.issued_at, TicketRow.called_at).label("m")
-    for t_day, agency, minutes, n in session.execute(
-        select(TicketRow.day, TicketRow.agency_code, wait, func.count())
-        .where(*where, TicketRow.called_at.isnot(None))
-        .group_by(TicketRow.day, TicketRow.agency_code, wait)
-    ):
-        for row in rows(t_day, agency):
-            row.wait[max(0, int(minutes))] += n
-
-    service = _minutes(session, TicketRow.called_at, TicketRow.finished_at).label("m")
-    for t_day, agency, minutes, n in session.execute(
-        select(TicketRow.day, TicketRow.agency_code, service, func.count())
-        .where(*where, TicketRow.status == "served", TicketRow.finished_at.isnot(None))
-        .group_by(TicketRow.day, TicketRow.agency_code, service)
-    ):
-        for row in rows(t_day, agency):
-            row.service[max(0, int(minutes))] += n
-
-
 def _add_bookings(session: Session, catalogue: Catalogue, f: Filters, now: datetime, policy: Policy, rows: Any) -> None:
+    """The no-shows the sweep has not marked yet (the counts by status come with the day's cells)."""
     where = [BookingRow.day >= f.start, BookingRow.day <= f.end]
     if f.mpp:
         where.append(BookingRow.mpp_code == f.mpp)
     services = _services_of(catalogue, f)
     if services is not None:
         where.append(BookingRow.service_code.in_(services or [""]))
-    period = _period_of(session, BookingRow.day, f.period).label("b")
-    grouped = session.execute(
-        select(
-            BookingRow.mpp_code,
-            period,
-            BookingRow.service_code,
-            BookingRow.status,
-            func.count(),
-            func.sum(BookingRow.moved_count),
-        )
-        .where(*where)
-        .group_by(BookingRow.mpp_code, period, BookingRow.service_code, BookingRow.status)
-    )
-    for mpp_code, b_day, service_code, status, n, moved in grouped:
-        offering = catalogue.offering(mpp_code, service_code)
-        agency = offering.agency_code if offering is not None else None
-        if f.agency is not None and agency != f.agency:
-            continue
-        for row in rows(b_day, agency):
-            row.bookings += n
-            row.cancellations += n if status == "cancelled" else 0
-            row.no_shows += n if status == "no_show" else 0
-            row.moves += int(moved or 0)
     # Still "active" after their slot and grace: no-shows the sweep has not marked yet (same rule).
     today = now.astimezone(ZoneInfo(f.zone(catalogue))).date() + timedelta(days=1)
     pending = session.execute(
@@ -379,27 +236,19 @@ class HeatMap:
         ]
 
 
-def busiest_hours(session: Session, catalogue: Catalogue, f: Filters) -> HeatMap:
-    hour = _utc_hour(session, TicketRow.issued_at).label("h")
+def busiest_hours(session: Session, catalogue: Catalogue, f: Filters, now: datetime | None = None) -> HeatMap:
+    """Tickets issued per weekday and local hour (the MPP's zone) in ``f``."""
     counts: dict[tuple[int, int], int] = Counter()
-    for mpp_code, t_day, utc_hour, n in session.execute(
-        select(TicketRow.mpp_code, TicketRow.day, hour, func.count())
-        .where(*_ticket_scope(f))
-        .group_by(TicketRow.mpp_code, TicketRow.day, hour)
-    ):
-        mpp = catalogue.mpp(mpp_code)
-        zone = ZoneInfo(mpp.timezone if mpp else f.zone(catalogue))
-        # Indonesia keeps no daylight saving: the zone's offset on the day shifts the UTC hour.
-        offset = datetime.combine(t_day, datetime.min.time(), zone).utcoffset() or timedelta()
-        local = (int(utc_hour) + int(offset.total_seconds() // 3600)) % 24
-        counts[(t_day.weekday(), local)] += n
+    for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc)):
+        for hour, n in rollup.pairs(whole.hours) if whole is not None else ():
+            counts[(day.weekday(), hour)] += n
     used = sorted({h for _, h in counts}) or list(range(8, 16))
     hours = list(range(min(used), max(used) + 1))
-    cells = [[counts.get((w, h), 0) for h in hours] for w in range(7)]
+    cells_ = [[counts.get((w, h), 0) for h in hours] for w in range(7)]
     per_weekday = [0] * 7
     for i in range(f.days()):
         per_weekday[(f.start + timedelta(days=i)).weekday()] += 1
-    return HeatMap(hours, cells, per_weekday)
+    return HeatMap(hours, cells_, per_weekday)
 
 
 # ---- notifications -------------------------------------------------------------------------
@@ -418,30 +267,25 @@ class ChannelRow:
         return {"channel": self.channel, "sent": self.sent, "failed": self.failed, "pending": self.pending}
 
 
-def notification_figures(session: Session, catalogue: Catalogue, f: Filters) -> list[ChannelRow]:
+def notification_figures(
+    session: Session, catalogue: Catalogue, f: Filters, now: datetime | None = None
+) -> list[ChannelRow]:
     """Per channel: delivered, failed for good, not yet sent — of the MPP (and agency) in ``f``.
 
     A notification carries no MPP: it is traced through its booking, or the ticket or handoff in its
     dedupe key (``mpp.staff.dead_letters.traced_to``). Across every MPP, untraced ones count too.
+    Closed days come from ``mpp.dashboard.rollup`` (counted once, kept by triggers).
     """
-    begin, until = f.instants(catalogue)
-    channel = _channel(session, NotificationRow.chat_id).label("channel")
-    in_range = [NotificationRow.created_at >= begin, NotificationRow.created_at < until]
-    query = select(channel, NotificationRow.status, func.count()).where(*in_range)
+    traced = None
     if f.mpp is not None or f.agency is not None:
-        query = query.where(traced_to(session, f.mpp, f.agency, _services_of(catalogue, f)))
-    queries = [query.group_by(channel, NotificationRow.status)]
-    found: dict[str, ChannelRow] = {}
-    for query in queries:
-        for name, status, n in session.execute(query):
-            row = found.setdefault(name or "lainnya", ChannelRow(name or "lainnya"))
-            if status == "sent":
-                row.sent += n
-            elif status == "dead":
-                row.failed += n
-            elif status != "cancelled":
-                row.pending += n
-    return sorted(found.values(), key=lambda r: r.channel)
+        services = _services_of(catalogue, f)
+
+        def traced(s: Session) -> Any:
+            return traced_to(s, f.mpp, f.agency, services)
+
+    counts = rollup.notification_counts(session, catalogue, f, now or datetime.now(timezone.utc), traced)
+    found = [ChannelRow(name, sent, failed, pending) for name, (sent, failed, pending) in counts.items()]
+    return sorted(found, key=lambda r: r.channel)
 
 
 # ---- handoffs ------------------------------------------------------------------------------
@@ -500,49 +344,54 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def survey_figures(session: Session, catalogue: Catalogue, f: Filters) -> SurveyFigures | None:
+def survey_figures(
+    session: Session, catalogue: Catalogue, f: Filters, now: datetime | None = None
+) -> SurveyFigures | None:
     """The IKM (Permenpan RB 14/2017, ``mpp.survey.ikm``) for ``f``, its monthly trend, the one-tap
     scores beside it (never mixed in) and the turns that fell back in the range.
 
-    Returns ``None`` while the survey's tables do not exist (an install not yet migrated).
+    The same figures as ``mpp.survey.report.ikm_report`` (complete answers only, element means),
+    summed from the days' cells (``mpp.dashboard.rollup``). Returns ``None`` while the survey's
+    tables do not exist (an install not yet migrated).
     """
     if not inspect(session.get_bind()).has_table(SURVEY_TABLE):
         return None
-    from mpp.db.survey_tables import SurveyRow, TurnRow
+    from mpp.db.survey_tables import TurnRow
     from mpp.survey import ikm
-    from mpp.survey.report import ikm_report
 
-    report = ikm_report(session, f.start, f.end, f.mpp, f.agency)
-    # the trend: one query of complete answers per day (count and element sums), folded into months here
-    elements = [getattr(SurveyRow, f"u{i}") for i in range(1, 10)]
-    scope = [SurveyRow.served_day >= f.start, SurveyRow.served_day <= f.end, SurveyRow.complete.is_(True)]
-    if f.mpp:
-        scope.append(SurveyRow.mpp_code == f.mpp)
-    if f.agency:
-        scope.append(SurveyRow.agency_code == f.agency)
-    months: dict[str, list[float]] = {}
-    per_day = select(SurveyRow.served_day, func.count(), *(func.sum(c) for c in elements)).where(*scope)
-    for day, n, *sums in session.execute(per_day.group_by(SurveyRow.served_day)):
-        totals = months.setdefault(f"{_as_date(day):%Y-%m}", [0.0] * 10)
-        for i, v in enumerate((n, *sums)):
-            totals[i] += float(v or 0)
+    totals = [0] * 10  # complete answers, then the sums of the nine elements
+    months: dict[str, list[int]] = {}
+    quick = 0
+    for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc)):
+        if whole is None:
+            continue
+        quick += whole.quick
+        if whole.complete:
+            for sums in (totals, months.setdefault(f"{day:%Y-%m}", [0] * 10)):
+                sums[0] += whole.complete
+                for i, v in enumerate(whole.element_sums, start=1):
+                    sums[i] += v
+
+    def index(found: list[int] | None) -> ikm.Index | None:
+        return ikm.from_element_means(found[0], [t / found[0] for t in found[1:]]) if found and found[0] else None
+
     trend: list[tuple[str, float | None]] = []
-    month = f.start.replace(day=1)
-    while month <= f.end:
-        found = months.get(f"{month:%Y-%m}")
-        index = ikm.from_element_means(int(found[0]), [t / found[0] for t in found[1:]]) if found else None
-        trend.append((f"{month:%Y-%m}", index.converted if index else None))
-        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    first = f.start.replace(day=1)
+    while first <= f.end:
+        of_month = index(months.get(f"{first:%Y-%m}"))
+        trend.append((f"{first:%Y-%m}", of_month.converted if of_month else None))
+        first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    whole_index = index(totals)
     # turns carry no MPP (a chat is not tied to one): the fallback count is national, shown to all
     begin, until = f.instants(catalogue)
     fallbacks = session.execute(
         select(func.count()).where(TurnRow.fallback.is_(True), TurnRow.at >= begin, TurnRow.at < until)
     ).scalar_one()
     return SurveyFigures(
-        report.index.converted if report.index else None,
-        report.index.category if report.index else None,
-        report.respondents,
-        report.quick_count,
+        whole_index.converted if whole_index else None,
+        whole_index.category if whole_index else None,
+        totals[0],
+        quick,
         int(fallbacks),
         trend,
     )

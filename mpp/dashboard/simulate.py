@@ -8,6 +8,11 @@ counters serve their queue in order, so waits grow at the peaks; service times a
 (log-normal around a mean that differs by service). Outbox messages (Telegram and WhatsApp, a few
 failed) and handoffs to staff come with them.
 
+Days the MPP is closed are skipped: its weekly hours, its own closures, decreed holidays and cuti
+bersama (``data/catalogue/libur/``) and ``mpp outage add`` closures (a closed service only misses
+that day). Served tickets get the SKM survey as citizens answer it: some complete (the nine
+elements, in the IKM), some the one-tap overall score, some declined, most never answered (expired).
+
 Only past days are written, all in final states: nothing is pending, nothing due, so the notifier
 and the queue ignore them. No personal data: names, NIKs and phones stay empty, chat ids are
 ``<channel>:sim-<n>``. Running it again first deletes the rows it wrote before (``SIM_MARK``).
@@ -28,10 +33,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from mpp.booking.calendar import closed_on
 from mpp.catalogue.model import Catalogue, Mpp, Offering
 from mpp.db.booking_tables import BookingRow
 from mpp.db.handoff_tables import HandoffRow
-from mpp.db.queue_tables import NotificationRow, TicketRow
+from mpp.db.queue_tables import NotificationRow, OutageRow, TicketRow
+from mpp.db.survey_tables import SurveyRow
 
 SIM_MARK = ":sim-"  # in every simulated chat id: how a re-run finds what it wrote
 CHANNELS = (("telegram", 0.6), ("whatsapp", 0.4))
@@ -48,6 +55,12 @@ POPULAR = {
 BOOKED_SHARE = 0.35
 CANCELLED, NO_SHOW, MOVED, COUNTER_NO_SHOW, FAILED = 0.07, 0.09, 0.06, 0.03, 0.03
 BATCH = 2000
+# The SKM survey after a served ticket: how citizens answer it (shares of surveys sent).
+SURVEY_COMPLETE, SURVEY_QUICK, SURVEY_DECLINED = 0.22, 0.18, 0.10  # the rest expire unanswered
+# Element offsets from a respondent's general satisfaction: cost (U4) is free at most counters, waiting
+# time (U3) and complaint handling (U8) are judged harder.
+ELEMENT_OFFSET = (0.0, -0.05, -0.2, 0.45, 0.0, 0.05, 0.1, -0.15, 0.0)
+SURVEY_DELAY, SURVEY_EXPIRY = timedelta(minutes=15), timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,8 @@ class Simulated:
     bookings: int
     notifications: int
     handoffs: int
+    surveys: int = 0
+    closed_days: int = 0
 
 
 def _mean_service_minutes(service_code: str) -> float:
@@ -95,6 +110,7 @@ def clear(session: Session) -> None:
         delete(BookingRow).where(BookingRow.chat_id.like(like)).execution_options(synchronize_session=False)
     )
     session.execute(delete(HandoffRow).where(HandoffRow.sender.like(like)).execution_options(synchronize_session=False))
+    session.execute(delete(SurveyRow).where(SurveyRow.chat_id.like(like)).execution_options(synchronize_session=False))
 
 
 def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -114,6 +130,10 @@ def simulate(
     handoffs: list[dict[str, Any]] = []
     by_code: dict[str, dict[str, Any]] = {}
     serial = 0
+    closed_days = 0
+    outages: dict[tuple[str, date], set[str | None]] = defaultdict(set)  # (MPP, day) → services (None: all)
+    for o_mpp, o_service, o_day in session.execute(select(OutageRow.mpp_code, OutageRow.service_code, OutageRow.day)):
+        outages[(o_mpp, o_day)].add(o_service)
     for mpp_code in codes:
         mpp = catalogue.mpps[mpp_code]
         zone = ZoneInfo(mpp.timezone)
@@ -123,9 +143,12 @@ def simulate(
         for offset in range(days - 1, -1, -1):
             day = end - timedelta(days=offset)
             hours = _hours(mpp, day)
-            if hours is None:
+            closed_services = outages.get((mpp_code, day), set())
+            if hours is None or None in closed_services or closed_on(catalogue, mpp, day) is not None:
+                closed_days += 1
                 continue
-            arrivals = _arrivals(rng, mpp_code, day, hours, zone, offerings)
+            open_offerings = [o for o in offerings if o.service_code not in closed_services]
+            arrivals = _arrivals(rng, mpp_code, day, hours, zone, open_offerings)
             numbers: dict[str, int] = defaultdict(int)
             today: list[dict[str, Any]] = []
             for at, offering in arrivals:
@@ -162,7 +185,9 @@ def simulate(
     notes = _notifications(rng, bookings, booking_ids, tickets, ticket_ids)
     _insert(session, NotificationRow, notes)
     _insert(session, HandoffRow, handoffs)
-    return Simulated(days, codes, len(tickets), len(bookings), len(notes), len(handoffs))
+    surveys = _surveys(random.Random(seed + 1), tickets, ticket_ids)
+    _insert(session, SurveyRow, surveys)
+    return Simulated(days, codes, len(tickets), len(bookings), len(notes), len(handoffs), len(surveys), closed_days)
 
 
 def _ids(session: Session, key: Any, id_column: Any, keys: list[str]) -> dict[str, int]:
@@ -348,6 +373,58 @@ def _handoffs(
                 "ended_at": ended,
             }
         )
+    return found
+
+
+def _score(rng: random.Random, level: float) -> int:
+    return min(4, max(1, round(level + rng.gauss(0.0, 0.45))))
+
+
+def _surveys(rng: random.Random, tickets: list[dict[str, Any]], ticket_ids: dict[str, int]) -> list[dict[str, Any]]:
+    """The survey of every served ticket, answered as citizens do: complete, one tap, declined or never."""
+    found = []
+    for t in tickets:
+        if t["status"] != "served":
+            continue
+        sent = t["finished_at"] + SURVEY_DELAY
+        draw = rng.random()
+        status = (
+            "complete"
+            if draw < SURVEY_COMPLETE
+            else "quick"
+            if draw < SURVEY_COMPLETE + SURVEY_QUICK
+            else "declined"
+            if draw < SURVEY_COMPLETE + SURVEY_QUICK + SURVEY_DECLINED
+            else "expired"
+        )
+        waited = (t["called_at"] - t["issued_at"]).total_seconds() / 60
+        mood = rng.gauss(3.3, 0.35) - (0.3 if waited > 30 else 0.0)  # a long wait colours every answer
+        row: dict[str, Any] = {
+            "ticket_id": ticket_ids[t["chat_id"]],
+            "chat_id": t["chat_id"],
+            "mpp_code": t["mpp_code"],
+            "agency_code": t["agency_code"],
+            "service_code": t["service_code"],
+            "served_day": t["day"],
+            "status": status,
+            **{f"u{i}": None for i in range(1, 10)},
+            "overall": None,
+            "complete": status == "complete",
+            "comment_encrypted": None,
+            "complaint_like": False,
+            "created_at": sent,
+            "sent_at": sent,
+            "expires_at": sent + SURVEY_EXPIRY,
+            "answered_at": None,
+        }
+        if status == "complete":
+            for i, offset in enumerate(ELEMENT_OFFSET, start=1):
+                row[f"u{i}"] = _score(rng, mood + offset - (0.4 if i == 3 and waited > 30 else 0.0))
+        elif status == "quick":
+            row["overall"] = _score(rng, mood)
+        if status in ("complete", "quick", "declined"):
+            row["answered_at"] = sent + timedelta(seconds=rng.randint(60, 6 * 3600))
+        found.append(row)
     return found
 
 

@@ -53,7 +53,7 @@ class TurnRow(Base):
     """What the assistant understood of one turn: intent, confidence, fallback, service."""
 
     __tablename__ = "nlu_turn"
-    __table_args__ = (Index("ix_nlu_turn_fallback", "needs_review", "at"),)
+    __table_args__ = (Index("ix_nlu_turn_fallback", "needs_review", "at"), Index("ix_nlu_turn_mpp", "mpp_code", "at"))
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     source_key = Column(String(64), unique=True)  # the gateway's inbox id: a retried turn is counted once
@@ -64,6 +64,7 @@ class TurnRow(Base):
     fallback = Column(Boolean, nullable=False, default=False)
     needs_review = Column(Boolean, nullable=False, default=False)  # fallback or low confidence
     service_code = Column(String(64))
+    mpp_code = Column(String(64))  # the conversation's MPP (its slot), when it had one (migration 0008p)
     text_encrypted = Column(Text)  # masked text, only when needs_review
     group_key = Column(String(64), index=True)  # similarity group of the masked text (a digest, not the words)
 

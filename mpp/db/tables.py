@@ -5,6 +5,7 @@ from mpp.db import (  # noqa: F401
     booking_tables,
     catalogue_tables,
     complaint_tables,
+    dashboard_tables,
     editor_tables,
     handoff_tables,
     inbox_tables,

@@ -268,6 +268,7 @@ async def test_the_summary_shows_the_skm_index_of_complete_answers_and_one_tap_s
         )
 
     with UnitOfWork(site.factory, write=True) as uow:
+        uow.session.query(SurveyRow).delete()  # the simulation's own answers: this test's set is hand-made
         uow.session.add_all([survey(i, "kota_bogor", a, None) for i, a in enumerate(ANSWERS)])
         uow.session.add(survey(50, "kota_bogor", None, 1))  # one-tap: beside the index, never in it
         uow.session.add(survey(51, "kota_bekasi", [1] * 9, None))  # another MPP: not in Bogor's index

@@ -37,6 +37,13 @@ async def site(sqlite_url: str, demo, monkeypatch):  # type: ignore[no-untyped-d
             ):
                 at = running.clock() - timedelta(hours=i)
                 turns.record(uow.session, crypto, f"telegram:{i}", text, fallback, at, f"inbox:{i}")
+            # Bekasi's chats: one names its MPP, the other chose it by button after asking; its next turn inherits
+            names_bekasi = turns.Understood("nlu_fallback", 0.2, None, "kota_bekasi")
+            at = running.clock() - timedelta(minutes=10)
+            turns.record(uow.session, crypto, "telegram:20", "parkir motor bayar berapa", names_bekasi, at, "inbox:20")
+            turns.record(uow.session, crypto, "telegram:21", "parkir motor bayar berapa ya", fallback, at, "inbox:21")
+            turns.chose_mpp(uow.session, crypto, "telegram:21", "kota_bekasi", running.clock())
+            turns.record(uow.session, crypto, "telegram:21", "parkir motor bayar berapa sih", fallback, at, "inbox:22")
             turns.record(
                 uow.session,
                 crypto,
@@ -76,9 +83,28 @@ async def test_a_national_admin_sees_groups_and_marks_one_for_training(site) -> 
         assert row.intent == "di_luar_topik" and "kucing" not in row.examples_encrypted
 
 
-async def test_only_national_administrators_see_messages_of_every_mpp(site) -> None:  # type: ignore[no-untyped-def]
-    for username in ("admin.bogor", "dukcapil.bogor"):
-        client, csrf = await site.login(username)
-        async with contextlib.aclosing(client):
-            assert (await client.get("/fallbacks")).status_code == 403
-            assert (await client.post("/fallbacks/abc/mark", data={"csrf": csrf})).status_code == 403
+async def test_an_mpp_administrator_sees_only_the_messages_of_chats_at_their_mpp(site) -> None:  # type: ignore[no-untyped-def]
+    client, csrf = await site.login("nasional")
+    async with contextlib.aclosing(client):
+        national = (await client.get("/fallbacks")).text
+    assert "kucing saya hilang" in national and "parkir motor" in national  # every MPP, and none known
+    client, csrf = await site.login("admin.bekasi")
+    async with contextlib.aclosing(client):
+        assert 'href="/fallbacks"' in (await client.get("/")).text
+        page = await client.get("/fallbacks")
+        assert page.status_code == 200
+        assert "kucing" not in page.text and "beasiswa" not in page.text  # no MPP known: national only
+        assert "<td>3</td>" in page.text  # the parking question: named, chosen by button, and inherited
+        key = page.text.split('action="/fallbacks/', 1)[1].split("/mark", 1)[0]
+        marked = await client.post(f"/fallbacks/{key}/mark", data={"csrf": csrf, "intent": "tanya_parkir"})
+        assert marked.status_code == 303 and "3 contoh" in (await client.get("/fallbacks")).text
+    client, csrf = await site.login("admin.bogor")
+    async with contextlib.aclosing(client):
+        page = await client.get("/fallbacks")
+        assert page.status_code == 200 and "parkir" not in page.text and "kucing" not in page.text
+        assert (await client.post(f"/fallbacks/{key}/mark", data={"csrf": csrf})).status_code == 303
+        assert "tidak ditemukan" in (await client.get("/fallbacks")).text  # Bekasi's group is not Bogor's
+    client, csrf = await site.login("dukcapil.bogor")  # a clerk: no dashboard, no messages
+    async with contextlib.aclosing(client):
+        assert (await client.get("/fallbacks")).status_code == 403
+        assert (await client.post("/fallbacks/abc/mark", data={"csrf": csrf})).status_code == 403
