@@ -71,7 +71,8 @@ def test_turns_are_recorded_once_across_a_crash_and_fallbacks_export_to_rasa(tmp
     assert rows[0][1] == "tanya_syarat" and not rows[0][2]
     # the three lost-cat messages are out of scope: each fell back or was unsure, so each waits for review
     assert [review for _, _, review in rows] == [False, True, False, True, True]
-    assert sum(intent == turns.FALLBACK for _, intent, _ in rows) >= 2
+    # what the model made of them (fallback or out of scope) is the model's business; none is read as a service
+    assert {intent for _, intent, _ in (rows[1], rows[3], rows[4])} <= {turns.FALLBACK, "di_luar_topik"}
 
     raw = create_engine(stack.db_url)
     with raw.connect() as c:  # at rest: no NIK, no words of the message, no sender id
