@@ -17,7 +17,10 @@ echo "==> mypy"
 echo "==> rasa data validate"
 "$VENV/bin/rasa" data validate --fail-on-warnings --quiet
 echo "==> pytest"
-"$VENV/bin/python" -m pytest "$@"
+# Two workers (PYTEST_WORKERS), each file whole on one worker (its module fixtures start once): most
+# end-to-end tests wait on servers, so two workers halve the wall time even on two cores. Each worker has
+# its own PostgreSQL database and Redis db (tests/conftest.py). PYTEST_WORKERS=0 runs in one process.
+"$VENV/bin/python" -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 echo "==> test stories (rasa test core --fail-on-prediction-errors)"
 "$ROOT/scripts/test_stories.sh"
 echo "==> all tests passed"

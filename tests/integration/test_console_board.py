@@ -71,7 +71,7 @@ async def test_500_screens_cost_the_queries_of_one_poller_and_none_once_they_lea
             for task in [one, *screens]:
                 task.cancel()
             await asyncio.gather(one, *screens, return_exceptions=True)
-        await until(lambda: site.console.boards.connections == 0)
+        await until(lambda: site.console.boards.connections == 0, timeout=60)
         assert site.console.boards.pollers() == 0
         await asyncio.sleep(1.0)  # a read already handed to a thread may still finish
         after = await queries.per_second(2.0)
