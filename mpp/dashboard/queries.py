@@ -382,11 +382,14 @@ def survey_figures(
         trend.append((f"{first:%Y-%m}", of_month.converted if of_month else None))
         first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     whole_index = index(totals)
-    # turns carry no MPP (a chat is not tied to one): the fallback count is national, shown to all
+    # A turn's MPP is its chat's when one was known (``mpp.turns.record``): an MPP's figure counts the
+    # fallbacks of chats at that MPP only, as its "Pesan yang belum terjawab" page lists them; across
+    # every MPP, those of chats with no MPP count too. (A fallback always needs review: its index.)
     begin, until = f.instants(catalogue)
-    fallbacks = session.execute(
-        select(func.count()).where(TurnRow.fallback.is_(True), TurnRow.at >= begin, TurnRow.at < until)
-    ).scalar_one()
+    where = [TurnRow.needs_review.is_(True), TurnRow.fallback.is_(True), TurnRow.at >= begin, TurnRow.at < until]
+    if f.mpp is not None:
+        where.append(TurnRow.mpp_code == f.mpp)
+    fallbacks = session.execute(select(func.count()).where(*where)).scalar_one()
     return SurveyFigures(
         whole_index.converted if whole_index else None,
         whole_index.category if whole_index else None,
