@@ -180,7 +180,10 @@ def queue_figures(
             found.append(agencies[agency])
         return found
 
-    for day, whole, cells in rollup.ticket_days(session, catalogue, f, now, agencies=per_agency):
+    def fits(first: date, last: date) -> bool:  # a stored week's or month's sum stays in one row
+        return not per_period or bucket(first, f.period) == bucket(last, f.period)
+
+    for day, whole, cells in rollup.ticket_days(session, catalogue, f, now, agencies=per_agency, fits=fits):
         if whole is None:
             continue
         total.add(whole)
@@ -362,7 +365,11 @@ def survey_figures(
     totals = [0] * 10  # complete answers, then the sums of the nine elements
     months: dict[str, list[int]] = {}
     quick = 0
-    for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc)):
+
+    def one_month(first: date, last: date) -> bool:
+        return (first.year, first.month) == (last.year, last.month)
+
+    for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc), fits=one_month):
         if whole is None:
             continue
         quick += whole.quick

@@ -19,6 +19,7 @@ counts per channel and status, per local day of the range's zone.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from sqlalchemy import Date, Integer, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -271,11 +273,19 @@ def _range(f: Filters) -> list[date]:
 
 
 def ticket_days(
-    session: Session, catalogue: Catalogue, f: Filters, now: datetime, agencies: bool = False
+    session: Session,
+    catalogue: Catalogue,
+    f: Filters,
+    now: datetime,
+    agencies: bool = False,
+    fits: Callable[[date, date], bool] | None = None,
 ) -> Iterable[tuple[date, Cell | None, Day]]:
     """Each day of ``f``: its tickets (of the agency in ``f``, else all) and, when ``agencies``, per agency.
 
     Closed days are stored (two payloads a day: all agencies together, and per agency), the others live.
+    ``fits``: a caller that only sums the days of a span (a whole week or month, first to last day)
+    when ``fits(first, last)`` says so gets such spans as one entry under their first day (the days
+    after it yield nothing): one stored sum instead of up to 31 days (see ``_closed``).
     """
     scopes = [f"{f.mpp or ALL}", f"{f.mpp or ALL}|agencies"]
     agencies = agencies or f.agency is not None
@@ -284,27 +294,21 @@ def ticket_days(
     closed = [d for d in days if d < open_from]
     found: dict[date, tuple[Cell | None, Day]] = {}
     if closed:
-        stored = {scope: _stored(session, TICKETS, scope, closed[0], closed[-1]) for scope in scopes[: 1 + agencies]}
-        missing = [d for d in closed if d not in stored[scopes[0]]]
-        if missing:
 
-            def compute(s: Session, wanted: list[date]) -> dict[date, list[Any]]:
-                computed = ticket_days_computed(s, catalogue, f.mpp, wanted)
-                return {
-                    d: [
-                        cells[ALL].dump() if ALL in cells else None,
-                        {a: c.dump() for a, c in cells.items() if a != ALL},
-                    ]
-                    for d, cells in computed.items()
-                }
+        def compute(s: Session, wanted: list[date]) -> dict[date, list[Any]]:
+            computed = ticket_days_computed(s, catalogue, f.mpp, wanted)
+            return {
+                d: [
+                    cells[ALL].dump() if ALL in cells else None,
+                    {a: c.dump() for a, c in cells.items() if a != ALL},
+                ]
+                for d, cells in computed.items()
+            }
 
-            filled = _fill(session.get_bind(), TICKETS, scopes, missing, compute)  # type: ignore[arg-type]
-            for scope in stored:
-                stored[scope].update(filled[scope])
-        for d in closed:
-            whole = orjson.loads(stored[scopes[0]][d])
-            per_agency = orjson.loads(stored[scopes[1]][d]) if agencies else {}
-            found[d] = (
+        for first, payloads in _closed(session, scopes, agencies, closed, fits, compute):
+            whole = orjson.loads(payloads[0])
+            per_agency = orjson.loads(payloads[1]) if agencies else {}
+            found[first] = (
                 Cell.load(whole) if whole else None,
                 {a: Cell.load(v) for a, v in per_agency.items() if f.agency in (None, a)},
             )
@@ -316,6 +320,183 @@ def ticket_days(
             whole = per_agency.get(f.agency)
             per_agency = {f.agency: whole} if whole is not None else {}
         yield d, whole, per_agency
+
+
+# ---- whole weeks and months of stored days -------------------------------------------------------
+# A span's sum is stored beside its days (kind "tickets_week" / "tickets_month", the days' scope, the
+# span's first day) with a fingerprint of the stored days it was summed from (their ``made_at``). A
+# trigger that deletes a day (migration 0008p) changes the day's ``made_at`` once it is filled again,
+# so a span whose fingerprint no longer matches its days is summed again; no trigger needs to know it.
+SPANS = {"month": "tickets_month", "week": "tickets_week"}
+
+
+def _spans(closed: list[date], fits: Callable[[date, date], bool] | None) -> list[tuple[str | None, list[date]]]:
+    """``closed`` (consecutive days) cut into whole months, else whole weeks (Monday–Sunday), else days."""
+    units: list[tuple[str | None, list[date]]] = []
+    i = 0
+    while i < len(closed):
+        first = closed[i]
+        unit: tuple[str | None, list[date]] = (None, [first])
+        for kind, last in (
+            ("month", (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)),
+            ("week", first + timedelta(days=6)),
+        ):
+            starts = first.day == 1 if kind == "month" else first.weekday() == 0
+            if fits is not None and starts and last <= closed[-1] and fits(first, last):
+                unit = (kind, [first + timedelta(days=k) for k in range((last - first).days + 1)])
+                break
+        units.append(unit)
+        i += len(unit[1])
+    return units
+
+
+def _fingerprint(made: dict[date, str], days: list[date]) -> str | None:
+    marks = [made.get(d) for d in days]
+    if any(m is None for m in marks):
+        return None
+    return hashlib.blake2b(";".join(str(m) for m in marks).encode(), digest_size=12).hexdigest()
+
+
+def merged(cells: Iterable[Cell]) -> Cell:
+    """The sum of days' cells (counts, histograms and survey sums add up exactly)."""
+    out = Cell()
+    for c in cells:
+        out.tickets += c.tickets
+        out.booked += c.booked
+        out.served += c.served
+        out.counter_no_shows += c.counter_no_shows
+        for mine, theirs in ((out.wait, c.wait), (out.service, c.service), (out.hours, c.hours)):
+            for value, n in pairs(theirs):
+                mine[value] += n
+        out.bookings += c.bookings
+        out.cancellations += c.cancellations
+        out.no_shows += c.no_shows
+        out.moves += c.moves
+        out.complete += c.complete
+        out.element_sums = [a + b for a, b in zip(out.element_sums, c.element_sums, strict=True)]
+        out.quick += c.quick
+        out.quick_sum += c.quick_sum
+    return out
+
+
+def _merged_payload(payloads: list[bytes], agencies: bool) -> Any:
+    loaded = [orjson.loads(p) for p in payloads]
+    if not agencies:
+        wholes = [Cell.load(w) for w in loaded if w]
+        return merged(wholes).dump() if wholes else None
+    by_agency: dict[str, list[Cell]] = defaultdict(list)
+    for per_agency in loaded:
+        for agency, data in per_agency.items():
+            by_agency[agency].append(Cell.load(data))
+    return {agency: merged(cells).dump() for agency, cells in by_agency.items()}
+
+
+def _day_rows(session: Session, scopes: list[str], days: list[date]) -> dict[str, dict[date, tuple[str, bytes]]]:
+    """Stored days of ``scopes``: scope → day → (made_at as read, payload)."""
+    found: dict[str, dict[date, tuple[str, bytes]]] = {scope: {} for scope in scopes}
+    if not days:
+        return found
+    first, last = min(days), max(days)
+    where = [DashboardDayRow.kind == TICKETS, DashboardDayRow.scope.in_(scopes)]
+    where += [DashboardDayRow.day >= first, DashboardDayRow.day <= last]
+    if len(days) < (last - first).days + 1:
+        where.append(DashboardDayRow.day.in_(days))
+    cols = (DashboardDayRow.scope, DashboardDayRow.day, DashboardDayRow.made_at, DashboardDayRow.payload)
+    for scope, d, made, payload in session.execute(select(*cols).where(*where)):
+        found[scope][_as_date(d)] = (str(made), payload.encode())
+    return found
+
+
+def _closed(
+    session: Session,
+    scopes: list[str],
+    agencies: bool,
+    closed: list[date],
+    fits: Callable[[date, date], bool] | None,
+    compute: Callable[[Session, list[date]], dict[date, list[Any]]],
+) -> Iterable[tuple[date, list[bytes]]]:
+    """The stored payloads (one per scope of ``scopes[: 1 + agencies]``) of each day of ``closed``, or
+    of each whole span ``fits`` accepts (under its first day): days missing are filled (``_fill``),
+    spans whose days changed summed again and stored."""
+    wanted = scopes[: 1 + agencies]
+    units = _spans(closed, fits)
+    spans = [(kind, unit) for kind, unit in units if kind is not None]
+    made: dict[str, dict[date, str]] = {scope: {} for scope in wanted}
+    stored: dict[tuple[str, str, date], bytes] = {}
+    if spans:
+        cols = (DashboardDayRow.scope, DashboardDayRow.day, DashboardDayRow.made_at)
+        for scope, d, at in session.execute(
+            select(*cols).where(
+                DashboardDayRow.kind == TICKETS,
+                DashboardDayRow.scope.in_(wanted),
+                DashboardDayRow.day >= closed[0],
+                DashboardDayRow.day <= closed[-1],
+            )
+        ):
+            made[scope][_as_date(d)] = str(at)
+        span_cols = (DashboardDayRow.kind, DashboardDayRow.scope, DashboardDayRow.day, DashboardDayRow.payload)
+        for kind, scope, d, payload in session.execute(
+            select(*span_cols).where(
+                DashboardDayRow.kind.in_(list(SPANS.values())),
+                DashboardDayRow.scope.in_(wanted),
+                DashboardDayRow.day.in_([unit[0] for _, unit in spans]),
+            )
+        ):
+            stored[(kind, scope, _as_date(d))] = payload.encode()
+    ready: dict[date, list[bytes]] = {}  # spans whose stored sum is that of their days as stored now
+    for kind, unit in spans:
+        sums = []
+        for scope in wanted:
+            fingerprint = _fingerprint(made[scope], unit)
+            payload = stored.get((SPANS[kind], scope, unit[0]))
+            if fingerprint is None or payload is None or not payload.startswith(f'["{fingerprint}",'.encode()):
+                break
+            sums.append(payload[len(fingerprint) + 4 : -1])  # the sum after the fingerprint
+        else:
+            ready[unit[0]] = sums
+    needed = [d for kind, unit in units if unit[0] not in ready for d in unit]
+    rows = _day_rows(session, wanted, needed)
+    missing = [d for d in needed if d not in rows[wanted[0]]]
+    if missing:
+        filled = _fill(session.get_bind(), TICKETS, scopes, missing, compute)  # type: ignore[arg-type]
+        for scope in wanted:  # their made_at unknown here: the spans holding them are summed next time
+            rows[scope].update({d: ("", p) for d, p in filled[scope].items() if d not in rows[scope]})
+    sums_to_store = []
+    for kind, unit in units:
+        if unit[0] in ready:
+            yield unit[0], ready[unit[0]]
+        elif kind is None:
+            yield unit[0], [rows[scope][unit[0]][1] for scope in wanted]
+        else:
+            payloads = [
+                orjson.dumps(_merged_payload([rows[scope][d][1] for d in unit], i == 1))
+                for i, scope in enumerate(wanted)
+            ]
+            yield unit[0], payloads
+            for scope, payload in zip(wanted, payloads, strict=True):
+                fingerprint = _fingerprint({d: rows[scope][d][0] for d in unit if rows[scope][d][0]}, unit)
+                if fingerprint is not None:
+                    sums_to_store.append((SPANS[kind], scope, unit[0], f'["{fingerprint}",{payload.decode()}]'))
+    if sums_to_store:
+        _store_spans(session.get_bind(), sums_to_store)  # type: ignore[arg-type]
+
+
+def _store_spans(engine: Engine, sums: list[tuple[str, str, date, str]]) -> None:
+    """Insert or replace spans' sums (another view may have stored the same span meanwhile)."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    made = datetime.now(timezone.utc)
+    with Session(bind=engine) as session:
+        session.connection(execution_options={"sqlite_immediate": True})
+        statement = insert(DashboardDayRow.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=["kind", "scope", "day"],
+            set_={"payload": statement.excluded.payload, "made_at": statement.excluded.made_at},
+        )
+        session.execute(
+            statement,
+            [{"kind": k, "scope": s, "day": d, "payload": p, "made_at": made} for k, s, d, p in sums],
+        )
+        session.commit()
 
 
 # ---- notifications -------------------------------------------------------------------------------
