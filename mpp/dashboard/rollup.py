@@ -341,22 +341,40 @@ SPANS = {"month": "tickets_month", "week": "tickets_week"}
 
 
 def _spans(closed: list[date], fits: Callable[[date, date], bool] | None) -> list[tuple[str | None, list[date]]]:
-    """``closed`` (consecutive days) cut into whole months, else whole weeks (Monday–Sunday), else days."""
+    """``closed`` (consecutive days) cut into whole months, then whole weeks (Monday–Sunday) in what
+    the months leave, then days; a span only where ``fits(first, last)``."""
     units: list[tuple[str | None, list[date]]] = []
+    gap: list[date] = []
+
+    def span(first: date, kind: str) -> list[date] | None:
+        if kind == "month":
+            starts, after = first.day == 1, (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        else:
+            starts, after = first.weekday() == 0, first + timedelta(days=7)
+        last = after - timedelta(days=1)
+        if fits is None or not starts or last > closed[-1] or not fits(first, last):
+            return None
+        return [first + timedelta(days=k) for k in range((last - first).days + 1)]
+
+    def weeks(days: list[date]) -> None:
+        i = 0
+        while i < len(days):
+            week = span(days[i], "week") if len(days) - i >= 7 else None
+            units.append(("week", week) if week else (None, [days[i]]))
+            i += len(week) if week else 1
+
     i = 0
     while i < len(closed):
-        first = closed[i]
-        unit: tuple[str | None, list[date]] = (None, [first])
-        for kind, last in (
-            ("month", (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)),
-            ("week", first + timedelta(days=6)),
-        ):
-            starts = first.day == 1 if kind == "month" else first.weekday() == 0
-            if fits is not None and starts and last <= closed[-1] and fits(first, last):
-                unit = (kind, [first + timedelta(days=k) for k in range((last - first).days + 1)])
-                break
-        units.append(unit)
-        i += len(unit[1])
+        month = span(closed[i], "month")
+        if month is None:
+            gap.append(closed[i])
+            i += 1
+            continue
+        weeks(gap)
+        gap = []
+        units.append(("month", month))
+        i += len(month)
+    weeks(gap)
     return units
 
 
