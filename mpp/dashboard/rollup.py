@@ -340,7 +340,7 @@ def ticket_days(
 SPANS = {"month": "tickets_month", "week": "tickets_week"}
 
 
-def _spans(closed: list[date], fits: Callable[[date, date], bool] | None) -> list[tuple[str | None, list[date]]]:
+def cut_spans(closed: list[date], fits: Callable[[date, date], bool] | None) -> list[tuple[str | None, list[date]]]:
     """``closed`` (consecutive days) cut into whole months, then whole weeks (Monday–Sunday) in what
     the months leave, then days; a span only where ``fits(first, last)``."""
     units: list[tuple[str | None, list[date]]] = []
@@ -447,7 +447,7 @@ def _closed(
     of each whole span ``fits`` accepts (under its first day): days missing are filled (``_fill``),
     spans whose days changed summed again and stored."""
     wanted = scopes[: 1 + agencies]
-    units = _spans(closed, fits)
+    units = cut_spans(closed, fits)
     spans = [(kind, unit) for kind, unit in units if kind is not None]
     made: dict[str, dict[date, str]] = {scope: {} for scope in wanted}
     stored: dict[tuple[str, str, date], bytes] = {}
