@@ -212,7 +212,7 @@ class DashboardRoutes:
             ]
         )
         content += '<div class="charts">' + "".join(dp.chart_block(c, f) for c in _trend_charts(figures)) + "</div>"
-        content += _ikm_block(await self._figures(q.survey_figures, self.c.catalogue(), f, self.c.now()))
+        content += _ikm_block(await self._figures(q.survey_figures, self.c.catalogue(), f, self.c.now()), f.mpp)
         return self._render(request, staff, f, error, "Ringkasan", content, demo)
 
     async def by_agency(self, request: web.Request) -> web.Response:
@@ -298,7 +298,7 @@ def _pair(a: Any, b: Any) -> str:
     return f"{'–' if a is None else a} / {'–' if b is None else b}"
 
 
-def _ikm_block(survey: q.SurveyFigures | None) -> str:
+def _ikm_block(survey: q.SurveyFigures | None, mpp: str | None = None) -> str:
     if survey is None:
         return (
             '<p class="note" data-figure="ikm">Indeks Kepuasan Masyarakat (IKM): belum ada data survei SKM '
@@ -311,7 +311,7 @@ def _ikm_block(survey: q.SurveyFigures | None) -> str:
         f'<div class="tile2" data-figure="one_tap"><div class="v">{survey.one_tap}</div>'
         '<div class="k">nilai cepat (di luar IKM)</div></div>'
         f'<div class="tile2" data-figure="fallbacks"><div class="v">{survey.fallbacks}</div>'
-        '<div class="k">pesan tak terjawab (nasional)</div></div></div>'
+        f'<div class="k">pesan tak terjawab ({"chat di MPP ini" if mpp else "semua MPP"})</div></div></div>'
         + (
             '<p class="note" data-figure="ikm_trend">Tren IKM per bulan: '
             + ", ".join(f"{dp.e(m)}: {'–' if v is None else f'{v:.2f}'}" for m, v in survey.trend)

@@ -180,7 +180,10 @@ def queue_figures(
             found.append(agencies[agency])
         return found
 
-    for day, whole, cells in rollup.ticket_days(session, catalogue, f, now, agencies=per_agency):
+    def fits(first: date, last: date) -> bool:  # a stored week's or month's sum stays in one row
+        return not per_period or bucket(first, f.period) == bucket(last, f.period)
+
+    for day, whole, cells in rollup.ticket_days(session, catalogue, f, now, agencies=per_agency, fits=fits):
         if whole is None:
             continue
         total.add(whole)
@@ -362,7 +365,11 @@ def survey_figures(
     totals = [0] * 10  # complete answers, then the sums of the nine elements
     months: dict[str, list[int]] = {}
     quick = 0
-    for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc)):
+
+    def one_month(first: date, last: date) -> bool:
+        return (first.year, first.month) == (last.year, last.month)
+
+    for day, whole, _ in rollup.ticket_days(session, catalogue, f, now or datetime.now(timezone.utc), fits=one_month):
         if whole is None:
             continue
         quick += whole.quick
@@ -382,11 +389,14 @@ def survey_figures(
         trend.append((f"{first:%Y-%m}", of_month.converted if of_month else None))
         first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     whole_index = index(totals)
-    # turns carry no MPP (a chat is not tied to one): the fallback count is national, shown to all
+    # A turn's MPP is its chat's when one was known (``mpp.turns.record``): an MPP's figure counts the
+    # fallbacks of chats at that MPP only, as its "Pesan yang belum terjawab" page lists them; across
+    # every MPP, those of chats with no MPP count too. (A fallback always needs review: its index.)
     begin, until = f.instants(catalogue)
-    fallbacks = session.execute(
-        select(func.count()).where(TurnRow.fallback.is_(True), TurnRow.at >= begin, TurnRow.at < until)
-    ).scalar_one()
+    where = [TurnRow.needs_review.is_(True), TurnRow.fallback.is_(True), TurnRow.at >= begin, TurnRow.at < until]
+    if f.mpp is not None:
+        where.append(TurnRow.mpp_code == f.mpp)
+    fallbacks = session.execute(select(func.count()).where(*where)).scalar_one()
     return SurveyFigures(
         whole_index.converted if whole_index else None,
         whole_index.category if whole_index else None,

@@ -15,10 +15,13 @@ counts per channel and status, per local day of the range's zone.
 * **Invalidated by triggers** (migration 0008p): a written ticket deletes its day's rows, a written
   notification the rows of the days around its creation; deleting (or moving to another MPP) a
   booking, ticket or handoff deletes every notification row (their tracing changed).
+* **Whole weeks and months** of stored days are summed once more for the pages that only add them up
+  (``ticket_days(fits=…)``, ``_closed``): a 90-day range reads 13 rows instead of 90.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from sqlalchemy import Date, Integer, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -40,9 +44,17 @@ TICKETS, NOTIFICATIONS = "tickets", "notifications"
 ALL = "*"  # the payload's entry for every agency together
 
 
-def pairs(histogram: Counter[int] | list[list[int]]) -> Iterable[Any]:
-    """A histogram's (value, count) pairs, whether counted here (Counter) or as stored (pairs)."""
-    return histogram.items() if isinstance(histogram, Counter) else histogram
+def pairs(histogram: Counter[int] | list[int]) -> Iterable[Any]:
+    """A histogram's (value, count) pairs, whether counted here (Counter) or as stored: one flat list
+    ``[value, count, value, count, …]`` (one list to decode, not one per value: a page decodes tens of
+    thousands of values, and so many small lists made the garbage collector's full passes frequent)."""
+    if isinstance(histogram, Counter):
+        return histogram.items()
+    return zip(histogram[0::2], histogram[1::2], strict=True)
+
+
+def _flat(histogram: Any) -> list[int]:
+    return [x for pair in sorted(pairs(histogram)) for x in pair]
 
 
 @dataclass
@@ -53,7 +65,7 @@ class Cell:
     booked: int = 0
     served: int = 0
     counter_no_shows: int = 0
-    # Counted here: Counters; read from storage: the stored [value, count] pairs (see ``pairs``).
+    # Counted here: Counters; read from storage: the stored flat [value, count, …] list (``pairs``).
     wait: Any = field(default_factory=Counter)  # whole minutes → tickets
     service: Any = field(default_factory=Counter)
     hours: Any = field(default_factory=Counter)  # local hour of issue → tickets
@@ -72,9 +84,9 @@ class Cell:
             self.booked,
             self.served,
             self.counter_no_shows,
-            sorted(pairs(self.wait)),
-            sorted(pairs(self.service)),
-            sorted(pairs(self.hours)),
+            _flat(self.wait),
+            _flat(self.service),
+            _flat(self.hours),
             [self.bookings, self.cancellations, self.no_shows, self.moves],
             [self.complete, *self.element_sums, self.quick, self.quick_sum],
         ]
@@ -82,7 +94,7 @@ class Cell:
     @classmethod
     def load(cls, data: list[Any]) -> Cell:
         t, b, s, c, wait, service, hours, booking, survey = data
-        # The histograms stay the stored [value, count] pairs (``pairs``): a page only adds them up.
+        # The histograms stay the stored flat lists (``pairs``): a page only adds them up.
         bookings, cancellations, no_shows, moves = booking
         return cls(
             t,
@@ -271,11 +283,19 @@ def _range(f: Filters) -> list[date]:
 
 
 def ticket_days(
-    session: Session, catalogue: Catalogue, f: Filters, now: datetime, agencies: bool = False
+    session: Session,
+    catalogue: Catalogue,
+    f: Filters,
+    now: datetime,
+    agencies: bool = False,
+    fits: Callable[[date, date], bool] | None = None,
 ) -> Iterable[tuple[date, Cell | None, Day]]:
     """Each day of ``f``: its tickets (of the agency in ``f``, else all) and, when ``agencies``, per agency.
 
     Closed days are stored (two payloads a day: all agencies together, and per agency), the others live.
+    ``fits``: a caller that only sums the days of a span (a whole week or month, first to last day)
+    when ``fits(first, last)`` says so gets such spans as one entry under their first day (the days
+    after it yield nothing): one stored sum instead of up to 31 days (see ``_closed``).
     """
     scopes = [f"{f.mpp or ALL}", f"{f.mpp or ALL}|agencies"]
     agencies = agencies or f.agency is not None
@@ -284,27 +304,21 @@ def ticket_days(
     closed = [d for d in days if d < open_from]
     found: dict[date, tuple[Cell | None, Day]] = {}
     if closed:
-        stored = {scope: _stored(session, TICKETS, scope, closed[0], closed[-1]) for scope in scopes[: 1 + agencies]}
-        missing = [d for d in closed if d not in stored[scopes[0]]]
-        if missing:
 
-            def compute(s: Session, wanted: list[date]) -> dict[date, list[Any]]:
-                computed = ticket_days_computed(s, catalogue, f.mpp, wanted)
-                return {
-                    d: [
-                        cells[ALL].dump() if ALL in cells else None,
-                        {a: c.dump() for a, c in cells.items() if a != ALL},
-                    ]
-                    for d, cells in computed.items()
-                }
+        def compute(s: Session, wanted: list[date]) -> dict[date, list[Any]]:
+            computed = ticket_days_computed(s, catalogue, f.mpp, wanted)
+            return {
+                d: [
+                    cells[ALL].dump() if ALL in cells else None,
+                    {a: c.dump() for a, c in cells.items() if a != ALL},
+                ]
+                for d, cells in computed.items()
+            }
 
-            filled = _fill(session.get_bind(), TICKETS, scopes, missing, compute)  # type: ignore[arg-type]
-            for scope in stored:
-                stored[scope].update(filled[scope])
-        for d in closed:
-            whole = orjson.loads(stored[scopes[0]][d])
-            per_agency = orjson.loads(stored[scopes[1]][d]) if agencies else {}
-            found[d] = (
+        for first, payloads in _closed(session, scopes, agencies, closed, fits, compute):
+            whole = orjson.loads(payloads[0])
+            per_agency = orjson.loads(payloads[1]) if agencies else {}
+            found[first] = (
                 Cell.load(whole) if whole else None,
                 {a: Cell.load(v) for a, v in per_agency.items() if f.agency in (None, a)},
             )
@@ -316,6 +330,201 @@ def ticket_days(
             whole = per_agency.get(f.agency)
             per_agency = {f.agency: whole} if whole is not None else {}
         yield d, whole, per_agency
+
+
+# ---- whole weeks and months of stored days -------------------------------------------------------
+# A span's sum is stored beside its days (kind "tickets_week" / "tickets_month", the days' scope, the
+# span's first day) with a fingerprint of the stored days it was summed from (their ``made_at``). A
+# trigger that deletes a day (migration 0008p) changes the day's ``made_at`` once it is filled again,
+# so a span whose fingerprint no longer matches its days is summed again; no trigger needs to know it.
+SPANS = {"month": "tickets_month", "week": "tickets_week"}
+
+
+def cut_spans(closed: list[date], fits: Callable[[date, date], bool] | None) -> list[tuple[str | None, list[date]]]:
+    """``closed`` (consecutive days) cut into whole months, then whole weeks (Monday–Sunday) in what
+    the months leave, then days; a span only where ``fits(first, last)``."""
+    units: list[tuple[str | None, list[date]]] = []
+    gap: list[date] = []
+
+    def span(first: date, kind: str) -> list[date] | None:
+        if kind == "month":
+            starts, after = first.day == 1, (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        else:
+            starts, after = first.weekday() == 0, first + timedelta(days=7)
+        last = after - timedelta(days=1)
+        if fits is None or not starts or last > closed[-1] or not fits(first, last):
+            return None
+        return [first + timedelta(days=k) for k in range((last - first).days + 1)]
+
+    def weeks(days: list[date]) -> None:
+        i = 0
+        while i < len(days):
+            week = span(days[i], "week") if len(days) - i >= 7 else None
+            units.append(("week", week) if week else (None, [days[i]]))
+            i += len(week) if week else 1
+
+    i = 0
+    while i < len(closed):
+        month = span(closed[i], "month")
+        if month is None:
+            gap.append(closed[i])
+            i += 1
+            continue
+        weeks(gap)
+        gap = []
+        units.append(("month", month))
+        i += len(month)
+    weeks(gap)
+    return units
+
+
+def _fingerprint(made: dict[date, str], days: list[date]) -> str | None:
+    marks = [made.get(d) for d in days]
+    if any(m is None for m in marks):
+        return None
+    return hashlib.blake2b(";".join(str(m) for m in marks).encode(), digest_size=12).hexdigest()
+
+
+def merged(cells: Iterable[Cell]) -> Cell:
+    """The sum of days' cells (counts, histograms and survey sums add up exactly)."""
+    out = Cell()
+    for c in cells:
+        out.tickets += c.tickets
+        out.booked += c.booked
+        out.served += c.served
+        out.counter_no_shows += c.counter_no_shows
+        for mine, theirs in ((out.wait, c.wait), (out.service, c.service), (out.hours, c.hours)):
+            for value, n in pairs(theirs):
+                mine[value] += n
+        out.bookings += c.bookings
+        out.cancellations += c.cancellations
+        out.no_shows += c.no_shows
+        out.moves += c.moves
+        out.complete += c.complete
+        out.element_sums = [a + b for a, b in zip(out.element_sums, c.element_sums, strict=True)]
+        out.quick += c.quick
+        out.quick_sum += c.quick_sum
+    return out
+
+
+def _merged_payload(payloads: list[bytes], agencies: bool) -> Any:
+    loaded = [orjson.loads(p) for p in payloads]
+    if not agencies:
+        wholes = [Cell.load(w) for w in loaded if w]
+        return merged(wholes).dump() if wholes else None
+    by_agency: dict[str, list[Cell]] = defaultdict(list)
+    for per_agency in loaded:
+        for agency, data in per_agency.items():
+            by_agency[agency].append(Cell.load(data))
+    return {agency: merged(cells).dump() for agency, cells in by_agency.items()}
+
+
+def _day_rows(session: Session, scopes: list[str], days: list[date]) -> dict[str, dict[date, tuple[str, bytes]]]:
+    """Stored days of ``scopes``: scope → day → (made_at as read, payload)."""
+    found: dict[str, dict[date, tuple[str, bytes]]] = {scope: {} for scope in scopes}
+    if not days:
+        return found
+    first, last = min(days), max(days)
+    where = [DashboardDayRow.kind == TICKETS, DashboardDayRow.scope.in_(scopes)]
+    where += [DashboardDayRow.day >= first, DashboardDayRow.day <= last]
+    if len(days) < (last - first).days + 1:
+        where.append(DashboardDayRow.day.in_(days))
+    cols = (DashboardDayRow.scope, DashboardDayRow.day, DashboardDayRow.made_at, DashboardDayRow.payload)
+    for scope, d, made, payload in session.execute(select(*cols).where(*where)):
+        found[scope][_as_date(d)] = (str(made), payload.encode())
+    return found
+
+
+def _closed(
+    session: Session,
+    scopes: list[str],
+    agencies: bool,
+    closed: list[date],
+    fits: Callable[[date, date], bool] | None,
+    compute: Callable[[Session, list[date]], dict[date, list[Any]]],
+) -> Iterable[tuple[date, list[bytes]]]:
+    """The stored payloads (one per scope of ``scopes[: 1 + agencies]``) of each day of ``closed``, or
+    of each whole span ``fits`` accepts (under its first day): days missing are filled (``_fill``),
+    spans whose days changed summed again and stored."""
+    wanted = scopes[: 1 + agencies]
+    units = cut_spans(closed, fits)
+    spans = [(kind, unit) for kind, unit in units if kind is not None]
+    made: dict[str, dict[date, str]] = {scope: {} for scope in wanted}
+    stored: dict[tuple[str, str, date], bytes] = {}
+    if spans:
+        cols = (DashboardDayRow.scope, DashboardDayRow.day, DashboardDayRow.made_at)
+        for scope, d, at in session.execute(
+            select(*cols).where(
+                DashboardDayRow.kind == TICKETS,
+                DashboardDayRow.scope.in_(wanted),
+                DashboardDayRow.day >= closed[0],
+                DashboardDayRow.day <= closed[-1],
+            )
+        ):
+            made[scope][_as_date(d)] = str(at)
+        span_cols = (DashboardDayRow.kind, DashboardDayRow.scope, DashboardDayRow.day, DashboardDayRow.payload)
+        for kind, scope, d, payload in session.execute(
+            select(*span_cols).where(
+                DashboardDayRow.kind.in_(list(SPANS.values())),
+                DashboardDayRow.scope.in_(wanted),
+                DashboardDayRow.day.in_([unit[0] for _, unit in spans]),
+            )
+        ):
+            stored[(kind, scope, _as_date(d))] = payload.encode()
+    ready: dict[date, list[bytes]] = {}  # spans whose stored sum is that of their days as stored now
+    for kind, unit in spans:
+        sums = []
+        for scope in wanted:
+            fingerprint = _fingerprint(made[scope], unit)
+            payload = stored.get((SPANS[kind], scope, unit[0]))
+            if fingerprint is None or payload is None or not payload.startswith(f'["{fingerprint}",'.encode()):
+                break
+            sums.append(payload[len(fingerprint) + 4 : -1])  # the sum after the fingerprint
+        else:
+            ready[unit[0]] = sums
+    needed = [d for kind, unit in units if unit[0] not in ready for d in unit]
+    rows = _day_rows(session, wanted, needed)
+    missing = [d for d in needed if d not in rows[wanted[0]]]
+    if missing:
+        filled = _fill(session.get_bind(), TICKETS, scopes, missing, compute)  # type: ignore[arg-type]
+        for scope in wanted:  # their made_at unknown here: the spans holding them are summed next time
+            rows[scope].update({d: ("", p) for d, p in filled[scope].items() if d not in rows[scope]})
+    sums_to_store = []
+    for kind, unit in units:
+        if unit[0] in ready:
+            yield unit[0], ready[unit[0]]
+        elif kind is None:
+            yield unit[0], [rows[scope][unit[0]][1] for scope in wanted]
+        else:
+            payloads = [
+                orjson.dumps(_merged_payload([rows[scope][d][1] for d in unit], i == 1))
+                for i, scope in enumerate(wanted)
+            ]
+            yield unit[0], payloads
+            for scope, payload in zip(wanted, payloads, strict=True):
+                fingerprint = _fingerprint({d: rows[scope][d][0] for d in unit if rows[scope][d][0]}, unit)
+                if fingerprint is not None:
+                    sums_to_store.append((SPANS[kind], scope, unit[0], f'["{fingerprint}",{payload.decode()}]'))
+    if sums_to_store:
+        _store_spans(session.get_bind(), sums_to_store)  # type: ignore[arg-type]
+
+
+def _store_spans(engine: Engine, sums: list[tuple[str, str, date, str]]) -> None:
+    """Insert or replace spans' sums (another view may have stored the same span meanwhile)."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    made = datetime.now(timezone.utc)
+    with Session(bind=engine) as session:
+        session.connection(execution_options={"sqlite_immediate": True})
+        statement = insert(DashboardDayRow.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=["kind", "scope", "day"],
+            set_={"payload": statement.excluded.payload, "made_at": statement.excluded.made_at},
+        )
+        session.execute(
+            statement,
+            [{"kind": k, "scope": s, "day": d, "payload": p, "made_at": made} for k, s, d, p in sums],
+        )
+        session.commit()
 
 
 # ---- notifications -------------------------------------------------------------------------------

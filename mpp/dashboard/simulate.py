@@ -30,14 +30,14 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from mpp.booking.calendar import closed_on
 from mpp.catalogue.model import Catalogue, Mpp, Offering
 from mpp.db.booking_tables import BookingRow
 from mpp.db.handoff_tables import HandoffRow
-from mpp.db.queue_tables import NotificationRow, OutageRow, TicketRow
+from mpp.db.queue_tables import SIMULATED_TICKET, NotificationRow, OutageRow, TicketRow
 from mpp.db.survey_tables import SurveyRow
 
 SIM_MARK = ":sim-"  # in every simulated chat id: how a re-run finds what it wrote
@@ -430,7 +430,7 @@ def _surveys(rng: random.Random, tickets: list[dict[str, Any]], ticket_ids: dict
 
 def has_simulated(session: Session, mpp: str | None = None) -> bool:
     """Whether simulated tickets (of ``mpp``) are stored: the console says when it shows demo data."""
-    where = [TicketRow.chat_id.like(f"%{SIM_MARK}%")]
+    where = [text(SIMULATED_TICKET)]  # the predicate of the partial index ix_ticket_simulated
     if mpp is not None:
         where.append(TicketRow.mpp_code == mpp)
     return session.execute(select(TicketRow.id).where(*where).limit(1)).first() is not None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Text, Time
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Text, Time, text
 
 from mpp.db.base import Base
+
+# A simulated ticket (``mpp demo simulate``: its chat id holds ":sim-"), as the partial index
+# ``ix_ticket_simulated`` (migration 0009d) states it: a query with this very clause reads the index.
+SIMULATED_TICKET = r"chat_id LIKE '%\:sim-%'"  # text(): the colon escaped, not a bound parameter
 
 
 class TicketRow(Base):
@@ -15,6 +19,12 @@ class TicketRow(Base):
         Index("ix_ticket_queue", "mpp_code", "agency_code", "day", "status"),
         Index("ix_ticket_mpp_day", "mpp_code", "day"),  # the dashboard (migration 0007d)
         Index("ix_ticket_day", "day"),
+        Index(
+            "ix_ticket_simulated",
+            "mpp_code",
+            postgresql_where=text(SIMULATED_TICKET),
+            sqlite_where=text(SIMULATED_TICKET),
+        ),
     )
 
     id = Column(Integer, primary_key=True, autoincrement=True)

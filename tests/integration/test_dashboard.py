@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections import Counter
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -280,3 +280,31 @@ async def test_the_summary_shows_the_skm_index_of_complete_answers_and_one_tap_s
     assert ikm is not None and ikm.group(1) == "82.22" and ikm.group(2) == "IKM (B, 5 responden)"
     assert re.search(r'data-figure="one_tap"><div class="v">1<', page.text)
     assert "2026-11: 82.22" in page.text
+
+
+async def test_the_unanswered_messages_tile_counts_only_the_chats_at_the_viewers_mpp(site) -> None:  # type: ignore[no-untyped-def]
+    from mpp import turns
+    from mpp.privacy import Crypto, Keys
+
+    crypto = Crypto(Keys.generate())
+    fallback = turns.Understood("nlu_fallback", 0.3, None)
+    at = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
+    with UnitOfWork(site.factory, write=True) as uow:
+        s = uow.session
+        for i, mpp in enumerate(["kota_bogor"] * 2 + ["kota_bekasi"] * 3 + [None]):
+            chat = f"telegram:{40 + i}"
+            named = turns.Understood("nlu_fallback", 0.2, None, mpp)  # the message names its MPP
+            turns.record(s, crypto, chat, f"pertanyaan aneh nomor {i}", named, at, f"inbox:f{i}")
+        # a later fallback of a Bekasi chat inherits its MPP; an understood turn is no fallback
+        turns.record(s, crypto, "telegram:42", "lagi dong", fallback, at, "inbox:f9")
+        turns.record(s, crypto, "telegram:40", "syarat ktp", turns.Understood("tanya_syarat", 0.98, "ktp_el"), at, None)
+        turns.record(s, crypto, "telegram:43", "lama sekali", fallback, at - timedelta(days=30), "inbox:old")
+        uow.commit()
+    shown = {}
+    for username, query in (("admin.bogor", ""), ("admin.bekasi", "&mpp=kota_bogor"), ("nasional", "")):
+        client, _ = await site.login(username)
+        async with contextlib.aclosing(client):
+            shown[username] = (await client.get(f"/dasbor?{RANGE}{query}")).text
+    assert tiles(shown["admin.bogor"])["fallbacks"] == "2" and "chat di MPP ini" in shown["admin.bogor"]
+    assert tiles(shown["admin.bekasi"])["fallbacks"] == "4"  # its own, whatever the address asks
+    assert tiles(shown["nasional"])["fallbacks"] == "7" and "semua MPP" in shown["nasional"]  # and the unknown one

@@ -6,6 +6,7 @@ numbers still equal to a count of the rows themselves. Then the demo generator: 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
@@ -187,3 +188,63 @@ def test_the_demo_skips_closed_days_and_answers_surveys_as_citizens_do(db_url: s
     # enough answers for an index, in a plausible band (B or C: citizens are not all delighted)
     assert report.index is not None and report.respondents > 30 and report.quick_count > 30
     assert 65.0 <= report.index.converted <= 92.0
+
+
+def per_agency_counted(running, mpp: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Per agency, from the ticket rows themselves: [tickets, wait p50 / p90] as the page writes them."""
+    from tests.integration.test_dashboard import nearest_rank
+
+    with UnitOfWork(running.factory) as uow:
+        rows = uow.session.execute(
+            select(TicketRow.agency_code, TicketRow.issued_at, TicketRow.called_at).where(TicketRow.mpp_code == mpp)
+        ).all()
+    tickets: Counter[str] = Counter()
+    waits: dict[str, list[int]] = {}
+    for agency, issued, called in rows:
+        tickets[agency] += 1
+        if called is not None:
+            waits.setdefault(agency, []).append(int((called - issued).total_seconds() // 60))
+    shown = {}
+    for agency, n in tickets.items():
+        p50, p90 = nearest_rank(waits.get(agency, []), 0.5), nearest_rank(waits.get(agency, []), 0.9)
+        shown[agency] = [str(n), f"{'–' if p50 is None else p50} / {'–' if p90 is None else p90}"]
+    return shown
+
+
+def per_agency_shown(html: str) -> dict[str, list[str]]:
+    found = re.findall(
+        r'<tr data-agency="([^"]+)"><td>[^<]*</td><td>(\d+)</td><td>\d+</td><td>\d+</td><td>([^<]*)</td>', html
+    )
+    return {agency: [tickets, wait] for agency, tickets, wait in found}
+
+
+async def test_a_whole_month_is_summed_once_and_summed_again_when_one_of_its_days_changes(site) -> None:  # type: ignore[no-untyped-def]
+    month = "dari=2026-11-01&sampai=2026-11-30"  # the simulated fortnight is its second half
+    client, _ = await site.login("admin.bogor")
+    async with contextlib.aclosing(client):
+        first = per_agency_shown((await client.get(f"/dasbor/instansi?{month}")).text)  # fills the days
+        assert first == per_agency_counted(site, "kota_bogor") and len(first) > 3
+        assert not stored_days(site, "tickets_month", "%")  # the month is summed from stored days only
+        before = per_agency_shown((await client.get(f"/dasbor/instansi?{month}")).text)
+        assert before == first and stored_days(site, "tickets_month", "kota_bogor|agencies") == {date(2026, 11, 1)}
+        for _ in range(2):  # whole weeks, one row each (summed, then read)
+            weekly = tiles((await client.get(f"/dasbor?{month}&periode=week")).text)
+            want = expected(site, "kota_bogor")
+            assert {k: weekly[k] for k in want} == {k: str(v) for k, v in want.items()}
+        assert stored_days(site, "tickets_week", "kota_bogor") == {date(2026, 11, d) for d in (2, 9, 16, 23)}
+
+        with UnitOfWork(site.factory, write=True) as uow:
+            s = uow.session
+            day = s.query(TicketRow).filter(TicketRow.mpp_code == "kota_bogor", TicketRow.day == date(2026, 11, 25))
+            for t in day.filter(TicketRow.agency_code == "disdukcapil"):
+                if t.called_at is not None:  # every Disdukcapil call of the 25th two hours later
+                    t.called_at += timedelta(hours=2)
+                    t.finished_at = t.finished_at + timedelta(hours=2) if t.finished_at else None
+            s.delete(day.filter(TicketRow.agency_code != "disdukcapil").first())
+            uow.commit()
+        after = per_agency_shown((await client.get(f"/dasbor/instansi?{month}")).text)
+        assert after == per_agency_counted(site, "kota_bogor") and after != before
+        assert after["disdukcapil"][1] != before["disdukcapil"][1]  # its waits moved
+        weekly = tiles((await client.get(f"/dasbor?{month}&periode=week")).text)
+        want = expected(site, "kota_bogor")
+        assert {k: weekly[k] for k in want} == {k: str(v) for k, v in want.items()}

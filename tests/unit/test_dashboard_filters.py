@@ -68,3 +68,24 @@ def test_percentiles_are_nearest_rank() -> None:
     assert percentile(values, 0.6) == 2  # the 6th
     assert percentile(values, 0.9) == 10  # the 9th
     assert percentile(Counter(), 0.5) is None
+
+
+def test_closed_days_are_cut_into_whole_months_then_whole_weeks_then_days() -> None:
+    from datetime import date, timedelta
+
+    from mpp.dashboard.filters import bucket
+    from mpp.dashboard.rollup import cut_spans
+
+    days = [date(2026, 9, 2) + timedelta(days=i) for i in range(90)]  # Wednesday 2 September – 30 November
+    cut = cut_spans(days, lambda first, last: True)
+    assert [(kind, unit[0].isoformat(), len(unit)) for kind, unit in cut if kind] == [
+        ("week", "2026-09-07", 7),
+        ("week", "2026-09-14", 7),
+        ("week", "2026-09-21", 7),
+        ("month", "2026-10-01", 31),
+        ("month", "2026-11-01", 30),
+    ]
+    assert len(cut) == 13 and [d for _, unit in cut for d in unit] == days  # every day once, in order
+    weekly = cut_spans(days, lambda first, last: bucket(first, "week") == bucket(last, "week"))
+    assert {kind for kind, _ in weekly} == {"week", None} and len(weekly) == 5 + 12 + 1  # a month spans weeks
+    assert all(kind is None for kind, _ in cut_spans(days, None))  # days only (the heat map needs weekdays)
