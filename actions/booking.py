@@ -56,6 +56,13 @@ class ActionMulaiPesan(UsesCore, Action):
         return "action_mulai_pesan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from actions.booking_manage import move_instead  # booking_manage builds on this module
+
+        moved = await move_instead(self, dispatcher, tracker)
+        if moved is not None:  # "antriane diundur dino jumat" read as a booking: the booking is moved
+            if not any(e.get("event") == "followup" for e in moved):
+                moved.append(FollowupAction("action_listen"))  # which booking, or why not: no new booking form
+            return moved
         if tracker.get_slot("bahasa") == language.ENGLISH:
             dispatcher.utter_message(text=language.BOOKING_START)
         return await start_booking(tracker, await self.catalogue())
