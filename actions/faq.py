@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_manage import move_instead
+from actions.moving import move_instead
 from actions.runtime import UsesCore, blocking, intent, latest_entity, send
 from mpp import clarify, language
 from mpp.catalogue.model import Catalogue

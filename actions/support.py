@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_manage import move_instead
+from actions.moving import move_instead
 from actions.runtime import UsesCore, intent, latest_entity, send
 from mpp import clarify
 from mpp.complaints import complaint_reply
