@@ -272,6 +272,7 @@ class BookingForm(SlotChoosing, RepairingForm):
         return None
 
     async def refine(self, reading: Reading) -> None:
+        self.refine_day(reading)
         value = reading.values.get("pesan_layanan")
         span = next(
             (e for e in reading.entities if e.get("entity") == "layanan" and e.get("value") == value and "end" in e),
@@ -283,6 +284,24 @@ class BookingForm(SlotChoosing, RepairingForm):
         if better is not None and better != value:
             reading.values["pesan_layanan"] = better
             reading.refined.add("pesan_layanan")  # the opening's service, carried over as read: set right
+
+    def refine_day(self, reading: Reading) -> None:
+        """ "kamis aja mas tgl 10": a weekday and the day of the month said apart are one date (Thursday the 10th)."""
+        value = reading.values.get("pesan_tanggal")
+        days = [e for e in reading.entities if e.get("entity") == "tanggal" and "start" in e and "end" in e]
+        first = next((e for e in days if e.get("value") == value), None)
+        if value is None or first is None:
+            return
+        now = self.now()
+        alone = candidate_days(str(value), now)
+        for other in days:
+            gap = int(other["start"]) - int(first["end"])
+            if other is first or not 0 <= gap <= 12:
+                continue
+            both = candidate_days(reading.text[int(first["start"]) : int(other["end"])], now)
+            if len(both) == 1 and alone and both[0].weekday() == alone[0].weekday() and both[0] != alone[0]:
+                reading.values["pesan_tanggal"] = both[0].isoformat()
+                return
 
     def privacy_note(self) -> Reply | str | None:
         return replies.why_personal_data()

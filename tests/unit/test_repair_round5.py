@@ -138,3 +138,24 @@ async def test_a_betawi_stop_at_the_time_prompt_ends_the_form(deps, text: str) -
 def test_today_in_regional_words(text: str) -> None:
     now = datetime(2026, 11, 27, 10)
     assert parse(text, now) == Dates(date(2026, 11, 27), date(2026, 11, 27))
+
+
+# ---- set d: a weekday with its day of the month -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("senin 7 aja", date(2026, 12, 7)), ("kamis 10", date(2026, 12, 10)), ("senin 9", date(2026, 11, 30))],
+)
+def test_a_weekday_with_a_day_of_the_month_is_that_date_when_they_agree(text: str, day: date) -> None:
+    assert parse(text, datetime(2026, 11, 27, 10)) == Dates(day, day)
+
+
+def test_a_weekday_with_a_number_and_a_part_of_the_day_is_still_a_time() -> None:
+    assert parse("senin 7 pagi", datetime(2026, 11, 27, 10)).days() == [date(2026, 11, 30)]  # type: ignore[union-attr]
+
+
+async def test_a_weekday_and_its_date_said_apart_are_one_day(deps) -> None:  # type: ignore[no-untyped-def]
+    text = "waduh senin sy ada acara, ganti kamis aja kak tgl 10"
+    entities = (("tanggal", "senin", None), ("tanggal", "kamis", None), ("tanggal", "tgl 10", None))
+    t = message(text, "pesan_konfirmasi", {**FILLED, "pesan_mpp": "kota_bekasi"}, "koreksi", entities=entities)
+    result, _, _ = await run(deps, t)
+    assert result["pesan_tanggal"] == "2026-12-10"  # not Thursday 3 December
