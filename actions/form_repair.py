@@ -401,7 +401,7 @@ class RepairingForm(FormValidationAction):
                 return {self.summary_slot: CONFIRMED}
             if r.said("negasi") or says_wrong(r.text):
                 return {self.summary_slot: REFUSED}
-        if asked == self.change_slot and (r.said("afirmasi") or r.said("negasi")):
+        if asked == self.change_slot and (r.said("afirmasi") or r.said("negasi", CERTAIN)):
             return {self.summary_slot: None, self.change_slot: None}  # nothing to change: the summary again
         if f_asked and (says_wrong(r.text) or r.said("koreksi")):
             wrong = previous_answer(tracker, [f.slot for f in self.fields])
