@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking_forms import optional
 from actions.form_repair import CONFIRMED, STOPPED
+from actions.moving import FORM_SLOTS, move_instead, reset_form
 from actions.runtime import UsesCore, blocking, intent, latest_entity, send
 from mpp import language
 from mpp.booking import replies
@@ -33,13 +34,7 @@ from mpp.catalogue.model import Catalogue
 from mpp.faq import booking_elsewhere
 from mpp.storage import Unavailable
 
-FORM_SLOTS = ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu", "pesan_nama", "pesan_nik", "pesan_telepon")
 logger = logging.getLogger(__name__)
-
-
-def reset_form() -> List[EventType]:
-    slots = (*FORM_SLOTS, "pesan_konfirmasi", "pesan_ubah", "ubah_booking", "konfirmasi", "requested_slot")
-    return [SlotSet(s, None) for s in slots]
 
 
 def ask(pending: Pending) -> SlotSet:
@@ -56,6 +51,11 @@ class ActionMulaiPesan(UsesCore, Action):
         return "action_mulai_pesan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        moved = await move_instead(self, dispatcher, tracker)
+        if moved is not None:  # "antriane diundur dino jumat" read as a booking: the booking is moved
+            if not any(e.get("event") == "followup" for e in moved):
+                moved.append(FollowupAction("action_listen"))  # which booking, or why not: no new booking form
+            return moved
         if tracker.get_slot("bahasa") == language.ENGLISH:
             dispatcher.utter_message(text=language.BOOKING_START)
         return await start_booking(tracker, await self.catalogue())

@@ -23,6 +23,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.form_repair import CONFIRMED, Field, Reading, RepairingForm
 from actions.runtime import UsesCore, blocking, send
+from mpp import clarify
 from mpp.booking import replies
 from mpp.booking.availability import MPP_SLOT
 from mpp.booking.contact import NO_PHONE, clean_name, clean_phone, declines_phone
@@ -125,6 +126,33 @@ def closest_service(catalogue: Catalogue, text: str) -> str | None:
     return None
 
 
+FULLER_CUTOFF = 80.0  # "ketenaga kerja" ~ "ketenagakerjaan" 90; "ketenagaan" ~ 80
+
+
+def fuller_service(catalogue: Catalogue, text: str, start: int, end: int) -> str | None:
+    """The service whose full name the words after a shared word spell best, when the NLU matched only
+    that word ("bpjs" of "bpjs ketenaga kerja" read as BPJS Kesehatan); None when that is not so.
+    """
+    surface = text[start:end].lower().strip()
+    shared = clarify.services_sharing(catalogue, surface)
+    if len(shared) < 2:
+        return None
+    after = re.findall(r"[\w-]+", text[end:].lower())[:3]
+    tails = {" ".join(after[:n]) for n in range(1, len(after) + 1)} | {"".join(after[:n]) for n in (2, 3)}
+    best: tuple[float, str] | None = None
+    for code in shared:
+        service = catalogue.services[code]
+        for name in {service.name.lower(), clarify.short_name(service.name).lower(), *service.aliases}:
+            if not name.startswith(surface + " "):
+                continue
+            rest = name[len(surface) + 1 :]
+            for tail in tails - {""}:
+                score = 100.0 if tail == rest else (fuzz.ratio(tail, rest) if len(rest) >= 5 else 0.0)
+                if score >= FULLER_CUTOFF and (best is None or score > best[0]):
+                    best = (score, code)
+    return best[1] if best else None
+
+
 def spread(options: list[SlotOption], limit: int) -> list[SlotOption]:
     """At most ``limit`` options spread over the day, so that afternoon slots show too."""
     if len(options) <= limit:
@@ -178,6 +206,16 @@ class SlotChoosing(UsesCore):
         service, mpp = tracker.get_slot("pesan_layanan"), tracker.get_slot("pesan_mpp")
         if not day or not ISO_DAY.fullmatch(str(day)) or not (cat.service(service) and cat.offering(mpp, service)):
             return {"pesan_waktu": value}  # no valid date, service or MPP yet: checked when they are known
+        if HH_MM.fullmatch(str(value)) and value == tracker.get_slot("pesan_waktu"):
+            # the time held, checked again after the service, MPP or day changed: that time or say why not
+            start = time.fromisoformat(str(value))
+            kept = await blocking(
+                self.core.bookings.availability.exact_time, mpp, service, date.fromisoformat(day), start
+            )
+            if isinstance(kept, Refusal):
+                send(dispatcher, replies.refusal_reply(cat, kept))
+                return {"pesan_waktu": None}
+            return {"pesan_waktu": value}
         return await self._choose_time(str(value or ""), date.fromisoformat(day), tracker, dispatcher, cat)
 
     async def _choose_time(
@@ -232,6 +270,38 @@ class BookingForm(SlotChoosing, RepairingForm):
         if f.detail is Detail.LAYANAN:
             return closest_service(await self.catalogue(), text)
         return None
+
+    async def refine(self, reading: Reading) -> None:
+        self.refine_day(reading)
+        value = reading.values.get("pesan_layanan")
+        span = next(
+            (e for e in reading.entities if e.get("entity") == "layanan" and e.get("value") == value and "end" in e),
+            None,
+        )
+        if value is None or span is None:
+            return
+        better = fuller_service(await self.catalogue(), reading.text, int(span["start"]), int(span["end"]))
+        if better is not None and better != value:
+            reading.values["pesan_layanan"] = better
+            reading.refined.add("pesan_layanan")  # the opening's service, carried over as read: set right
+
+    def refine_day(self, reading: Reading) -> None:
+        """ "kamis aja mas tgl 10": a weekday and the day of the month said apart are one date (Thursday the 10th)."""
+        value = reading.values.get("pesan_tanggal")
+        days = [e for e in reading.entities if e.get("entity") == "tanggal" and "start" in e and "end" in e]
+        first = next((e for e in days if e.get("value") == value), None)
+        if value is None or first is None:
+            return
+        now = self.now()
+        alone = candidate_days(str(value), now)
+        for other in days:
+            gap = int(other["start"]) - int(first["end"])
+            if other is first or not 0 <= gap <= 12:
+                continue
+            both = candidate_days(reading.text[int(first["start"]) : int(other["end"])], now)
+            if len(both) == 1 and alone and both[0].weekday() == alone[0].weekday() and both[0] != alone[0]:
+                reading.values["pesan_tanggal"] = both[0].isoformat()
+                return
 
     def privacy_note(self) -> Reply | str | None:
         return replies.why_personal_data()
@@ -428,7 +498,8 @@ class ValidateFormUbahJadwal(BookingForm):
         Field("pesan_tanggal", Detail.TANGGAL, "tanggal"),
         Field("pesan_waktu", Detail.WAKTU, "waktu", after=("pesan_tanggal",)),
     )
-    starters = ("action_ubah_jadwal",)
+    # also the actions that hand a move read as another intent over to this form (actions.booking_manage.move_instead)
+    starters = ("action_ubah_jadwal", "action_mulai_pesan", "action_fallback_layanan", "action_jawab_pertanyaan")
 
     def name(self) -> str:
         return "validate_form_ubah_jadwal"

@@ -12,31 +12,18 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import after_move, ask, reset_form, start_booking
+from actions.booking import after_move, ask, start_booking
 from actions.booking_forms import IgnoreClearedSlots
 from actions.form_repair import CONFIRMED
+from actions.moving import begin_move, choose_booking, reset_form
 from actions.runtime import UsesCore, blocking, latest_entity, send
 from mpp.booking import replies
 from mpp.booking.confirmation import Operation
 from mpp.booking.model import Booking, Reason
-from mpp.catalogue.model import Catalogue
 from mpp.queue.messages import live_line
 from mpp.storage import Unavailable
 
 logger = logging.getLogger(__name__)
-
-
-def choose_booking(
-    tracker: Tracker, bookings: list[Booking], cat: Catalogue, intent: str, dispatcher: CollectingDispatcher
-) -> Booking | None:
-    """The booking meant: by code in the message, the only one, or ask with buttons."""
-    code = latest_entity(tracker, "kode_booking")
-    if code:
-        return next((b for b in bookings if b.code == code.upper()), None)
-    if len(bookings) == 1:
-        return bookings[0]
-    send(dispatcher, replies.which_booking(cat, bookings, intent))
-    return None
 
 
 class ActionCekAntrean(UsesCore, Action):
@@ -125,20 +112,7 @@ class ActionUbahJadwal(UsesCore, Action):
                 return [*await start_booking(tracker, cat), FollowupAction("form_pesan_antrean")]
             send(dispatcher, replies.nothing_to_move_book_instead())
             return [SlotSet("ubah_booking", None)]
-        booking = choose_booking(tracker, mine, cat, "ubah_jadwal", dispatcher)
-        if booking is None:
-            return [SlotSet("ubah_booking", None)]
-        problem = await blocking(bookings.move_problem, booking)
-        if problem:
-            send(dispatcher, problem.message)
-            return [SlotSet("ubah_booking", None)]
-        send(dispatcher, replies.moving(cat, booking, bookings.policy))
-        return [
-            *reset_form(),
-            SlotSet("ubah_booking", str(booking.id)),
-            SlotSet("pesan_layanan", booking.service_code),
-            SlotSet("pesan_mpp", booking.mpp_code),
-        ]
+        return await begin_move(self, mine, dispatcher, tracker)
 
 
 class ActionAskUbahKonfirmasi(UsesCore, Action):

@@ -9,25 +9,32 @@ description when it tells what happened ("petugas loket samsat minta uang 200rb"
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Protocol
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_repair import CERTAIN, SURE
 from actions.runtime import CatalogueSource, blocking, latest_entity, send
 from mpp.booking import replies as booking_replies
-from mpp.booking.repair import says_change, says_wrong
+from mpp.booking.repair import is_question, says_change, says_wrong, says_yes, wants_to_stop
 from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
+from mpp.faq import TOPICS, Question, answer
 from mpp.grievance import replies
 from mpp.grievance.model import ComplaintError, Draft
 from mpp.grievance.service import ComplaintService, check_description
 from mpp.handoff.service import phrase
+from mpp.privacy import TOKEN_PATTERN, mask_phone
 from mpp.replies import Reply
 
 SLOTS = ("aduan_isi", "aduan_mpp", "aduan_instansi", "aduan_waktu", "aduan_kontak")
+SUMMARY = "aduan_konfirmasi"  # the summary before filing: "ya" files, "tidak" asks what to change, "batal" discards
+CONFIRMED = "ya"
 CANCEL = "__batal__"
 NONE = "-"
 STOP_WORDS = frozenset({"batal", "batalkan", "tidak jadi", "gak jadi", "ga jadi", "nggak jadi", "cancel", "batal aja"})
@@ -111,7 +118,7 @@ class ActionMulaiPengaduan(UsesComplaints, Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         cat = await blocking(self.core.catalogue.get)
         text = str(tracker.latest_message.get("text") or "")
-        events: list[EventType] = [SlotSet(s, None) for s in SLOTS]
+        events: list[EventType] = [SlotSet(s, None) for s in (*SLOTS, SUMMARY)]
         mpp = next((c for c in (latest_entity(tracker, "mpp"), tracker.get_slot("mpp")) if c and cat.mpp(c)), None)
         if mpp is None and len(cat.mpps) == 1:
             mpp = next(iter(cat.mpps))
@@ -155,8 +162,15 @@ class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
 
         asked = tracker.get_slot("requested_slot")
         text = str(tracker.latest_message.get("text") or "").strip()
+        if asked == SUMMARY:
+            return await self.at_summary(dispatcher, tracker, text)
         if asked not in SLOTS or asked == "aduan_isi" or phrase(text) in STOP_WORDS:
             return None  # the description is free text: "petugas salah input" is what happened
+        button = _button(tracker)
+        if button:  # "Ubah MPP" pressed while another detail is asked
+            return _cleared(button)
+        if asked != "aduan_mpp" and await self.answered_question(dispatcher, tracker, text):
+            return {asked: None}  # "syaratnya apa?" at the time prompt: answered, then the same prompt again
         mpp = latest_entity(tracker, "mpp")
         if asked != "aduan_mpp" and mpp and says_change(text) and mpp != tracker.get_slot("aduan_mpp"):
             out = await self.validate_aduan_mpp(mpp, dispatcher, tracker, {})
@@ -170,6 +184,51 @@ class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
             if wrong:
                 return {wrong: None}
         return None
+
+    async def at_summary(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> dict[str, Any]:
+        """The answer to the summary: file, change a detail (button, words or a new MPP), ask what to change, stop."""
+        intent = tracker.latest_message.get("intent") or {}
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+        button = _button(tracker)
+        if button:
+            return _cleared(button)
+        if phrase(text) in STOP_WORDS or wants_to_stop(text) or (name == "batal_antrean" and confidence >= SURE):
+            return {SUMMARY: CANCEL}
+        mpp = latest_entity(tracker, "mpp")
+        if mpp and mpp != tracker.get_slot("aduan_mpp"):
+            out = await self.validate_aduan_mpp(mpp, dispatcher, tracker, {})
+            if out.get("aduan_mpp"):
+                cat = await blocking(self.core.catalogue.get)
+                send(dispatcher, booking_replies.changed("MPP", cat.mpps[out["aduan_mpp"]].name))
+                return {**out, "aduan_instansi": None, SUMMARY: None}
+            return {SUMMARY: None}
+        named = named_parts(text)
+        if named:
+            cleared: dict[str, Any] = {SUMMARY: None}
+            for part in named:
+                cleared.update(_cleared(part))
+            return cleared
+        if says_yes(text) or (name == "afirmasi" and confidence >= SURE):
+            return {SUMMARY: CONFIRMED}
+        if (name == "negasi" and confidence >= SURE) or says_wrong(text):
+            send(dispatcher, replies.what_to_change())
+            return {SUMMARY: None}
+        send(dispatcher, replies.SUMMARY_ANSWERS)
+        return {SUMMARY: None}
+
+    async def answered_question(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+        """A question the NLU is sure of at a free-text prompt: answered here, not stored as the answer."""
+        intent = tracker.latest_message.get("intent") or {}
+        topic, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+        if topic not in TOPICS or confidence < CERTAIN or not is_question(text):
+            return False
+        cat = await blocking(self.core.catalogue.get)
+        service = latest_entity(tracker, "layanan")
+        mpp = latest_entity(tracker, "mpp") or tracker.get_slot("aduan_mpp")
+        question = Question(topic=str(topic), service=service, jenis=latest_entity(tracker, "jenis"), mpp=mpp)
+        today = self.core.bookings.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+        send(dispatcher, await blocking(answer, cat, question, today, ()))
+        return True
 
     @staticmethod
     def _said(tracker: Tracker, slot: str) -> dict[str, Any]:
@@ -209,9 +268,19 @@ class ValidateFormPengaduan(UsesComplaints, FormValidationAction):
     ) -> Dict[str, Any]:
         return self._said(tracker, "aduan_kontak")
 
+    async def extract_aduan_konfirmasi(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return {}  # read whole by ``at_summary``
+
+    async def validate_aduan_konfirmasi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return {SUMMARY: value}
+
     @staticmethod
     def _cancelled(value: Any) -> dict[str, Any] | None:
-        return {s: CANCEL for s in SLOTS} if value == CANCEL else None
+        return {s: CANCEL for s in (*SLOTS, SUMMARY)} if value == CANCEL else None
 
     async def validate_aduan_isi(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -315,6 +384,90 @@ class ActionAskAduanKontak(_Ask):
     slot = "aduan_kontak"
 
 
+class ActionAskAduanKonfirmasi(UsesComplaints, Action):
+    """The complaint as it will be filed, with a button per detail to change (after "tidak": only the question)."""
+
+    def name(self) -> str:
+        return "action_ask_aduan_konfirmasi"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        if _said_this_turn(tracker, replies.what_to_change().text):
+            return []  # "tidak": which part to change was asked; the summary comes again after the change
+        cat = await blocking(self.core.catalogue.get)
+        mpp = cat.mpp(tracker.get_slot("aduan_mpp"))
+        agency_code = tracker.get_slot("aduan_instansi")
+        agency = mpp.agencies.get(agency_code) if mpp and agency_code not in (None, NONE) else None
+        contact = _optional(tracker.get_slot("aduan_kontak"))
+        if contact:
+            contact = await blocking(_masked_contact, self.core.bookings, tracker.sender_id, contact)
+        send(
+            dispatcher,
+            replies.summary(
+                str(tracker.get_slot("aduan_isi") or ""),
+                mpp.name if mpp else "-",
+                agency.name if agency else None,
+                _optional(tracker.get_slot("aduan_waktu")),
+                contact,
+            ),
+        )
+        return []
+
+
+def _optional(value: Any) -> str | None:
+    return None if value in (None, NONE, CANCEL) else str(value)
+
+
+def _masked_contact(bookings: BookingService, sender: str, contact: str) -> str:
+    """The contact as the summary shows it: a phone number (a token from the channel) masked, never in full."""
+
+    def masked(m: re.Match[str]) -> str:
+        raw = bookings.resolve_personal(sender, m.group(0))
+        return mask_phone(raw) if raw else "nomor HP"
+
+    return TOKEN_PATTERN.sub(masked, contact)
+
+
+def _said_this_turn(tracker: Tracker, text: str) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and event.get("text") == text:
+            return True
+    return False
+
+
+# Words that name a part of the complaint at its summary ("waktunya salah", "mpp nya", "kontaknya ganti").
+_PARTS = (
+    ("isi", re.compile(r"\b(?:isi(?:nya)?|cerita(?:nya)?|keluhan(?:nya)?|aduan(?:nya)?)\b", re.I)),
+    ("mpp", re.compile(r"\b(?:mpp\s?(?:nya)?|tempat(?:nya)?|lokasi(?:nya)?)\b", re.I)),
+    ("instansi", re.compile(r"\b(?:instansi(?:nya)?|dinas(?:nya)?|loket(?:nya)?)\b", re.I)),
+    ("waktu", re.compile(r"\b(?:waktu(?:nya)?|jam(?:nya)?|kapan|tanggal(?:nya)?|tgl(?:nya)?|hari(?:nya)?)\b", re.I)),
+    ("kontak", re.compile(r"\b(?:kontak(?:nya)?|nomor(?:nya)?|no\s?hp|hp(?:nya)?|wa(?:nya)?|email(?:nya)?)\b", re.I)),
+)
+
+
+def named_parts(text: str) -> list[str]:
+    """The parts of the complaint a message at the summary names to change, in order of mention."""
+    found = sorted((m.start(), part) for part, pattern in _PARTS for m in [pattern.search(text)] if m)
+    return [part for _, part in found]
+
+
+def _button(tracker: Tracker) -> str | None:
+    """The part chosen with an "Ubah …" button of the complaint's summary, if any."""
+    for e in tracker.latest_message.get("entities") or []:
+        if e.get("entity") == "bagian" and e.get("value") in replies.DETAILS:
+            return str(e["value"])
+    return None
+
+
+def _cleared(part: str) -> dict[str, Any]:
+    """The slots asked again when ``part`` changes (the agency belongs to the MPP), and the summary after them."""
+    out: dict[str, Any] = {f"aduan_{part}": None, SUMMARY: None}
+    if part == "mpp":
+        out["aduan_instansi"] = None
+    return out
+
+
 class ActionKirimPengaduan(UsesComplaints, Action):
     """The form is complete: file the complaint (or say nothing was kept, after "batal")."""
 
@@ -323,8 +476,9 @@ class ActionKirimPengaduan(UsesComplaints, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         values = {s: tracker.get_slot(s) for s in SLOTS}
-        reset: list[EventType] = [SlotSet(s, None) for s in SLOTS]
-        if CANCEL in values.values() or not values["aduan_isi"] or not values["aduan_mpp"]:
+        reset: list[EventType] = [SlotSet(s, None) for s in (*SLOTS, SUMMARY)]
+        confirmed = tracker.get_slot(SUMMARY) == CONFIRMED
+        if CANCEL in values.values() or not confirmed or not values["aduan_isi"] or not values["aduan_mpp"]:
             send(dispatcher, replies.CANCELLED)
             return reset
         optional = {k: (None if v in (None, NONE) else str(v)) for k, v in values.items()}

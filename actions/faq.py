@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.moving import move_instead
 from actions.runtime import UsesCore, blocking, intent, latest_entity, send
 from mpp import clarify, language
 from mpp.catalogue.model import Catalogue
@@ -34,6 +35,9 @@ class ActionJawabPertanyaan(UsesCore, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        moved = await move_instead(self, dispatcher, tracker)
+        if moved is not None:  # "dimajuin jam 8.45 bisa?" read as a schedule question: a move
+            return moved
         catalogue = await self.catalogue()
         asked = intent(tracker)
         new_service = latest_entity(tracker, "layanan")

@@ -93,6 +93,7 @@ class Reading:
     named: list[Detail] = field(default_factory=list)  # details named without a value ("jamnya salah")
     buttons: list[Detail] = field(default_factory=list)  # details chosen with an "Ubah …" button
     entities: list[dict[str, Any]] = field(default_factory=list)  # the NLU's, as Rasa sent them
+    refined: set[str] = field(default_factory=set)  # slots whose value the form set right (``refine``)
 
     def said(self, intent: str, certainty: float = SURE) -> bool:
         return self.intent == intent and self.confidence >= certainty
@@ -174,6 +175,9 @@ class RepairingForm(FormValidationAction):
     async def answer_question(self, topic: str, reading: Reading, tracker: Tracker) -> Reply | str | None:
         """The answer to a question on ``topic`` (an FAQ topic) that the NLU did not see; None: the rules'."""
         return None
+
+    async def refine(self, reading: Reading) -> None:
+        """Set right a value the NLU read from part of the words (the booking form: "bpjs" of a longer name)."""
 
     def related(self, reading: Reading, values: dict[str, Any]) -> dict[str, Any]:
         """Slots outside the form that follow a change (the booking form: ``jenis`` with the service)."""
@@ -271,6 +275,7 @@ class RepairingForm(FormValidationAction):
         active = tracker.active_loop_name == self.form_name()
         asked = tracker.get_slot(REQUESTED_SLOT) if active else None
         r = self.reading(tracker, asked)
+        await self.refine(r)
         if asked is None:  # the form starts: take what the first message already says
             first = self.fields[0] if self.fields else None
             if (
@@ -282,7 +287,7 @@ class RepairingForm(FormValidationAction):
                 guessed = await self.guess(first, r.text, tracker)  # "antri ktpp di mpp tangsel": a typo'd service
                 if guessed is not None:
                     r.values[first.slot] = guessed
-            return {k: v for k, v in r.values.items() if before.get(k) is None}
+            return {k: v for k, v in r.values.items() if before.get(k) is None or k in r.refined}
         f_asked = next((f for f in self.fields if f.slot == asked), None)
         if f_asked and f_asked.slot not in r.values:
             guessed = await self.guess(f_asked, r.text, tracker)
@@ -396,7 +401,7 @@ class RepairingForm(FormValidationAction):
                 return {self.summary_slot: CONFIRMED}
             if r.said("negasi") or says_wrong(r.text):
                 return {self.summary_slot: REFUSED}
-        if asked == self.change_slot and (r.said("afirmasi") or r.said("negasi")):
+        if asked == self.change_slot and (r.said("afirmasi") or r.said("negasi", CERTAIN)):
             return {self.summary_slot: None, self.change_slot: None}  # nothing to change: the summary again
         if f_asked and (says_wrong(r.text) or r.said("koreksi")):
             wrong = previous_answer(tracker, [f.slot for f in self.fields])

@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.moving import move_instead
 from actions.runtime import UsesCore, intent, latest_entity, send
 from mpp import clarify
 from mpp.complaints import complaint_reply
@@ -42,6 +43,9 @@ class ActionFallbackLayanan(UsesCore, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         catalogue = await self.catalogue()
+        moved = await move_instead(self, dispatcher, tracker)
+        if moved is not None:  # "dimundurke dino senin" not understood: the citizen's booking is moved
+            return moved
         message = tracker.latest_message
         language = tracker.get_slot("bahasa") or "id"
         pair = clarify.unsure_between(clarify.ranking(message.get("intent_ranking", [])))

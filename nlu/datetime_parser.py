@@ -483,6 +483,9 @@ class _Parser:
             return None  # "minggu depan" is a week, "hari minggu depan" a Sunday
         t = self.today
         monday = t - timedelta(days=t.weekday())
+        dated = self.weekday_with_day(j, wd) if mod is None else None
+        if dated is not None:  # "senin 7": the Monday that is the 7th
+            return j + 2, _Expr(date=dated, strength=3)
         if mod in (None, 2):
             d = t + timedelta(days=(wd - t.weekday()) % 7 or 7)
         elif mod == 0:
@@ -492,6 +495,23 @@ class _Parser:
         else:
             d = t - timedelta(days=(t.weekday() - wd) % 7 or 7)
         return j + 1 + int(mod is not None), _Expr(date=d, strength=2)
+
+    def weekday_with_day(self, j: int, wd: int) -> date | None:
+        """ "senin 7", "kamis 10 aja": a weekday, then a day of the month that falls on it within five weeks.
+
+        Not when a month follows (the date rule reads "senin 7 desember") or a part of the day ("senin 7 pagi"
+        is a time), nor when no such day is near (then the number is left to the other rules).
+        """
+        number, after = self.t(j + 1), self.t(j + 2)
+        if not number.isdigit() or not 1 <= int(number) <= 31 or after in W.MONTHS or after in W.POD_WORDS:
+            return None
+        if after in (".", ":") or after.isdigit():
+            return None
+        for ahead in range(36):
+            d = self.today + timedelta(days=ahead)
+            if d.day == int(number) and d.weekday() == wd:
+                return d
+        return None
 
     def period(self, i: int) -> _Hit | None:
         """Weeks, weekends, months, years and their awal/akhir/pertengahan."""

@@ -102,6 +102,7 @@ FUTURE_BEFORE = {"dalam", "dlm"}
 RELATIVE_DAYS: dict[tuple[str, ...], int] = {
     ("hari", "ini"): 0, ("hr", "ini"): 0, ("hri", "ini"): 0,
     ("harini",): 0, ("today",): 0,
+    ("ari", "ini"): 0, ("dinten", "ieu"): 0, ("poe", "ieu"): 0, ("dino", "iki"): 0, ("dina", "iki"): 0,  # Sundanese, Javanese
     ("besok",): 1, ("bsk",): 1, ("besuk",): 1, ("bsok",): 1, ("besog",): 1,
     ("esok",): 1, ("esok", "hari"): 1, ("hari", "esok"): 1, ("bezok",): 1,
     ("besoknya",): 1, ("tomorrow",): 1,

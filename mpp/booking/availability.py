@@ -144,6 +144,24 @@ class Availability:
                 return day
         return refusal or Refusal(Reason.CLOSED, replies.day_not_understood())
 
+    def exact_time(self, mpp_code: str, service_code: str, day: date, start: time) -> SlotOption | Refusal:
+        """The free slot starting at ``start`` itself: a time kept from before a change of service, MPP or day.
+
+        A time off this service's grid (08.45 on a 10-minute grid) is refused with the nearest free slots,
+        never moved to another time without saying so.
+        """
+        free = self.free_slots(mpp_code, service_code, day)
+        chosen = next((o for o in free if o.slot.start == start), None)
+        if chosen is not None:
+            return chosen
+        if any(o.slot.start < start < o.slot.end for o in free):  # inside a slot, not at its start
+            cat = self._catalogue()
+            offering, service = cat.offering(mpp_code, service_code), cat.service(service_code)
+            minutes = offering.slot_minutes if offering else 0
+            near = tuple(self.nearest_free(mpp_code, service_code, datetime.combine(day, start)))
+            return Refusal(Reason.CLOSED, replies.off_grid(service.name if service else "", start, minutes), near)
+        return self.check_slot(mpp_code, service_code, day, start) or self.full(mpp_code, service_code, day, start)
+
     def choose_time(self, mpp_code: str, service_code: str, day: date, low: time, high: time) -> SlotOption | Refusal:
         """A free slot for what was asked: the slot containing an exact time, or the first one in a range."""
         free = self.free_slots(mpp_code, service_code, day)

@@ -250,9 +250,58 @@ def proposes(text: str) -> bool:
     return bool(_PROPOSAL.search(text))
 
 
+# Yes words a typo may bend ("benr", "btul", "setju"): one letter missing, doubled, swapped or wrong.
+_YES_WORDS = ("iya", "betul", "bener", "benar", "sudah", "udah", "setuju", "lanjut", "oke", "okey", "siap", "yoi")
+# Short typed yeses no edit distance can tell from other words: "iy", "yy", "ya2", "bnr", "ok2".
+_YES_SHORT = frozenset(
+    "iy iyh iyp iyo yy yaa yah ya2 iya2 ok2 okk okeh okee oce oc siip sipp bnr bnar bner btl".split()
+)
+# "Sudah benar?" answered with its first word: "sudah", "udah", "sdh", "udh" (alone or with a particle).
+_ALREADY = re.compile(
+    r"^\W*(?:sudah|udah|sdh|udh|dah|sampun)(?:\s+(?:kok|dong|deh|kak|min|pak|bu|mas|mbak|ya|yah))*\W*$", re.I
+)
+
+
+def _near_yes(word: str) -> bool:
+    """One typo away from a yes word, for words long enough to tell apart ("benr", "bener", "setju")."""
+    if word in _YES_SHORT and word != "btl":  # "btl" is the short "batal", never a yes
+        return True
+    if len(word) < 4:
+        return False
+    for yes in _YES_WORDS:
+        if len(yes) >= 4 and _one_edit(word, yes):
+            return True
+    return False
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by at most one inserted, deleted or replaced letter, or two neighbours swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def says_yes(text: str) -> bool:
-    """ "muhun", "leres pak", "nggih", "iya atuh", "iye", "betul pisan": a plain yes, in any region's words."""
-    return bool(_YES.match(text.strip()))
+    """ "muhun", "leres pak", "nggih", "iya atuh", "iye", "betul pisan": a plain yes, in any region's words.
+
+    Also a yes with a typo in every word ("benr", "iy", "sip bner"), and "sudah" answering "Sudah benar?".
+    """
+    clean = text.strip()
+    if _YES.match(clean) or _ALREADY.match(clean):
+        return True
+    words = re.findall(r"[a-z0-9']+", clean.lower())
+    if not words or len(words) > 4 or re.search(r"[?]", clean):
+        return False
+    fixed = " ".join(w if not _near_yes(w) else "iya" for w in words)
+    return fixed != " ".join(words) and bool(_YES.match(fixed))
 
 
 _ERASE = _words(r"hapus\w*", r"dihapus", r"delete", r"erase", r"musnah\w*", r"buang\w*", r"lupakan")
@@ -511,3 +560,22 @@ def question_topic(text: str) -> str | None:
 def is_relative(name: str) -> bool:
     """ "Bapak", "Ibu": a word for a relative read as a name ("atas nama bapak saya"), not the person's name."""
     return bool(re.match(r"^(?:" + _RELATIVE + r")\b", name.strip(), re.I))
+
+
+# Moving a booking already made, in everyday and regional words: "diundur", "dimundurke", "dimajuin",
+# "ganti dino", "pindah hari", "reschedule". Used only when the citizen has a booking and no form is open.
+_MOVE = _words(
+    r"(?:di|ng|me|ke)?(?:undur|mundur|maju)(?:in|kan|ke|ne|aken|na)?",
+    r"(?:di)?geser(?:in|kan|ke|ne)?",
+    r"(?:di)?(?:pindah|ganti|ubah|tunda|gentos)(?:in|kan|ke|ne|aken)?\s+"
+    r"(?:dino|dinten|hari|ari|tanggal|tgl|jadwal|jadwale|jadwalnya|jam|jame|waktu|wektu|jadi|dadi)",
+    r"re-?schedule\w*",
+    r"resched\w*",
+    r"ubah\s+jadwal",
+    r"jadwal(?:e|nya|ne)?\s+(?:di)?(?:ganti|ubah|geser|pindah|undur|mundur|maju)\w*",
+)
+
+
+def wants_move(text: str) -> bool:
+    """ "antriane diundur dino jumat", "tolong dimajuin jam 8.45", "ganti dino kamis": a booking to move."""
+    return bool(_MOVE.search(text))

@@ -62,6 +62,12 @@ def no_such_slot(day: date, start: time) -> str:
     return f"Tidak ada slot pukul {clock(start)} pada {tanggal(day)} (di luar jam layanan atau sudah lewat)."
 
 
+def off_grid(service: str, start: time, minutes: int) -> str:
+    """A time kept from before a change that the new service's slots do not start at."""
+    grid = f" (slotnya mulai tiap {minutes} menit)" if minutes else ""
+    return f"Untuk {service}, tidak ada slot yang mulai pukul {clock(start)}{grid}. Silakan pilih jam lain."
+
+
 def full(day: date, start: time | None) -> str:
     when = f"pukul {clock(start)} " if start else ""
     return f"Maaf, antrean {when}pada {tanggal(day)} sudah penuh."

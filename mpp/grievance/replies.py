@@ -137,3 +137,36 @@ def resolved_notice(c: Complaint, body: str | None) -> str:
     if body:
         text += f"\n{body}"
     return text + "\nTerima kasih telah membantu memperbaiki pelayanan MPP."
+
+
+# ---- the summary before filing (issue 17) ------------------------------------------------------------
+DETAILS = ("isi", "mpp", "instansi", "waktu", "kontak")
+LABELS = {"isi": "isi pengaduan", "mpp": "MPP", "instansi": "instansi", "waktu": "waktu kejadian", "kontak": "kontak"}
+SUMMARY_ANSWERS = 'Jawab "ya" bila sudah benar, atau tulis bagian yang perlu diubah (mis. "waktunya salah").'
+
+
+def change_buttons() -> tuple[Choice, ...]:
+    return tuple(Choice(f"Ubah {LABELS[d]}", "koreksi", {"bagian": d}) for d in DETAILS)
+
+
+def summary(isi: str, mpp: str, agency: str | None, when: str | None, contact: str | None) -> Reply:
+    """What will be filed, before it is: the citizen confirms, changes a detail, or cancels."""
+    lines = [
+        "Mohon periksa pengaduan Anda sebelum dikirim:",
+        f"• Isi: {isi}",
+        f"• MPP: {mpp}",
+        f"• Instansi: {agency or 'tidak disebut'}",
+        f"• Waktu kejadian: {when or 'tidak disebut'}",
+        f"• Kontak: {contact or 'tidak ada'}",
+        "\nSudah benar? Pilih Ya untuk mengirim, atau tulis yang perlu diubah.",
+    ]
+    buttons = (Choice("Ya, kirim", "afirmasi"), *change_buttons(), Choice("Batal", "batal_antrean"))
+    return Reply("\n".join(lines), buttons)
+
+
+def what_to_change() -> Reply:
+    """After a "tidak" at the summary: nothing is discarded until the citizen says "batal"."""
+    return Reply(
+        'Bagian mana yang perlu diubah? Pilih tombol, atau langsung tulis yang benar. Ketik "batal" bila tidak jadi.',
+        (*change_buttons(), Choice("Batal", "batal_antrean")),
+    )

@@ -47,7 +47,8 @@ def test_pungli_complaint_filed_checked_answered_and_resolved(assistant: Assista
     first = assistant.text(me, "petugas loket samsat di mpp bogor minta uang pelicin 200rb biar stnk cepat")
     assert "pengaduan resmi" in first and "Kapan kejadiannya" in first
     assert "Nomor HP atau email" in assistant.text(me, "kemarin sekitar jam 10 pagi")
-    filed = assistant.text(me, "lewati")
+    assert "Mohon periksa pengaduan" in assistant.text(me, "lewati")  # the summary before filing (issue 17)
+    filed = assistant.text(me, "ya")
     number = re.search(r"Nomor pengaduan: (ADU-2026-\d{6})", filed)
     secret = re.search(r"Kode rahasia: ([A-Z0-9]{6})", filed)
     assert number and secret, filed
@@ -100,7 +101,43 @@ def test_an_mpp_corrected_mid_complaint_is_taken_and_the_rest_asked_again(assist
         if "Nomor HP atau email" in fixed:
             break
         fixed = assistant.text(me, "lewati" if "Kapan kejadiannya" not in fixed else "kemarin pagi")
-    filed = assistant.text(me, "lewati")
+    assert "• MPP: MPP Kota Bekasi" in assistant.text(me, "lewati")
+    filed = assistant.text(me, "iya benar")
     assert re.search(r"Nomor pengaduan: ADU-2026-\d{6}", filed), filed
     assert "pengelola pengaduan MPP Kota Bekasi" in filed  # filed where the citizen said, after the correction
     assert "(MPP Kota Bekasi" in assistant.text(me, "cek pengaduan saya")
+
+
+def to_summary(assistant: Assistant, me: str, complaint: str, when: str) -> str:
+    """The complaint told, then each prompt answered (agency: not known, contact: none) up to the summary."""
+    reply = assistant.text(me, complaint)
+    for _ in range(4):
+        if "Mohon periksa pengaduan" in reply:
+            return reply
+        reply = assistant.text(me, when if "Kapan kejadiannya" in reply else "lewati")
+    raise AssertionError(reply)
+
+
+def test_at_the_complaint_summary_tidak_asks_what_to_change_and_only_that_is_asked_again(assistant: Assistant) -> None:
+    """Issue 17: "tidak" keeps everything and asks which part; the time said again; the summary shows it."""
+    me = assistant.new_sender()
+    summary = to_summary(
+        assistant, me, "petugas loket pdam di mpp bogor membentak warga yang bertanya", "kemarin siang"
+    )
+    assert "Mohon periksa pengaduan" in summary and "• Waktu kejadian: kemarin siang" in summary
+    which = assistant.text(me, "tidak")
+    assert "Bagian mana yang perlu diubah" in which and "Nomor pengaduan" not in which
+    assert "Kapan kejadiannya" in assistant.text(me, "waktunya salah")
+    again = assistant.text(me, "rabu kemarin jam 2 siang")
+    assert "• Waktu kejadian: rabu kemarin jam 2 siang" in again and "membentak warga" in again
+    filed = assistant.text(me, "benr")  # a typo'd yes files it
+    assert re.search(r"Nomor pengaduan: ADU-2026-\d{6}", filed), filed
+
+
+def test_at_the_complaint_summary_tidak_then_batal_keeps_nothing(assistant: Assistant) -> None:
+    me = assistant.new_sender()
+    summary = to_summary(assistant, me, "toilet di mpp bekasi kotor sekali dan tidak ada air", "tadi pagi")
+    assert "Mohon periksa pengaduan" in summary
+    assert "Bagian mana" in assistant.text(me, "bukan")
+    assert "tidak jadi dikirim" in assistant.text(me, "batal aja")
+    assert "Belum ada pengaduan" in assistant.text(me, "cek pengaduan saya")
