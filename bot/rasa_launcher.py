@@ -42,7 +42,7 @@ def rasa_argv(argv: Sequence[str]) -> list[str]:
             token = required_secret("RASA_API_TOKEN")
             if not token:
                 raise ConfigurationError("--enable-api needs RASA_API_TOKEN (the HTTP API would be open)")
-            args += ["--auth-token", token]
+            args += [f"--auth-token={token}"]  # one word: a token that starts with "-" is still its value
     return args
 
 

@@ -344,7 +344,15 @@ def test_the_rasa_launcher_keeps_the_api_token_off_the_command_line(monkeypatch:
 
     monkeypatch.setenv("RASA_API_TOKEN", "t" * 40)
     args = rasa_argv(["run", "--enable-api", "--port", "5005"])
-    assert args[-2:] == ["--auth-token", "t" * 40] and "--interface" in args
+    assert args[-1] == "--auth-token=" + "t" * 40 and "--interface" in args
+    monkeypatch.setenv("RASA_API_TOKEN", "-" + "t" * 39)  # secrets.token_urlsafe can start with "-"
+    import argparse
+
+    from rasa.cli.arguments.run import add_server_arguments
+
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    assert parser.parse_args(rasa_argv(["run", "--enable-api"])[1:]).auth_token == "-" + "t" * 39
     with pytest.raises(ConfigurationError, match="command line"):
         rasa_argv(["run", "--enable-api", "--auth-token", "visible-to-ps"])
     monkeypatch.delenv("RASA_API_TOKEN")
