@@ -31,6 +31,7 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "lexicon_off": {NORMALIZER: {"lexicon": False}},
     "char14": {CLASSIFIER: {"char_ngrams": [1, 4]}},
     "lex_char14": {NORMALIZER: {"lexicon": True}, CLASSIFIER: {"char_ngrams": [1, 4]}},
+    "lex_C300": {NORMALIZER: {"lexicon": True}, CLASSIFIER: {"C": 300}},
     "char24": {CLASSIFIER: {"char_ngrams": [2, 4]}},
     "char15": {CLASSIFIER: {"char_ngrams": [1, 5]}},
     "char25": {CLASSIFIER: {"char_ngrams": [2, 5]}},
