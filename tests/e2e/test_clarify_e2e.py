@@ -22,6 +22,7 @@ TWO_QUESTIONS = [
     "syarat sama biaya paspor",
     "paspor dimana jam brp",
     "biaya sama syarat kk",
+    "syarat biaya paspor dong",  # still unsure with the slang lexicon on (2026-12-04); the others no longer
 ]
 
 
@@ -75,9 +76,9 @@ def test_unsure_between_two_intents_asks_with_both_and_each_button_answers(
 
 def test_two_intent_buttons_answer_the_question_each_names(assistant: Assistant) -> None:
     me = assistant.new_sender()
-    offered = buttons(assistant.say(me, "biaya sama syarat ktp"))
+    offered = buttons(assistant.say(me, "syarat biaya paspor dong"))
     if not offered or not offered[0]["payload"].startswith(("/tanya_syarat", "/tanya_biaya")):
-        pytest.fail(f"the model is no longer unsure about 'biaya sama syarat ktp': {offered}")
+        pytest.fail(f"the model is no longer unsure about 'syarat biaya paspor dong': {offered}")
     by_intent = {split(b["payload"])[0]: b["payload"] for b in offered}
     assert "Persyaratan" in text_of(assistant.say(me, by_intent["tanya_syarat"]))
     fee = text_of(assistant.say(assistant.new_sender(), by_intent["tanya_biaya"]))
