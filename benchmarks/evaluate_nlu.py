@@ -1,10 +1,15 @@
-"""`make evaluate`: NLU figures on the regression set, our pipeline beside the stock one.
+"""`make evaluate`: NLU figures on the three held-out sets, our pipeline beside the stock one.
 
-Trains (NLU only, cached by a digest of config and data) and scores:
-  ours          config.yml
-  ours+lexicon  config.yml with the slang lexicon of nlu.normalizer switched on (is it worth it?)
-  stock         the `rasa init` pipeline (benchmarks/configs/stock_rasa_init.yml)
-Prints intent accuracy, macro-F1, layanan/jenis accuracy, and the main confusions.
+Trains (NLU only, cached in models/eval by a digest of config, data and our components) and scores:
+  ours           config.yml
+  ours±lexicon   config.yml with the slang lexicon of nlu.normalizer toggled (is it worth it?)
+  stock          the `rasa init` pipeline (benchmarks/configs/stock_rasa_init.yml, seeded)
+on each held-out set (testkit.nlu_eval.SETS): regression (close to training), unseen (set A, the dev
+set), unseen_c (set C, blind: scored, never tuned on). Prints per set: intent accuracy, macro-F1,
+layanan / jenis precision, recall and F1, parse time per message (median, p95), per-intent F1 and
+the main confusions (counts only; --misses prints the regression set's misclassified lines).
+
+    .venv/bin/python -m benchmarks.evaluate_nlu [--only ours stock] [--sets regression unseen] [--markdown]
 """
 
 from __future__ import annotations
@@ -16,45 +21,69 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from benchmarks import nlu_report
 from mpp.config import PROJECT_ROOT
-from testkit.nlu_eval import FLOORS, Report, evaluate_model, load_examples
+from testkit.nlu_eval import BLIND_SETS, SET_FLOORS, SETS, Report, evaluate_sets, load_examples
 
 OUT = PROJECT_ROOT / "models" / "eval"
 RASA = str(Path(sys.executable).parent / "rasa")
+OURS = PROJECT_ROOT / "config.yml"
+STOCK = PROJECT_ROOT / "benchmarks" / "configs" / "stock_rasa_init.yml"
+
+
+def component(config: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(c for c in config["pipeline"] if c["name"] == name)
+
+
+def write_config(name: str, config: dict[str, Any]) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"config_{name}.yml"
+    text = yaml.safe_dump(config, sort_keys=False)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return path
 
 
 def _variant_configs() -> dict[str, Path]:
-    OUT.mkdir(parents=True, exist_ok=True)
-    ours = PROJECT_ROOT / "config.yml"
-    config = yaml.safe_load(ours.read_text())
-    for component in config["pipeline"]:
-        if component["name"] == "nlu.normalizer.SlangNormalizer":
-            component["lexicon"] = True
-    with_lexicon = OUT / "config_lexicon.yml"
-    with_lexicon.write_text(yaml.safe_dump(config, sort_keys=False))
+    config = yaml.safe_load(OURS.read_text())
+    normalizer = component(config, "nlu.normalizer.SlangNormalizer")
+    normalizer["lexicon"] = not normalizer.get("lexicon", False)
+    toggled = "ours+lexicon" if normalizer["lexicon"] else "ours-lexicon"
     return {
-        "ours": ours,
-        "ours+lexicon": with_lexicon,
-        "stock": PROJECT_ROOT / "benchmarks" / "configs" / "stock_rasa_init.yml",
+        "ours": OURS,
+        toggled: write_config(toggled.replace("+", "_plus_").replace("-", "_minus_"), config),
+        "stock": STOCK,
     }
 
 
 def _digest(config: Path) -> str:
-    h = hashlib.sha256(config.read_bytes())
-    for path in sorted((PROJECT_ROOT / "data" / "nlu").rglob("*.yml")) + sorted((PROJECT_ROOT / "nlu").rglob("*.py")):
-        h.update(path.read_bytes())
+    """Of the config's settings (not its comments), the training data and, if used, our components."""
+    text = yaml.safe_dump(yaml.safe_load(config.read_text()), sort_keys=True).encode()
+    h = hashlib.sha256(text)
+    paths = sorted((PROJECT_ROOT / "data" / "nlu").rglob("*.yml"))
+    if b"nlu." in text:  # our own components: their code is part of the model
+        paths += sorted(p for p in (PROJECT_ROOT / "nlu").rglob("*") if "__pycache__" not in p.parts)
+    for path in paths:
+        if path.is_file():
+            h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
 def train(name: str, config: Path) -> tuple[Path, float | None]:
+    """The NLU model of a config, trained unless a model of the same digest is in models/eval."""
+    OUT.mkdir(parents=True, exist_ok=True)
     model = OUT / f"{name}.tar.gz"
     stamp = OUT / f"{name}.digest"
     digest = _digest(config)
     if model.exists() and stamp.exists() and stamp.read_text() == digest:
         return model, None
+    for other in OUT.glob("*.digest"):  # the same settings under another name (ours = the sweep's base)
+        if other.read_text() == digest and other.with_suffix(".tar.gz").exists():
+            return other.with_suffix(".tar.gz"), None
     start = time.perf_counter()
     subprocess.run(
         [
@@ -82,52 +111,58 @@ def train(name: str, config: Path) -> tuple[Path, float | None]:
     return model, time.perf_counter() - start
 
 
-def table(reports: list[Report]) -> str:
-    rows = [
-        ("intent accuracy", "intent_accuracy"),
-        ("intent macro-F1", "macro_f1"),
-        ("layanan accuracy", "layanan_accuracy"),
-        ("jenis accuracy", "jenis_accuracy"),
-    ]
-    head = f"{'metric':<20}" + "".join(f"{r.name:>14}" for r in reports) + f"{'floor':>8}"
-    lines = [head, "-" * len(head)]
-    for label, attr in rows:
-        floor = FLOORS.get(attr)
-        lines.append(
-            f"{label:<20}"
-            + "".join(f"{getattr(r, attr):>14.3f}" for r in reports)
-            + (f"{floor:>8.2f}" if floor else f"{'':>8}")
-        )
-    lines.append(f"{'layanan false pos.':<20}" + "".join(f"{r.layanan_false_positives:>14d}" for r in reports))
-    return "\n".join(lines)
+def load_sets(names: list[str] | None = None) -> dict[str, list[Any]]:
+    return {name: load_examples(path) for name, path in SETS.items() if not names or name in names}
+
+
+def run_variants(configs: dict[str, Path], sets: dict[str, list[Any]]) -> dict[str, list[Report]]:
+    """Trains (or reuses) each variant and scores it on every set: set name -> one report per variant."""
+    results: dict[str, list[Report]] = {name: [] for name in sets}
+    for name, config in configs.items():
+        model, seconds = train(name, config)
+        took = f"trained in {seconds:.0f} s" if seconds is not None else "cached model"
+        print(f"[{name}] {took}; scoring {sum(map(len, sets.values()))} held-out lines ...", flush=True)
+        for set_name, report in evaluate_sets(name, model, sets).items():
+            results[set_name].append(report)
+            print(
+                f"  {set_name}: intent {report.intent_accuracy:.3f} macro-F1 {report.macro_f1:.3f} "
+                f"layanan F1 {report.layanan_f1:.3f} jenis F1 {report.jenis_f1:.3f}",
+                flush=True,
+            )
+    return results
+
+
+def print_results(results: dict[str, list[Report]], misses: bool = False) -> None:
+    for set_name, reports in results.items():
+        if not reports:
+            continue
+        r0 = reports[0]
+        print(f"\n=== {set_name}: {r0.n} lines ({r0.layanan_n} naming a service, {r0.jenis_n} a jenis) ===\n")
+        print(nlu_report.summary(reports, SET_FLOORS.get(set_name)))
+        print("\nper-intent F1:")
+        print(nlu_report.per_intent(reports))
+        for r in reports:
+            print(f"\n[{r.name}] top confusions on {set_name} (gold -> predicted: count):")
+            print(nlu_report.confusions(r))
+            if misses and set_name not in BLIND_SETS:
+                for text, gold, pred in r.misses:
+                    print(f"  MISS {gold} -> {pred}: {text}")
+                for text, entity, want, got in r.entity_misses:
+                    print(f"  ENTITY {entity} want={want} got={got}: {text}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", nargs="*", help="variants to run (ours, ours+lexicon, stock)")
-    parser.add_argument("--misses", action="store_true", help="print every misclassified utterance")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", help="variants to run (ours, ours+lexicon / ours-lexicon, stock)")
+    parser.add_argument("--sets", nargs="*", choices=sorted(SETS), help="held-out sets (default: all three)")
+    parser.add_argument("--misses", action="store_true", help="print the regression set's misclassified lines")
+    parser.add_argument("--markdown", action="store_true", help="also print the README table")
     args = parser.parse_args(argv)
-    examples = load_examples()
-    reports = []
-    for name, config in _variant_configs().items():
-        if args.only and name not in args.only:
-            continue
-        model, seconds = train(name, config)
-        took = f"trained in {seconds:.0f} s" if seconds is not None else "cached model"
-        print(f"[{name}] {took}; scoring {len(examples)} regression utterances ...", flush=True)
-        reports.append(evaluate_model(name, model, examples))
-    n_layanan = reports[0].layanan_n if reports else 0
-    print(f"\nNLU regression set: {len(examples)} utterances ({n_layanan} naming a service)\n")
-    print(table(reports))
-    for r in reports:
-        print(f"\n[{r.name}] top confusions (gold -> predicted: count):")
-        for gold, pred, n in r.confusions[:10]:
-            print(f"  {gold} -> {pred}: {n}")
-        if args.misses:
-            for text, gold, pred in r.misses:
-                print(f"  MISS {gold} -> {pred}: {text}")
-            for text, entity, want, got in r.entity_misses:
-                print(f"  ENTITY {entity} want={want} got={got}: {text}")
+    configs = {n: c for n, c in _variant_configs().items() if not args.only or n in args.only}
+    results = run_variants(configs, load_sets(args.sets))
+    print_results(results, args.misses)
+    if args.markdown:
+        print("\n" + nlu_report.markdown(results))
     return 0
 
 

@@ -11,36 +11,14 @@ text: whoever writes training data can see which families go wrong without readi
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from pathlib import Path
 
 from mpp.config import PROJECT_ROOT
-from testkit.nlu_eval import REGRESSION_FILE, Example, Report, evaluate_model, load_examples
-
-UNSEEN_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen.yml"
-# set C, written blind after unseen.yml was used for tuning
-UNSEEN_C_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_c.yml"
+from testkit.nlu_eval import SETS, Report, evaluate_sets, load_examples
 
 
-def per_intent_f1(examples: list[Example], report: Report) -> dict[str, tuple[int, float]]:
-    """Gold count and F1 per gold intent, from the confusion counts alone."""
-    gold = Counter(e.intent for e in examples)
-    missed: Counter[str] = Counter()
-    wrongly_taken: Counter[str] = Counter()
-    for g, p, n in report.confusions:
-        missed[g] += n
-        wrongly_taken[p] += n
-    out = {}
-    for intent, n in gold.items():
-        tp = n - missed[intent]
-        fp = wrongly_taken[intent]
-        f1 = 2 * tp / (2 * tp + fp + missed[intent]) if tp else 0.0
-        out[intent] = (n, f1)
-    return out
-
-
-def print_summary(examples: list[Example], report: Report) -> None:
-    for intent, (n, f1) in sorted(per_intent_f1(examples, report).items(), key=lambda kv: kv[1][1]):
+def print_summary(report: Report) -> None:
+    for intent, (n, f1) in sorted(report.per_intent_f1.items(), key=lambda kv: kv[1][1]):
         print(f"  F1 {f1:.3f}  n={n:<3d} {intent}")
     for g, p, n in report.confusions:
         print(f"  confusion {n:3d}  {g} -> {p or '(none)'}")
@@ -51,16 +29,15 @@ def main() -> None:
     summary = "--summary" in args
     args = [a for a in args if a != "--summary"]
     model = Path(args[0]) if args else PROJECT_ROOT / "models" / "asisten.tar.gz"
-    for name, path in (("regression", REGRESSION_FILE), ("unseen", UNSEEN_FILE), ("unseen_c", UNSEEN_C_FILE)):
-        examples = load_examples(path)
-        r = evaluate_model(name, model, examples)
+    sets = {name: load_examples(path) for name, path in SETS.items()}
+    for name, r in evaluate_sets("model", model, sets).items():
         print(
             f"{name}: n={r.n} intent={r.intent_accuracy:.3f} macro-F1={r.macro_f1:.3f} "
             f"layanan={r.layanan_accuracy:.3f} (n={r.layanan_n}, false positives {r.layanan_false_positives}) "
             f"jenis={r.jenis_accuracy:.3f} (n={r.jenis_n})"
         )
         if summary:
-            print_summary(examples, r)
+            print_summary(r)
 
 
 if __name__ == "__main__":

@@ -129,6 +129,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "word_ngrams": [1, 2],
             "char_ngrams": [2, 5],
             "max_iter": 5000,
+            "class_weight": "balanced",  # "balanced" or null (every example weighs the same)
             "ranking_length": 10,
         }
 
@@ -166,7 +167,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         self._clf = LogisticRegression(
             C=self._config["C"],
             max_iter=self._config["max_iter"],
-            class_weight="balanced",
+            class_weight=self._config["class_weight"],
             solver="lbfgs",
             random_state=self._config.get("random_state", 42),
         )

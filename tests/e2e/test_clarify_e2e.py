@@ -23,6 +23,7 @@ TWO_QUESTIONS = [
     "syarat sama biaya paspor",
     "paspor dimana jam brp",
     "biaya sama syarat kk",
+    "syarat biaya paspor dong",  # still unsure with the slang lexicon on (2026-12-04); the others no longer
 ]
 
 

@@ -1,0 +1,77 @@
+"""Sweep of our NLU pipeline's settings, scored on the sets a config may be chosen on.
+
+    .venv/bin/python -m benchmarks.nlu_variants [--only base char14 ...] [--sets regression unseen]
+
+Each variant is config.yml with a few settings of the normaliser (lexicon) or of
+nlu.intent_classifier.TfidfIntentClassifier (char / word n-gram ranges, class weights, C)
+changed; it is trained NLU-only (cached in models/eval like `make evaluate`) and scored on the
+regression set and unseen set A. Set C is blind: choose on these two, then report C with
+`make evaluate`. Prints one row per variant (figures only, no held-out line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+from typing import Any
+
+import yaml
+
+from benchmarks.evaluate_nlu import OURS, component, load_sets, run_variants, write_config
+from testkit.nlu_eval import SETS, Report
+
+NORMALIZER = "nlu.normalizer.SlangNormalizer"
+CLASSIFIER = "nlu.intent_classifier.TfidfIntentClassifier"
+
+# name -> {component: {setting: value}} applied over config.yml
+VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
+    "base": {},
+    "lexicon_on": {NORMALIZER: {"lexicon": True}},
+    "lexicon_off": {NORMALIZER: {"lexicon": False}},
+    "char14": {CLASSIFIER: {"char_ngrams": [1, 4]}},
+    "lex_char14": {NORMALIZER: {"lexicon": True}, CLASSIFIER: {"char_ngrams": [1, 4]}},
+    "lex_C300": {NORMALIZER: {"lexicon": True}, CLASSIFIER: {"C": 300}},
+    "char24": {CLASSIFIER: {"char_ngrams": [2, 4]}},
+    "char15": {CLASSIFIER: {"char_ngrams": [1, 5]}},
+    "char25": {CLASSIFIER: {"char_ngrams": [2, 5]}},
+    "char26": {CLASSIFIER: {"char_ngrams": [2, 6]}},
+    "char35": {CLASSIFIER: {"char_ngrams": [3, 5]}},
+    "word13": {CLASSIFIER: {"word_ngrams": [1, 3]}},
+    "unweighted": {CLASSIFIER: {"class_weight": None}},
+    "C10": {CLASSIFIER: {"C": 10}},
+    "C30": {CLASSIFIER: {"C": 30}},
+    "C300": {CLASSIFIER: {"C": 300}},
+    "C1000": {CLASSIFIER: {"C": 1000}},
+}
+
+
+def variant_config(base: dict[str, Any], changes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    config = copy.deepcopy(base)
+    for name, settings in changes.items():
+        component(config, name).update(settings)
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", choices=sorted(VARIANTS), help="variants to run (default: all)")
+    parser.add_argument("--sets", nargs="*", choices=sorted(SETS), default=["regression", "unseen"])
+    args = parser.parse_args(argv)
+    base = yaml.safe_load(OURS.read_text())
+    names = args.only or list(VARIANTS)
+    configs = {f"v_{n}": write_config(f"v_{n}", variant_config(base, VARIANTS[n])) for n in names}
+    results = run_variants(configs, load_sets(args.sets))
+    head = f"{'variant':<16}" + "".join(f"{s + ' acc/F1/lay/jen':>32}" for s in results)
+    print("\n" + head + "\n" + "-" * len(head))
+    for i, name in enumerate(names):
+        cells = []
+        for reports in results.values():
+            r: Report = reports[i]
+            cells.append(f"{r.intent_accuracy:.3f}/{r.macro_f1:.3f}/{r.layanan_f1:.3f}/{r.jenis_f1:.3f}")
+        print(f"{name:<16}" + "".join(f"{c:>32}" for c in cells))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
