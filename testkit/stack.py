@@ -6,6 +6,7 @@ Used by the end-to-end tests (one shared stack) and by the benchmarks.
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -61,8 +62,24 @@ def rasa_run(port: int, model: Path, endpoints: Path, *flags: str) -> list[str]:
     ]
 
 
+# Ports for the servers a test starts: below Linux's ephemeral range (32768-60999), where outgoing
+# connections never take them between our check and the server's bind, and one window per pytest-xdist
+# worker, so that two workers never pick the same port.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_WINDOW = 1500
+
+
 def free_port() -> int:
-    with socket.socket() as s:
+    low = 20000 + (_WORKER % 8) * _WINDOW
+    for _ in range(500):
+        port = random.randint(low, low + _WINDOW - 1)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as s:  # every try taken: let the system choose
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 

@@ -8,7 +8,11 @@ from mpp.privacy import TOKEN_PATTERN, normalize_phone
 
 NAME = re.compile(r"^[A-Za-zÀ-ÿ' .,-]{3,80}$")  # as on a KTP/KK: letters, spaces, apostrophes, dots
 MOBILE = re.compile(r"08\d{8,11}")  # Indonesian mobile numbers, national form
-SKIP_WORDS = re.compile(r"^\s*(lewat(i)?|skip|tidak( ada)?|gak( ada)?|ga( ada)?|nggak( ada)?|ndak|-|no|tdk)\b", re.I)
+SKIP_WORDS = re.compile(
+    r"^\s*(lewat(i)?|skip|(tidak|tdk|gak|ga|gk|nggak|ngga|enggak|engga|kagak|kaga|ndak|nda|ora|teu)"
+    r"(\s+(ada|ad|punya|pny))?|-|no)\b",
+    re.I,
+)
 NO_PHONE = "-"  # the phone slot's value when the citizen chose to give none
 
 

@@ -77,10 +77,24 @@ def test_a_move_to_a_time_only_keeps_the_day(assistant: Assistant) -> None:
     ]
 
 
-@pytest.mark.parametrize("stop", ["udeh dah kagak jadi", "kagak jadi deh"])
+@pytest.mark.parametrize(
+    "stop",
+    [
+        "udeh dah kagak jadi",
+        "kagak jadi deh",
+        "gak jadi deh, kia anak saya ternyata udah diurus sama bapaknya",  # the errand named as the reason
+    ],
+)
 def test_a_betawi_stop_at_the_time_prompt_ends_the_booking(assistant: Assistant, stop: str) -> None:
     me = assistant.new_sender()
     assert "Pilih jam kedatangan" in texts(assistant.say(me, "mau antri kia di mpp bogor kamis 10 desember"))
     assert "tidak dilanjutkan" in texts(assistant.say(me, stop))
     assert "Antrean berhasil dipesan" not in texts(assistant.say(me, "ya"))
     assert bookings(assistant, me) == []
+
+
+def test_no_longer_one_service_but_another_is_a_change_not_a_stop(assistant: Assistant) -> None:
+    me = assistant.new_sender()
+    assert "Pilih jam kedatangan" in texts(assistant.say(me, "mau antri kia di mpp bogor kamis 10 desember"))
+    said = texts(assistant.say(me, "ga jadi kia, akta kelahiran aja"))
+    assert "tidak dilanjutkan" not in said and "Akta Kelahiran" in said

@@ -8,7 +8,6 @@ offline engine (espeak-ng); the test sees the board fetch and decode it.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -67,9 +66,9 @@ class Hall:
             save_catalogue(uow.session, demo)
             add_staff(uow.session, "admin.bogor", PASSWORD, "Admin", "kota_bogor", None, role=Role.MPP_ADMIN)
             uow.commit()
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        from testkit.stack import free_port
+
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.services: Services = on_database(self.factory, demo.catalogue, self.clock)
         self.runner: web.AppRunner | None = None

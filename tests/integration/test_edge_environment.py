@@ -52,12 +52,11 @@ def test_the_edge_environment_has_a_current_aiohttp_and_no_rasa() -> None:
 
 
 def test_the_gateway_serves_from_the_edge_environment(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import socket
 
     python = _edge()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from testkit.stack import free_port
+
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WHATSAPP_", "MPP_ENV"))}
     env.update(GATEWAY_PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'mpp.db'}")
     subprocess.run(

@@ -11,7 +11,6 @@ import ipaddress
 import json
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -76,9 +75,9 @@ class Upstream:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    from testkit.stack import free_port
+
+    return free_port()
 
 
 def _self_signed(work: Path) -> tuple[Path, Path]:

@@ -182,9 +182,9 @@ def test_half_configured_channels_and_placeholders_stop_the_gateway(monkeypatch:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    from testkit.stack import free_port
+
+    return free_port()
 
 
 def _outward_address() -> str | None:
