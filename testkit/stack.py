@@ -69,17 +69,24 @@ _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or
 _WINDOW = 1500
 
 
+_handed_out: list[int] = []  # this process's ports so far: never the same one twice (two servers of a stack)
+
+
 def free_port() -> int:
     low = 20000 + (_WORKER % 8) * _WINDOW
-    for _ in range(500):
-        port = random.randint(low, low + _WINDOW - 1)
+    start = _handed_out[-1] + 1 - low if _handed_out else random.randrange(_WINDOW)
+    for step in range(_WINDOW):
+        port = low + (start + step) % _WINDOW
+        if port in _handed_out[-200:]:
+            continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
-    with socket.socket() as s:  # every try taken: let the system choose
+        _handed_out.append(port)
+        return port
+    with socket.socket() as s:  # every port of the window taken: let the system choose
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 

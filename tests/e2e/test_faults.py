@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import redis
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from mpp.booking.model import Booking, BookingRequest
@@ -46,6 +46,11 @@ def stack(_pg_database: str, tmp_path_factory):  # type: ignore[no-untyped-def]
     prod = start_prod_stack(tmp_path_factory.mktemp("prod"), _pg_database, workers=2, lock_lifetime=LOCK_LIFETIME)
     yield prod
     prod.stop()
+    # the worker's database is shared by its later tests: leave it empty, as the pg_url fixture does
+    engine = make_engine(_pg_database)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
 
 
 def text_of(messages: list[dict]) -> str:
