@@ -65,7 +65,7 @@ def rasa_run(port: int, model: Path, endpoints: Path, *flags: str) -> list[str]:
 # Ports for the servers a test starts: below Linux's ephemeral range (32768-60999), where outgoing
 # connections never take them between our check and the server's bind, and one window per pytest-xdist
 # worker, so that two workers never pick the same port.
-_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)  # 0 outside xdist
 _WINDOW = 1500
 
 
@@ -73,7 +73,7 @@ _handed_out: list[int] = []  # this process's ports so far: never the same one t
 
 
 def free_port() -> int:
-    low = 20000 + (_WORKER % 8) * _WINDOW
+    low = 20000 + (XDIST_WORKER % 8) * _WINDOW
     start = _handed_out[-1] + 1 - low if _handed_out else random.randrange(_WINDOW)
     for step in range(_WINDOW):
         port = low + (start + step) % _WINDOW

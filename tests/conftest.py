@@ -21,14 +21,14 @@ from mpp.catalogue.loader import LoadedCatalogue, read_catalogue
 from mpp.config import PROJECT_ROOT
 from mpp.db.engine import make_engine
 from mpp.wiring import upgrade_database
+from testkit.stack import XDIST_WORKER
 
 CI = os.environ.get("CI", "").lower() == "true"
 CATALOGUE_DIR = PROJECT_ROOT / "data" / "catalogue"
 MODEL = PROJECT_ROOT / "models" / "asisten.tar.gz"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 # One Redis database per pytest-xdist worker (scripts/test.sh runs the suite on several): 15, 14, 13, ...
-_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - XDIST_WORKER}")
 START_HINTS = {
     "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
     "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no',
