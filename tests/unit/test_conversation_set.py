@@ -34,7 +34,8 @@ CONVERSATIONS_B = SET_DIR / "booking_repair_b.yml"
 CONVERSATIONS_C = SET_DIR / "booking_repair_c.yml"  # the third set, written blind to the first two
 CONVERSATIONS_D = SET_DIR / "booking_repair_d.yml"  # the fourth, blind to the code and to a, b and c
 CONVERSATIONS_E = SET_DIR / "booking_repair_e.yml"  # the fifth, blind to the code and to a-d
-SETS = [CONVERSATIONS, CONVERSATIONS_B, CONVERSATIONS_C, CONVERSATIONS_D, CONVERSATIONS_E]
+CONVERSATIONS_F = SET_DIR / "booking_repair_f.yml"  # the sixth, blind to the code and to a-e
+SETS = [CONVERSATIONS, CONVERSATIONS_B, CONVERSATIONS_C, CONVERSATIONS_D, CONVERSATIONS_E, CONVERSATIONS_F]
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))  # Friday, the sets' clock
 STEPS = {"ask_layanan", "ask_mpp", "ask_tanggal", "ask_waktu", "ask_nama", "ask_nik", "ask_telepon"}
 AT = STEPS | {"summary", "after_booking"}
