@@ -1,6 +1,6 @@
 """Multi-turn booking evaluation (issue 17): the share of the set's conversations completed correctly.
 
-.venv/bin/python -m benchmarks.booking_repair [--set a|b|c|d|e|r4] [--only r001,r019] [--kind typos] [--workers 2] [--quiet | --all]
+.venv/bin/python -m benchmarks.booking_repair [--set a|b|c|d|e|f|r4] [--only r001,r019] [--kind typos] [--workers 2] [--quiet | --all]
 
 Starts the assistant (action server + Rasa with its HTTP API behind a random token) on a fresh
 SQLite core database at the set's fixed clock, plays every conversation of
@@ -29,7 +29,10 @@ SETS = {
     "c": CONVERSATIONS.with_name("booking_repair_c.yml"),
     "d": CONVERSATIONS.with_name("booking_repair_d.yml"),
     "e": CONVERSATIONS.with_name("booking_repair_e.yml"),  # fifth set, blind to the code and to a-d and r4
-    "r4": CONVERSATIONS.with_name("booking_repair_r4.yml"),  # round 4: the blind set's failure families, own words
+    "r4": CONVERSATIONS.with_name("booking_repair_r4.yml"),
+    "f": CONVERSATIONS.with_name(
+        "booking_repair_f.yml"
+    ),  # sixth set, blind to the code and to a-e and r4  # round 4: the blind set's failure families, own words
 }
 
 
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(SETS),
         default="a",
         help="a: booking_repair.yml, b: booking_repair_b.yml, c: booking_repair_c.yml, d: booking_repair_d.yml, "
-        "e: booking_repair_e.yml, r4: booking_repair_r4.yml",
+        "e: booking_repair_e.yml, f: booking_repair_f.yml, r4: booking_repair_r4.yml",
     )
     parser.add_argument("--only", help="comma-separated conversation ids")
     parser.add_argument("--kind", help="only conversations of this kind")
