@@ -21,3 +21,12 @@ def test_case_and_edge_punctuation_do_not_hide_a_word() -> None:
     n = Normalizer()
     assert n.normalize_token("Brp?") == "berapa"
     assert n.normalize_token("KK,") == "kk"
+
+
+def test_vowel_dropped_errand_words_become_whole_words() -> None:
+    # "ubh jdwl" (reschedule) had been read as a new booking: the words that tell the errands apart
+    # must survive the way people drop vowels when typing fast.
+    n = Normalizer()
+    assert n.normalize_text("ubh jdwl antrn") == "ubah jadwal antrean"
+    assert n.normalize_text("gnti jadwl") == "ganti jadwal"
+    assert n.normalize_text("syrt dftr pndh") == "syarat daftar pindah"
