@@ -116,7 +116,9 @@ class ActionAskPesanKonfirmasi(UsesCore, Action):
         code, mpp = form.service_code, form.mpp_code
         if summaries_in_a_row(tracker) >= 1 and not hinted_this_turn(tracker):
             send(dispatcher, replies.summary_needs())  # the same summary again: say what it waits for
-        send(dispatcher, replies.summary(cat, code, mpp, form.day, form.start, form.name, form.nik, form.phone))
+        mine = await blocking(self.core.bookings.upcoming, tracker.sender_id)
+        held = next((b for b in mine if b.service_code == code and (b.day, b.start) != (form.day, form.start)), None)
+        send(dispatcher, replies.summary(cat, code, mpp, form.day, form.start, form.name, form.nik, form.phone, held))
         return [ask(self.core.bookings.ask(Operation.BOOK, request_id=uuid.uuid4().hex))]
 
 

@@ -271,8 +271,17 @@ def change_buttons(details: tuple[str, ...]) -> tuple[Choice, ...]:
 
 
 def summary(
-    catalogue: Catalogue, service: str, mpp: str, day: date, start: time, name: str, nik: str, phone: str | None
+    catalogue: Catalogue,
+    service: str,
+    mpp: str,
+    day: date,
+    start: time,
+    name: str,
+    nik: str,
+    phone: str | None,
+    held: Booking | None = None,
 ) -> Reply:
+    """The details to check before booking; ``held``: the chat's active booking of the same service."""
     lines = [
         "Mohon periksa data antrean Anda:",
         f"• Layanan: {catalogue.services[service].name}",
@@ -283,9 +292,22 @@ def summary(
     ]
     if phone:
         lines.append(f"• HP: {mask_phone(phone)}")
+    if held is not None:
+        lines.append(also_held(catalogue, held))
     lines.append("\nSudah benar? Pilih Ya untuk memesan, atau tulis yang perlu diubah (misalnya: jam 10 aja).")
     buttons = (Choice("Ya, pesan", "afirmasi"), *change_buttons(BOOKING_DETAILS), Choice("Batal", "batal_antrean"))
     return Reply("\n".join(lines), buttons)
+
+
+def also_held(catalogue: Catalogue, held: Booking) -> str:
+    """A second booking of a service the chat already holds is allowed, but may be a move meant as a booking."""
+    mpp = catalogue.mpp(held.mpp_code)
+    place = mpp.name if mpp is not None else held.mpp_code
+    return (
+        f"\nCatatan: Anda sudah punya antrean {catalogue.services[held.service_code].name} pada {tanggal(held.day)}, "
+        f"pukul {clock(held.start)} di {place} (kode {held.code}). Antrean itu tetap berlaku. Kalau maksud Anda "
+        'memindahkannya, pilih Batal lalu ketik "ubah jadwal".'
+    )
 
 
 def what_to_change(details: tuple[str, ...]) -> Reply:

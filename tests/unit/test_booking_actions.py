@@ -250,3 +250,28 @@ async def test_core_calls_leave_the_event_loop(deps) -> None:  # type: ignore[no
     deps.bookings.upcoming = recording
     await ActionCekAntrean(deps).run(CollectingDispatcher(), tracker({}, intent="cek_antrean"), {})
     assert seen and threading.get_ident() not in seen
+
+
+async def test_summary_mentions_a_booking_of_the_same_service_already_held(deps) -> None:  # type: ignore[no-untyped-def]
+    # A citizen who books KK again (for another day) may mean to move the first one: the summary says
+    # which booking they already hold, and how to move it instead; another service gets no such note.
+    await _book(deps)
+    held = deps.bookings.upcoming("console:tester")[0]
+    again = {
+        "pesan_layanan": "kk",
+        "pesan_mpp": "kota_bogor",
+        "pesan_tanggal": "2026-12-01",
+        "pesan_waktu": "10:00",
+        "pesan_nama": "Budi Santoso",
+        "pesan_nik": NIK,
+        "pesan_telepon": "-",
+    }
+    dispatcher = CollectingDispatcher()
+    await ActionAskPesanKonfirmasi(deps).run(dispatcher, tracker(again), {})
+    text = dispatcher.messages[0]["text"]
+    assert "sudah punya antrean" in text and held.code in text and "Senin, 30 November 2026" in text
+    assert "ubah jadwal" in text
+
+    dispatcher = CollectingDispatcher()
+    await ActionAskPesanKonfirmasi(deps).run(dispatcher, tracker({**again, "pesan_layanan": "ktp_el"}), {})
+    assert "sudah punya antrean" not in dispatcher.messages[0]["text"]
