@@ -38,7 +38,6 @@ from mpp.booking.repair import (
     Detail,
     Mention,
     asks_about_privacy,
-    greeting_end,
     is_question,
     is_relative,
     mostly_values,
@@ -58,6 +57,7 @@ from mpp.booking.repair import (
     wants_erasure,
     wants_to_stop,
 )
+from mpp.booking.when_said import date_of_event, greeting_end
 from mpp.privacy import TOKEN_PATTERN
 from mpp.replies import Reply
 
@@ -216,7 +216,7 @@ class RepairingForm(FormValidationAction):
         intent = message.get("intent") or {}
         text = message.get("text") or ""
         reading = Reading(intent.get("name"), float(intent.get("confidence") or 0.0), text)
-        entities = without_greeting(text, message.get("entities") or [])
+        entities = without_event_dates(text, without_greeting(text, message.get("entities") or []))
         reading.entities = entities
         reading.buttons = [Detail(e["value"]) for e in entities if e.get("entity") == "bagian" and _detail(e)]
         for f in self.fields:
@@ -252,7 +252,10 @@ class RepairingForm(FormValidationAction):
             if e.get("entity") == f.entity and e.get("value") is not None
         ]
         taken = [(m.start, m.end) for m in mentions]
-        mentions += [m for m in self.loose_mentions(f, text) if not any(a <= m.start < b for a, b in taken)]
+        loose = [m for m in self.loose_mentions(f, text) if not any(a <= m.start < b for a, b in taken)]
+        if f.detail in (Detail.TANGGAL, Detail.WAKTU):  # "sim saya abis kamis": not the visit
+            loose = [m for m in loose if not date_of_event(text, m.start, m.end)]
+        mentions += loose
         mentions.sort(key=lambda m: m.start)
         if f.detail is Detail.LAYANAN:
             mentions = [m for m in mentions if not service_is_verb(text, m) and not service_is_reference(text, m)]
@@ -490,6 +493,19 @@ def without_greeting(text: str, entities: list[dict[str, Any]]) -> list[dict[str
         elif e.get("entity") == "tanggal" and stop > end and text[end:stop].strip():
             kept.append({**e, "start": end, "value": text[end:stop].strip()})
     return kept
+
+
+def without_event_dates(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The NLU's entities less the dates and times of a document's expiry, a birth or a death.
+
+    "sim a saya abis bulan ini, mau perpanjang": "bulan ini" is when the licence ends, not the visit.
+    """
+    return [
+        e
+        for e in entities
+        if e.get("entity") not in ("tanggal", "waktu")
+        or not date_of_event(text, int(e.get("start", 0)), int(e.get("end", 0)))
+    ]
 
 
 def _detail(entity: dict[str, Any]) -> bool:

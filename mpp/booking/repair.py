@@ -189,16 +189,6 @@ _NAME_IN_SENTENCE = re.compile(
     r"\b(?:atas\s+nama|a\.n\.?|nama\s+(?:saya|pemohon|lengkap(?:nya)?)(?:\s+adalah)?)\s*:?\s+", re.I
 )
 MAX_NAME_WORDS = 6
-# An opening greeting with a part of the day: "pagi min,", "siang kak", "malam, ...", "selamat sore admin".
-# Its "pagi" is no time to book; a bare "siang aja" or "sore jam 3" is (no address word or comma after it).
-_POD = r"(?:pagi|pgi|siang|siank|sore|sre|malam|malem|mlm)(?:2|-\w+)?"
-_ADDRESS = r"(?:min|mimin|admin|kak|ka|kakak|pak|bu|bapak|ibu|mas|mbak|mba|bang|gan|sis|teh|kang|om|tante|semua|all)"
-_GREETING = re.compile(
-    r"^\W*(?:(?:assalamu\w*(?:\s+wr\.?\s*wb\.?)?|halo+|hal+o|hai|hi|permisi|punten|misi)\W+)?"
-    r"(?:(?:selamat|slamat|slmt|met)\s+" + _POD + r"|" + _POD + r"(?=\s*[,.!]|\s+" + _ADDRESS + r"\b))"
-    r"(?:\s+" + _ADDRESS + r"\b)*[\s,.!]*",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -467,17 +457,6 @@ def mostly_values(text: str, spans: Sequence[tuple[int, int]]) -> bool:
     letters = sum(c.isalpha() for c in text)
     covered = sum(sum(c.isalpha() for c in text[a:b]) for a, b in spans)
     return letters > 0 and covered / letters >= 0.6
-
-
-def greeting_end(text: str) -> int:
-    """Where an opening greeting with a part of the day ends ("pagi min, mau antri kk" -> 10); 0 if none.
-
-    Only a greeting followed by more words counts: "siang kak" alone may answer "jam berapa?".
-    """
-    m = _GREETING.match(text)
-    if not m or not re.search(r"\w", text[m.end() :]):
-        return 0
-    return m.end()
 
 
 _RELATIVE = (
