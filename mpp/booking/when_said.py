@@ -86,12 +86,12 @@ def date_of_event(text: str, start: int, end: int) -> bool:
         if _EVENT_GAP.match(before[m.end() :]) and _about_event(m, before[: m.start()]):
             return True
     after = text[end:]
-    for m in (_EXPIRY.search(after), _LIFE.search(after)):
-        if m is None or m.start() > 30:
+    for found in (_EXPIRY.search(after), _LIFE.search(after)):
+        if found is None or found.start() > 30:
             continue
-        gap = after[: m.start()]
+        gap = after[: found.start()]
         if _EVENT_AFTER_GAP.match(gap) and len(gap.split()) <= 3 and not _VISIT_WORD.search(gap):
-            return _about_event(m, gap)
+            return _about_event(found, gap)
     return False
 
 
