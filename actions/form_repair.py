@@ -297,16 +297,10 @@ class RepairingForm(FormValidationAction):
             if guessed is not None:
                 r.values[f_asked.slot] = guessed
         entities = r.entities
-        # "kagak jadi, ktp aye ketemu": the errand held so far, named after "no longer" with nothing in its
-        # place, is the reason to stop, not a value to change ("ga jadi ktp, kk aja" names one: a change)
-        values = entities
-        service = next((f for f in self.fields if f.detail is Detail.LAYANAN and f.entity), None)
-        if service is not None and entities:
-            if all(e.get("entity") == service.entity and e.get("value") == before.get(service.slot) for e in entities):
-                values = []
-        if wants_to_stop(r.text, [int(e.get("start", -1)) for e in values]) or (
-            r.said("batal_antrean") and not r.values
-        ):
+        found = [Mention(str(e.get("value")), int(e.get("start", -1)), int(e.get("end", -1))) for e in entities]
+        service = next((f for f in self.fields if f.detail is Detail.LAYANAN), None)
+        held = [str(before[service.slot])] if service and before.get(service.slot) is not None else []
+        if wants_to_stop(r.text, found, held) or (r.said("batal_antrean") and not r.values):
             return {self.summary_slot: STOPPED}
         plain = not r.values and not r.buttons
         if asked == self.summary_slot and plain and says_yes(r.text):

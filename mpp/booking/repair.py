@@ -342,13 +342,19 @@ def is_question(text: str) -> bool:
     return "?" in text or bool(_QUESTION.search(text))
 
 
-def wants_to_stop(text: str, value_starts: Sequence[int] = ()) -> bool:
+def wants_to_stop(text: str, values: Sequence[Mention] = (), held: Collection[str] = ()) -> bool:
     """The citizen gives up the whole form ("batal aja", "gak jadi deh", "stop").
 
-    "ga jadi" directly before a value is a change of that value ("ga jadi senin, selasa aja").
+    ``values``: what the NLU found in the message; ``held``: the values the form holds already (the
+    service being booked). "ga jadi" directly before a value is a change of that value ("ga jadi senin,
+    selasa aja"), unless every value named is one held already: "kagak jadi, ktp aye ketemu" names the
+    errand as no longer needed, with nothing in its place, and that is a stop.
     """
     if _STOP_STRONG.search(text):
         return True
+    if values and all(v.value in held for v in values):
+        values = ()
+    value_starts = [v.start for v in values]
     for m in _STOP_WEAK.finditer(text):
         rest = text[m.end() :]
         gap = len(rest) - len(rest.lstrip(" ,"))

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from actions.form_repair import without_event_dates
+from mpp.booking.repair import Mention, wants_to_stop
 from mpp.booking.when_said import date_of_event, greeting_end
 from mpp.clock import fixed_clock
 from testkit.core import Services, in_memory
-from tests.unit.test_form_repair import NOW, message, run
+from tests.unit.test_form_repair import FILLED, NOW, message, run
 
 
 @pytest.fixture()
@@ -135,3 +136,42 @@ async def test_a_birth_date_beside_the_visit_day_books_the_visit_day(deps) -> No
     slots, asked, _ = await run(deps, message(text, None, {}, "pesan_antrean", entities=entities))
     assert slots["pesan_tanggal"] == "2026-11-30"
     assert asked == "pesan_waktu"
+
+
+# ---- 4. "ga jadi, <the errand held>" is decided by the core ---------------------------------------------
+def _mention(text: str, surface: str, value: str) -> Mention:
+    start = text.index(surface)
+    return Mention(value, start, start + len(surface))
+
+
+def test_no_longer_needing_the_held_errand_is_a_stop() -> None:
+    text = "gak jadi deh, kk saya udah beres"
+    assert wants_to_stop(text, [_mention(text, "kk", "kk")], held=["kk"])
+
+
+def test_no_longer_wanting_the_held_service_but_another_is_a_change() -> None:
+    text = "gak jadi kk, akta kelahiran aja"
+    found = [_mention(text, "kk", "kk"), _mention(text, "akta kelahiran", "akta_kelahiran")]
+    assert not wants_to_stop(text, found, held=["kk"])
+
+
+def test_ga_jadi_before_a_service_not_held_is_a_change() -> None:
+    text = "gak jadi, kk aja"
+    assert not wants_to_stop(text, [_mention(text, "kk", "kk")], held=["ktp_el"])
+
+
+async def test_the_form_stops_when_the_held_errand_is_no_longer_needed(deps) -> None:  # type: ignore[no-untyped-def]
+    text = "ndak jadi, kk saya sudah ketemu"
+    slots = {**FILLED, "pesan_nama": None, "pesan_nik": None, "pesan_telepon": None}
+    result, _, _ = await run(
+        deps, message(text, "pesan_nama", slots, "batal_antrean", entities=(("layanan", "kk", None),))
+    )
+    assert result["pesan_konfirmasi"] == "batal"
+
+
+async def test_the_form_changes_the_service_when_another_replaces_the_held_one(deps) -> None:  # type: ignore[no-untyped-def]
+    text = "ndak jadi kk, ktp aja"
+    slots = {**FILLED, "pesan_nama": None, "pesan_nik": None, "pesan_telepon": None}
+    entities = (("layanan", "kk", None), ("layanan", "ktp", "ktp_el"))
+    result, _, _ = await run(deps, message(text, "pesan_nama", slots, "koreksi", entities=entities))
+    assert result.get("pesan_konfirmasi") != "batal" and result["pesan_layanan"] == "ktp_el"
