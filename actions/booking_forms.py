@@ -372,7 +372,8 @@ class ValidateFormPesanAntrean(BookingForm):
         Field("pesan_nik", Detail.NIK, "nik"),
         Field("pesan_telepon", Detail.TELEPON, "telepon"),
     )
-    starters = ("action_mulai_pesan", "action_ubah_jadwal")
+    # also the fallback when it reads an unsure message as a visit (mpp.clarify.visit_meant)
+    starters = ("action_mulai_pesan", "action_ubah_jadwal", "action_fallback_layanan")
 
     def name(self) -> str:
         return "validate_form_pesan_antrean"
