@@ -29,7 +29,7 @@ from mpp.booking.availability import MPP_SLOT
 from mpp.booking.contact import NO_PHONE, clean_name, clean_phone, declines_phone
 from mpp.booking.model import Refusal, SlotOption
 from mpp.booking.nik import check_nik
-from mpp.booking.repair import Detail, Mention, says_wrong, someone_else
+from mpp.booking.repair import Detail, Mention, asks_if_required, says_wrong, someone_else, whose_asked
 from mpp.catalogue.model import Catalogue
 from mpp.faq import Question, answer
 from mpp.privacy import TOKEN_PATTERN
@@ -302,6 +302,17 @@ class BookingForm(SlotChoosing, RepairingForm):
             if len(both) == 1 and alone and both[0].weekday() == alone[0].weekday() and both[0] != alone[0]:
                 reading.values["pesan_tanggal"] = both[0].isoformat()
                 return
+
+    def about_the_prompt(self, f: Field, reading: Reading) -> Reply | str | None:
+        if f.detail is Detail.TELEPON:
+            relation = whose_asked(reading.text)
+            if relation:
+                return replies.phone_of_other(relation)
+            if asks_if_required(reading.text):
+                return replies.phone_optional()
+        if f.detail is Detail.NIK and whose_asked(reading.text):
+            return replies.nik_of_applicant()
+        return None
 
     def privacy_note(self) -> Reply | str | None:
         return replies.why_personal_data()

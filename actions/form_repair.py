@@ -168,6 +168,10 @@ class RepairingForm(FormValidationAction):
         """A short line confirming a change of ``f`` to ``value``."""
         return None
 
+    def about_the_prompt(self, f: Field, reading: Reading) -> Reply | str | None:
+        """The answer to a question about the asked detail itself ("wajib gak?", "pakai nomor istri bisa?")."""
+        return None
+
     def privacy_note(self) -> Reply | str | None:
         """Why the form needs personal data and how it is kept: the answer to "data saya aman?"."""
         return None
@@ -307,6 +311,10 @@ class RepairingForm(FormValidationAction):
             return {self.summary_slot: CONFIRMED}  # "muhun", "nggih", "iya atuh": yes in the citizen's words
         if asked == self.change_slot and plain and says_yes(r.text):
             return {self.summary_slot: None, self.change_slot: None}  # nothing named: the summary again
+        about = self.about_the_prompt(f_asked, r) if f_asked and not r.values and not r.buttons else None
+        if about:
+            send(dispatcher, about)  # "bisa pakai nomor istri?": answered, the same question again
+            return {asked: None}
         note = self.privacy_note()
         if (
             note

@@ -482,6 +482,26 @@ def someone_else(text: str) -> str | None:
     return " ".join(m.group(1).lower().split()) if m else None
 
 
+# A question about the detail being asked itself: must it be given ("nomor hp wajib gak?"), may it be someone
+# else's ("bisa pakai nomor istri?", "nik saya atau nik anak?").
+_MUST = _words(r"wajib", r"harus", r"mesti", r"kudu", r"opsional", r"boleh\s+(?:kosong|dilewati|dilewat|skip)")
+_WHOSE = re.compile(
+    r"\b(?:pakai|pake|pk|punya|nomor|nomer|no|nik|hp)\s+(?:\w+\s+)?(" + _RELATIVE + r"|orang\s+lain|keluarga)\b",
+    re.I,
+)
+
+
+def asks_if_required(text: str) -> bool:
+    """ "nomor hp nya wajib diisi gak?": whether the detail asked must be given."""
+    return is_question(text) and bool(_MUST.search(text))
+
+
+def whose_asked(text: str) -> str | None:
+    """ "bisa pakai nomor istri?" -> "istri": whether the detail asked may be another person's."""
+    m = _WHOSE.search(text) if is_question(text) else None
+    return " ".join(m.group(1).lower().split()) if m else None
+
+
 # What a question asks about the chosen service or MPP, when the words say it plainly (the NLU may not):
 # the topic names are the FAQ's (mpp.faq.TOPICS).
 _TOPIC_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (

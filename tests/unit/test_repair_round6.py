@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.form_repair import without_event_dates
-from mpp.booking.repair import Mention, wants_to_stop
+from mpp.booking.repair import Mention, asks_if_required, wants_to_stop, whose_asked
 from mpp.booking.when_said import date_of_event, greeting_end
 from mpp.clock import fixed_clock
 from testkit.core import Services, in_memory
@@ -175,3 +175,30 @@ async def test_the_form_changes_the_service_when_another_replaces_the_held_one(d
     entities = (("layanan", "kk", None), ("layanan", "ktp", "ktp_el"))
     result, _, _ = await run(deps, message(text, "pesan_nama", slots, "koreksi", entities=entities))
     assert result.get("pesan_konfirmasi") != "batal" and result["pesan_layanan"] == "ktp_el"
+
+
+# ---- 5. a question about the NIK or phone asked ---------------------------------------------------------
+ASKING_PHONE = {**FILLED, "pesan_telepon": None}
+ASKING_NIK = {**FILLED, "pesan_nik": None, "pesan_telepon": None}
+
+
+async def test_whether_the_phone_is_required_is_answered_and_asked_again(deps) -> None:  # type: ignore[no-untyped-def]
+    slots, asked, said = await run(deps, message("nomor hp nya harus diisi ga?", "pesan_telepon", ASKING_PHONE))
+    assert asked == "pesan_telepon" and "pesan_telepon" not in {k for k, v in slots.items() if v}
+    assert said and said[0].startswith("Nomor HP tidak wajib")
+
+
+async def test_a_relatives_phone_is_allowed_and_asked_again(deps) -> None:  # type: ignore[no-untyped-def]
+    text = "hp saya mati total, boleh pake nomor suami?"
+    slots, asked, said = await run(deps, message(text, "pesan_telepon", ASKING_PHONE, "tanya_syarat", 0.6))
+    assert asked == "pesan_telepon" and said == [said[0]] and "nomor HP suami" in said[0]
+
+
+async def test_whose_nik_is_answered_at_the_nik_prompt(deps) -> None:  # type: ignore[no-untyped-def]
+    slots, asked, said = await run(deps, message("ini pakai nik saya atau nik anak?", "pesan_nik", ASKING_NIK))
+    assert asked == "pesan_nik" and said and "NIK pemohon" in said[0]
+
+
+@pytest.mark.parametrize("text", ["081234567890 aja", "lewati", "nomor istri saya 0812 3456 7890"])
+def test_an_answer_is_no_question_about_the_prompt(text: str) -> None:
+    assert not asks_if_required(text) and whose_asked(text) is None
