@@ -95,14 +95,14 @@ def unsure_between(ranked: Sequence[Ranked]) -> tuple[str, str] | None:
 
 
 # Unsure between booking and looking something up, a message that names the service *and* the MPP, with an
-# errand word, no question and no number to look up ("mau cek sertipikat tanah di mpp tangsel", "urus kk di
+# errand word (or what to do with the document: "perpanjang", "baru"), no question and no number to look up ("mau cek sertipikat tanah di mpp tangsel", "urus kk di
 # mpp bogor") is a visit: a citizen naming where they will go means to go there. The booking form starts
 # (it asks for the rest, and "batal" leaves it); a question or a number keeps the two buttons.
 VISIT = "pesan_antrean"
 _LOOKUPS = frozenset({"daftar_layanan", "cek_permohonan", "cek_antrean"})
 _ERRAND = re.compile(
     r"\b(?:mau|mo|ingin|pengen|pingin|pgn|perlu|butuh|urus|ngurus|mengurus|bikin|buat|cek|ngecek|check|daftar|"
-    r"antri|antre|booking|datang|dateng)\b",
+    r"antri|antre|booking|datang|dateng|perpanjang|bayar|pasang|rekam|cetak|ganti)\b",
     re.I,
 )
 _NUMBER = re.compile(r"\d{5,}|\b[A-Z]{3}-\d{4}-\d+\b")
@@ -116,7 +116,7 @@ def visit_meant(pair: tuple[str, str], entities: Mapping[str, str], text: str) -
         and bool(entities.get("layanan"))
         and bool(entities.get("mpp"))
         and not entities.get("kode_booking")
-        and bool(_ERRAND.search(text))
+        and (bool(_ERRAND.search(text)) or bool(entities.get("jenis")))  # "prpanjang sim": what to do with it
         and not is_question(text)
         and not _NUMBER.search(text)
     )

@@ -261,3 +261,9 @@ async def test_fallback_asks_when_no_mpp_is_named(fake: Services) -> None:
     messages, events = await run(ActionFallbackLayanan(fake), tracker("nlu_fallback", VISIT_OR_LOOKUP, text, entities))
     assert messages[0]["text"].startswith("Maksud Anda: ")
     assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_what_to_do_with_the_document_is_an_errand_too() -> None:
+    entities = {"layanan": "sim", "jenis": "perpanjangan", "mpp": "kota_bekasi"}
+    assert clarify.visit_meant(("daftar_layanan", "pesan_antrean"), entities, "prpanjng sim a di mpp bekasi")
+    assert not clarify.visit_meant(("daftar_layanan", "pesan_antrean"), entities, "prpanjng sim a di mpp bekasi bisa?")
