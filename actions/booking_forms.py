@@ -29,7 +29,7 @@ from mpp.booking.availability import MPP_SLOT
 from mpp.booking.contact import NO_PHONE, clean_name, clean_phone, declines_phone
 from mpp.booking.model import Refusal, SlotOption
 from mpp.booking.nik import check_nik
-from mpp.booking.repair import Detail, Mention, says_wrong, someone_else
+from mpp.booking.repair import Detail, Mention, asks_if_required, says_wrong, someone_else, whose_asked
 from mpp.catalogue.model import Catalogue
 from mpp.faq import Question, answer
 from mpp.privacy import TOKEN_PATTERN
@@ -303,6 +303,17 @@ class BookingForm(SlotChoosing, RepairingForm):
                 reading.values["pesan_tanggal"] = both[0].isoformat()
                 return
 
+    def about_the_prompt(self, f: Field, reading: Reading) -> Reply | str | None:
+        if f.detail is Detail.TELEPON:
+            relation = whose_asked(reading.text)
+            if relation:
+                return replies.phone_of_other(relation)
+            if asks_if_required(reading.text):
+                return replies.phone_optional()
+        if f.detail is Detail.NIK and whose_asked(reading.text):
+            return replies.nik_of_applicant()
+        return None
+
     def privacy_note(self) -> Reply | str | None:
         return replies.why_personal_data()
 
@@ -372,7 +383,8 @@ class ValidateFormPesanAntrean(BookingForm):
         Field("pesan_nik", Detail.NIK, "nik"),
         Field("pesan_telepon", Detail.TELEPON, "telepon"),
     )
-    starters = ("action_mulai_pesan", "action_ubah_jadwal")
+    # also the fallback when it reads an unsure message as a visit (mpp.clarify.visit_meant)
+    starters = ("action_mulai_pesan", "action_ubah_jadwal", "action_fallback_layanan")
 
     def name(self) -> str:
         return "validate_form_pesan_antrean"

@@ -38,7 +38,6 @@ from mpp.booking.repair import (
     Detail,
     Mention,
     asks_about_privacy,
-    greeting_end,
     is_question,
     is_relative,
     mostly_values,
@@ -58,6 +57,7 @@ from mpp.booking.repair import (
     wants_erasure,
     wants_to_stop,
 )
+from mpp.booking.when_said import date_of_event, greeting_end
 from mpp.privacy import TOKEN_PATTERN
 from mpp.replies import Reply
 
@@ -168,6 +168,10 @@ class RepairingForm(FormValidationAction):
         """A short line confirming a change of ``f`` to ``value``."""
         return None
 
+    def about_the_prompt(self, f: Field, reading: Reading) -> Reply | str | None:
+        """The answer to a question about the asked detail itself ("wajib gak?", "pakai nomor istri bisa?")."""
+        return None
+
     def privacy_note(self) -> Reply | str | None:
         """Why the form needs personal data and how it is kept: the answer to "data saya aman?"."""
         return None
@@ -216,7 +220,7 @@ class RepairingForm(FormValidationAction):
         intent = message.get("intent") or {}
         text = message.get("text") or ""
         reading = Reading(intent.get("name"), float(intent.get("confidence") or 0.0), text)
-        entities = without_greeting(text, message.get("entities") or [])
+        entities = without_event_dates(text, without_greeting(text, message.get("entities") or []))
         reading.entities = entities
         reading.buttons = [Detail(e["value"]) for e in entities if e.get("entity") == "bagian" and _detail(e)]
         for f in self.fields:
@@ -252,7 +256,10 @@ class RepairingForm(FormValidationAction):
             if e.get("entity") == f.entity and e.get("value") is not None
         ]
         taken = [(m.start, m.end) for m in mentions]
-        mentions += [m for m in self.loose_mentions(f, text) if not any(a <= m.start < b for a, b in taken)]
+        loose = [m for m in self.loose_mentions(f, text) if not any(a <= m.start < b for a, b in taken)]
+        if f.detail in (Detail.TANGGAL, Detail.WAKTU):  # "sim saya abis kamis": not the visit
+            loose = [m for m in loose if not date_of_event(text, m.start, m.end)]
+        mentions += loose
         mentions.sort(key=lambda m: m.start)
         if f.detail is Detail.LAYANAN:
             mentions = [m for m in mentions if not service_is_verb(text, m) and not service_is_reference(text, m)]
@@ -294,22 +301,20 @@ class RepairingForm(FormValidationAction):
             if guessed is not None:
                 r.values[f_asked.slot] = guessed
         entities = r.entities
-        # "kagak jadi, ktp aye ketemu": the errand held so far, named after "no longer" with nothing in its
-        # place, is the reason to stop, not a value to change ("ga jadi ktp, kk aja" names one: a change)
-        values = entities
-        service = next((f for f in self.fields if f.detail is Detail.LAYANAN and f.entity), None)
-        if service is not None and entities:
-            if all(e.get("entity") == service.entity and e.get("value") == before.get(service.slot) for e in entities):
-                values = []
-        if wants_to_stop(r.text, [int(e.get("start", -1)) for e in values]) or (
-            r.said("batal_antrean") and not r.values
-        ):
+        found = [Mention(str(e.get("value")), int(e.get("start", -1)), int(e.get("end", -1))) for e in entities]
+        service = next((f for f in self.fields if f.detail is Detail.LAYANAN), None)
+        held = [str(before[service.slot])] if service and before.get(service.slot) is not None else []
+        if wants_to_stop(r.text, found, held) or (r.said("batal_antrean") and not r.values):
             return {self.summary_slot: STOPPED}
         plain = not r.values and not r.buttons
         if asked == self.summary_slot and plain and says_yes(r.text):
             return {self.summary_slot: CONFIRMED}  # "muhun", "nggih", "iya atuh": yes in the citizen's words
         if asked == self.change_slot and plain and says_yes(r.text):
             return {self.summary_slot: None, self.change_slot: None}  # nothing named: the summary again
+        about = self.about_the_prompt(f_asked, r) if f_asked and not r.values and not r.buttons else None
+        if about:
+            send(dispatcher, about)  # "bisa pakai nomor istri?": answered, the same question again
+            return {asked: None}
         note = self.privacy_note()
         if (
             note
@@ -490,6 +495,19 @@ def without_greeting(text: str, entities: list[dict[str, Any]]) -> list[dict[str
         elif e.get("entity") == "tanggal" and stop > end and text[end:stop].strip():
             kept.append({**e, "start": end, "value": text[end:stop].strip()})
     return kept
+
+
+def without_event_dates(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The NLU's entities less the dates and times of a document's expiry, a birth or a death.
+
+    "sim a saya abis bulan ini, mau perpanjang": "bulan ini" is when the licence ends, not the visit.
+    """
+    return [
+        e
+        for e in entities
+        if e.get("entity") not in ("tanggal", "waktu")
+        or not date_of_event(text, int(e.get("start", 0)), int(e.get("end", 0)))
+    ]
 
 
 def _detail(entity: dict[str, Any]) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.booking import start_booking
 from actions.moving import move_instead
 from actions.runtime import UsesCore, intent, latest_entity, send
 from mpp import clarify
@@ -51,6 +53,10 @@ class ActionFallbackLayanan(UsesCore, Action):
         pair = clarify.unsure_between(clarify.ranking(message.get("intent_ranking", [])))
         if pair is not None:
             entities = clarify.carried_entities(message.get("entities", []))
+            text = message.get("text") or ""
+            if tracker.active_loop_name is None and clarify.visit_meant(pair, entities, text):
+                # "mau cek sertipikat tanah di mpp tangsel": a visit, not a question; the form reads the message
+                return [*await start_booking(tracker, catalogue), FollowupAction("form_pesan_antrean")]
             if "mpp" not in entities and tracker.get_slot("mpp"):
                 entities["mpp"] = tracker.get_slot("mpp")
             send(dispatcher, clarify.ask_intent(catalogue, pair, entities, language))

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from mpp.booking.repair import is_question
 from mpp.catalogue.model import Catalogue
 from mpp.language import ENGLISH
 from mpp.replies import Choice, Reply
@@ -91,6 +92,34 @@ def unsure_between(ranked: Sequence[Ranked]) -> tuple[str, str] | None:
     else:
         close = second.confidence >= SECOND_MIN and first.confidence + second.confidence >= PAIR_MIN
     return (first.intent, second.intent) if close else None
+
+
+# Unsure between booking and looking something up, a message that names the service *and* the MPP, with an
+# errand word (or what to do with the document: "perpanjang", "baru"), no question and no number to look up ("mau cek sertipikat tanah di mpp tangsel", "urus kk di
+# mpp bogor") is a visit: a citizen naming where they will go means to go there. The booking form starts
+# (it asks for the rest, and "batal" leaves it); a question or a number keeps the two buttons.
+VISIT = "pesan_antrean"
+_LOOKUPS = frozenset({"daftar_layanan", "cek_permohonan", "cek_antrean"})
+_ERRAND = re.compile(
+    r"\b(?:mau|mo|ingin|pengen|pingin|pgn|perlu|butuh|urus|ngurus|mengurus|bikin|buat|cek|ngecek|check|daftar|"
+    r"antri|antre|booking|datang|dateng|perpanjang|bayar|pasang|rekam|cetak|ganti)\b",
+    re.I,
+)
+_NUMBER = re.compile(r"\d{5,}|\b[A-Z]{3}-\d{4}-\d+\b")
+
+
+def visit_meant(pair: tuple[str, str], entities: Mapping[str, str], text: str) -> bool:
+    """Unsure between a booking and a look-up, but the message says where and for what: a visit."""
+    other = pair[1] if pair[0] == VISIT else pair[0] if pair[1] == VISIT else None
+    return (
+        other in _LOOKUPS
+        and bool(entities.get("layanan"))
+        and bool(entities.get("mpp"))
+        and not entities.get("kode_booking")
+        and (bool(_ERRAND.search(text)) or bool(entities.get("jenis")))  # "prpanjang sim": what to do with it
+        and not is_question(text)
+        and not _NUMBER.search(text)
+    )
 
 
 def carried_entities(entities: Iterable[Mapping[str, object]]) -> dict[str, str]:

@@ -44,6 +44,7 @@ _KK_AS_KAKAK_BEFORE = frozenset(
     "malam maaf punten ok oke iya ya siap sip nuhun nuwun".split()
 )
 _REGENCY = frozenset(["kab", "kabupaten"])
+MPP_LEADS = ("mpp",)  # "mpp <a name>": what follows names an MPP
 # Everyday chat words one letter away from an alias ("kyknya" ~ "kknya"): never read as a typo of one.
 _NEVER_FUZZY = frozenset("kyknya kykny kayaknya kynya kyaknya keknya kayanya sepertinya".split())
 
@@ -75,10 +76,19 @@ def alias_key(text: str) -> str:
 class AliasTable:
     """Surface form (normalised to word tokens) → canonical value, for one entity."""
 
-    def __init__(self, entity: str, aliases: Mapping[str, str], known_words: Iterable[str] = ()):
+    def __init__(
+        self, entity: str, aliases: Mapping[str, str], known_words: Iterable[str] = (), leads: Iterable[str] = ()
+    ):
         self.entity = entity
         self.aliases = {alias_key(k): v for k, v in aliases.items() if alias_key(k)}
         self.known = frozenset(known_words) - set(self.aliases)
+        # A word that announces a name of this entity ("mpp"): the words after it are that name even when
+        # they are also everyday words or a common misspelling ("mpp tanggerang selatan").
+        self._led: dict[tuple[str, int], list[str]] = {}  # (lead word, words) -> aliases
+        for alias in self.aliases:
+            words = alias.split(" ")
+            if words[0] in set(leads) and len(words) >= 2 and len(alias) >= FUZZY_MIN_LENGTH + 4:
+                self._led.setdefault((words[0], len(words)), []).append(alias)
         # An alias with a clitic ("simnya") is found through its stem; as a fuzzy target it would read
         # "sinya" (sinyal) as "simnya".
         self._fuzzy_single = [
@@ -164,6 +174,15 @@ class AliasTable:
             if value is not None:
                 found.append((i, i + 1, value))
                 taken.add(i)
+        for i, tok in enumerate(toks):
+            for (lead, n), candidates in sorted(self._led.items(), key=lambda kv: -kv[0][1]):
+                if tok.text != lead or i + n > len(toks) or any(j in taken for j in range(i, i + n)):
+                    continue
+                key = " ".join(t.text for t in toks[i : i + n])
+                best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                if best:
+                    found.append((i, i + n, self.aliases[best[0]]))
+                    taken.update(range(i, i + n))
         for n, candidates in ((2, self._fuzzy_multi), (1, self._fuzzy_single)):
             if not candidates:
                 continue
@@ -192,7 +211,7 @@ class EntityMatcher:
     ):
         known = frozenset(known_words)
         self.layanan = AliasTable("layanan", layanan, known)
-        self.mpp = AliasTable("mpp", mpp, known)
+        self.mpp = AliasTable("mpp", mpp, known, leads=MPP_LEADS)
         self.jenis = AliasTable("jenis", jenis, known)
 
     def find(self, text: str) -> list[Found]:

@@ -189,16 +189,6 @@ _NAME_IN_SENTENCE = re.compile(
     r"\b(?:atas\s+nama|a\.n\.?|nama\s+(?:saya|pemohon|lengkap(?:nya)?)(?:\s+adalah)?)\s*:?\s+", re.I
 )
 MAX_NAME_WORDS = 6
-# An opening greeting with a part of the day: "pagi min,", "siang kak", "malam, ...", "selamat sore admin".
-# Its "pagi" is no time to book; a bare "siang aja" or "sore jam 3" is (no address word or comma after it).
-_POD = r"(?:pagi|pgi|siang|siank|sore|sre|malam|malem|mlm)(?:2|-\w+)?"
-_ADDRESS = r"(?:min|mimin|admin|kak|ka|kakak|pak|bu|bapak|ibu|mas|mbak|mba|bang|gan|sis|teh|kang|om|tante|semua|all)"
-_GREETING = re.compile(
-    r"^\W*(?:(?:assalamu\w*(?:\s+wr\.?\s*wb\.?)?|halo+|hal+o|hai|hi|permisi|punten|misi)\W+)?"
-    r"(?:(?:selamat|slamat|slmt|met)\s+" + _POD + r"|" + _POD + r"(?=\s*[,.!]|\s+" + _ADDRESS + r"\b))"
-    r"(?:\s+" + _ADDRESS + r"\b)*[\s,.!]*",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -352,13 +342,19 @@ def is_question(text: str) -> bool:
     return "?" in text or bool(_QUESTION.search(text))
 
 
-def wants_to_stop(text: str, value_starts: Sequence[int] = ()) -> bool:
+def wants_to_stop(text: str, values: Sequence[Mention] = (), held: Collection[str] = ()) -> bool:
     """The citizen gives up the whole form ("batal aja", "gak jadi deh", "stop").
 
-    "ga jadi" directly before a value is a change of that value ("ga jadi senin, selasa aja").
+    ``values``: what the NLU found in the message; ``held``: the values the form holds already (the
+    service being booked). "ga jadi" directly before a value is a change of that value ("ga jadi senin,
+    selasa aja"), unless every value named is one held already: "kagak jadi, ktp aye ketemu" names the
+    errand as no longer needed, with nothing in its place, and that is a stop.
     """
     if _STOP_STRONG.search(text):
         return True
+    if values and all(v.value in held for v in values):
+        values = ()
+    value_starts = [v.start for v in values]
     for m in _STOP_WEAK.finditer(text):
         rest = text[m.end() :]
         gap = len(rest) - len(rest.lstrip(" ,"))
@@ -469,17 +465,6 @@ def mostly_values(text: str, spans: Sequence[tuple[int, int]]) -> bool:
     return letters > 0 and covered / letters >= 0.6
 
 
-def greeting_end(text: str) -> int:
-    """Where an opening greeting with a part of the day ends ("pagi min, mau antri kk" -> 10); 0 if none.
-
-    Only a greeting followed by more words counts: "siang kak" alone may answer "jam berapa?".
-    """
-    m = _GREETING.match(text)
-    if not m or not re.search(r"\w", text[m.end() :]):
-        return 0
-    return m.end()
-
-
 _RELATIVE = (
     r"ibu|bapak|bpk|ayah|papa|mama|mamah|emak|nenek|kakek|anak|suami|istri|adik|adek|kakak|orang\s?tua|ortu|"
     r"mertua|saudara|keponakan|teman|tetangga"
@@ -494,6 +479,26 @@ _FOR_OTHER = re.compile(
 def someone_else(text: str) -> str | None:
     """The relative a booking is for ("buat ibu saya" -> "ibu"), when the message says so instead of a name."""
     m = _FOR_OTHER.search(text)
+    return " ".join(m.group(1).lower().split()) if m else None
+
+
+# A question about the detail being asked itself: must it be given ("nomor hp wajib gak?"), may it be someone
+# else's ("bisa pakai nomor istri?", "nik saya atau nik anak?").
+_MUST = _words(r"wajib", r"harus", r"mesti", r"kudu", r"opsional", r"boleh\s+(?:kosong|dilewati|dilewat|skip)")
+_WHOSE = re.compile(
+    r"\b(?:pakai|pake|pk|punya|nomor|nomer|no|nik|hp)\s+(?:\w+\s+)?(" + _RELATIVE + r"|orang\s+lain|keluarga)\b",
+    re.I,
+)
+
+
+def asks_if_required(text: str) -> bool:
+    """ "nomor hp nya wajib diisi gak?": whether the detail asked must be given."""
+    return is_question(text) and bool(_MUST.search(text))
+
+
+def whose_asked(text: str) -> str | None:
+    """ "bisa pakai nomor istri?" -> "istri": whether the detail asked may be another person's."""
+    m = _WHOSE.search(text) if is_question(text) else None
     return " ".join(m.group(1).lower().split()) if m else None
 
 

@@ -216,6 +216,27 @@ def phone_invalid() -> str:
     return 'Nomor HP sepertinya kurang tepat (contoh: 0812xxxxxxxx). Ketik ulang, atau "lewati".'
 
 
+def phone_optional() -> str:
+    return (
+        "Nomor HP tidak wajib. Kalau diisi, petugas bisa menghubungi Anda bila ada perubahan jadwal. "
+        'Ketik nomornya, atau pilih "Lewati".'
+    )
+
+
+def phone_of_other(relation: str) -> str:
+    return (
+        f"Boleh, nomor HP {relation} Anda juga bisa, asalkan bisa dihubungi sampai jadwal kunjungan. "
+        'Ketik nomornya, atau pilih "Lewati".'
+    )
+
+
+def nik_of_applicant() -> str:
+    return (
+        "NIK yang diisi adalah NIK pemohon: orang yang namanya ada di antrean ini dan berkasnya diurus "
+        "(untuk anak, NIK anak di Kartu Keluarga)."
+    )
+
+
 def last_digits_invalid() -> str:
     return "Mohon kirim tepat 4 angka terakhir NIK pemesan."
 

@@ -204,3 +204,66 @@ async def test_an_english_question_gets_an_english_lead_and_the_catalogue_answer
 def test_everyday_words_in_service_names_are_no_clue(demo) -> None:  # type: ignore[no-untyped-def]
     for text in ("daftar gimana caranya", "nomor antrean saya berapa", "syaratnya apa aja kak"):
         assert clarify.unsure_services(demo.catalogue, text, None, None) == []
+
+
+# ---- a visit said with its place (issue 17, round 6) -------------------------------------------------------
+VISIT_OR_LOOKUP = [("nlu_fallback", 0.3), ("pesan_antrean", 0.32), ("daftar_layanan", 0.30), ("informasi", 0.1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mau cek sertifikat tanah di mpp tangsel", "urus kk di mpp bogor", "pengen bikin ktp di mpp bekasi nih"],
+)
+def test_a_service_and_an_mpp_with_an_errand_word_is_a_visit(text: str) -> None:
+    entities = {"layanan": "x", "mpp": "kota_bogor"}
+    assert clarify.visit_meant(("pesan_antrean", "daftar_layanan"), entities, text)
+    assert clarify.visit_meant(("cek_permohonan", "pesan_antrean"), entities, text)
+
+
+@pytest.mark.parametrize(
+    ("pair", "entities", "text"),
+    [
+        (("pesan_antrean", "daftar_layanan"), {"layanan": "kk"}, "mau cek kk"),  # no MPP named
+        (("pesan_antrean", "daftar_layanan"), {"mpp": "kota_bogor"}, "mau cek di mpp bogor"),  # no service
+        (("pesan_antrean", "daftar_layanan"), {"layanan": "kk", "mpp": "kota_bogor"}, "ada layanan kk di mpp bogor?"),
+        (
+            ("pesan_antrean", "cek_permohonan"),
+            {"layanan": "kk", "mpp": "kota_bogor"},
+            "mau cek kk 3271009988 di mpp bogor",
+        ),
+        (("pesan_antrean", "tanya_syarat"), {"layanan": "kk", "mpp": "kota_bogor"}, "mau urus kk di mpp bogor"),
+        (("tanya_syarat", "tanya_biaya"), {"layanan": "kk", "mpp": "kota_bogor"}, "mau urus kk di mpp bogor"),
+        (("pesan_antrean", "daftar_layanan"), {"layanan": "kk", "mpp": "kota_bogor"}, "kk mpp bogor"),  # no errand
+    ],
+)
+def test_without_all_of_it_the_two_buttons_stay(pair: tuple[str, str], entities: dict[str, str], text: str) -> None:
+    assert not clarify.visit_meant(pair, entities, text)
+
+
+async def test_fallback_starts_the_booking_when_the_message_says_where_and_for_what(fake: Services) -> None:
+    text = "mau cek sertipikat tnah di mpp tangsel"
+    entities = [
+        span(text, "layanan", "sertipikat", "sertifikat_tanah"),
+        span(text, "mpp", "mpp tangsel", "kota_tangerang_selatan"),
+    ]
+    messages, events = await run(ActionFallbackLayanan(fake), tracker("nlu_fallback", VISIT_OR_LOOKUP, text, entities))
+    assert not any("Maksud Anda" in (m.get("text") or "") for m in messages)
+    assert {"event": "followup", "name": "form_pesan_antrean"} in [
+        {"event": e["event"], "name": e.get("name")} for e in events
+    ]
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["pesan_layanan"] == "sertifikat_tanah" and slots["pesan_mpp"] == "kota_tangerang_selatan"
+
+
+async def test_fallback_asks_when_no_mpp_is_named(fake: Services) -> None:
+    text = "mau cek sertipikat tnah"
+    entities = [span(text, "layanan", "sertipikat", "sertifikat_tanah")]
+    messages, events = await run(ActionFallbackLayanan(fake), tracker("nlu_fallback", VISIT_OR_LOOKUP, text, entities))
+    assert messages[0]["text"].startswith("Maksud Anda: ")
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_what_to_do_with_the_document_is_an_errand_too() -> None:
+    entities = {"layanan": "sim", "jenis": "perpanjangan", "mpp": "kota_bekasi"}
+    assert clarify.visit_meant(("daftar_layanan", "pesan_antrean"), entities, "prpanjng sim a di mpp bekasi")
+    assert not clarify.visit_meant(("daftar_layanan", "pesan_antrean"), entities, "prpanjng sim a di mpp bekasi bisa?")

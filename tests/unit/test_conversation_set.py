@@ -380,6 +380,8 @@ KINDS_R4 = {
     "mpp_change_at_summary": 3,
     "typo_opening": 3,
     "date_in_opening": 3,
+    "nik_prompt": 4,  # round 6: the NIK prompt answered with a question, a correction, a change of mind
+    "phone_prompt": 4,  # ... and the phone prompt
 }
 
 

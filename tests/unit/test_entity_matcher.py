@@ -73,3 +73,17 @@ def test_everyday_words_near_an_alias_are_not_a_service() -> None:
     matcher = EntityMatcher({**LAYANAN, "kknya": "kk"}, MPP, JENIS)
     assert [f.value for f in matcher.find("eh kyknya di tangsel aja deh")] == ["kota_tangerang_selatan"]
     assert [f.value for f in matcher.find("syarat kknya apa")] == ["kk"]  # still a service with its own word
+
+
+def test_a_misspelt_mpp_name_after_mpp_is_found_even_when_the_misspelling_is_a_known_word() -> None:
+    mpp = {"mpp tangerang selatan": "kota_tangerang_selatan", "mpp kota bekasi": "kota_bekasi", "bekasi": "kota_bekasi"}
+    known = {"tanggerang", "tangerang", "selatan", "bekas"}
+    matcher = EntityMatcher(LAYANAN, mpp, JENIS, known)
+    text = "mau cek sertifikat di mpp tanggerang selatan"
+    assert [(f.value, text[f.start : f.end]) for f in matcher.find(text) if f.entity == "mpp"] == [
+        ("kota_tangerang_selatan", "mpp tanggerang selatan")
+    ]
+    assert [f.value for f in matcher.find("mpp kota bekasih aja") if f.entity == "mpp"] == ["kota_bekasi"]
+    # without "mpp" before them, known words stay words; a place not in the table is no MPP
+    assert not [f for f in matcher.find("dari tanggerang selatan") if f.entity == "mpp"]
+    assert not [f for f in matcher.find("mpp kota tangerang") if f.entity == "mpp"]

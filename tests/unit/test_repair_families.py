@@ -32,13 +32,15 @@ def test_informal_stops(text: str) -> None:
 def test_ga_jadi_with_a_replacement_named_is_a_change_not_a_stop() -> None:
     text = "ga jadi kk deh, ganti akta kelahiran aja"
     kk, akta = text.index("kk"), text.index("akta")
-    assert not wants_to_stop(text, [kk, akta])
-    assert not wants_to_stop(text, [akta])  # the old service not recognised: still a change
+    kk_m, akta_m = Mention("kk", kk, kk + 2), Mention("akta_kelahiran", akta, akta + 15)
+    assert not wants_to_stop(text, [kk_m, akta_m], held=["kk"])
+    assert not wants_to_stop(text, [akta_m])  # the old service not recognised: still a change
     chosen = pick([Mention("kk", kk, kk + 2), Mention("akta_kelahiran", akta, akta + 15)], text, lambda v: False)
     assert chosen is not None and chosen.value == "akta_kelahiran"  # "ga jadi kk" turns away from kk
     assert wants_to_stop("gak jadi daftar dulu, nanti aja", [])
     later = "gak jadi deh, saya urus minggu depan aja sendiri"  # a day named, but no replacement chosen
-    assert wants_to_stop(later, [later.index("minggu")])
+    day = later.index("minggu")
+    assert wants_to_stop(later, [Mention("minggu depan", day, day + 12)])
 
 
 def test_questions_about_personal_data_are_not_requests_to_erase() -> None:

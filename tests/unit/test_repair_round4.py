@@ -14,7 +14,8 @@ import pytest
 from actions.booking_forms import closest_service
 from actions.form_repair import without_greeting
 from mpp.booking import replies
-from mpp.booking.repair import Mention, greeting_end, pick, question_topic, says_change, says_wrong, someone_else
+from mpp.booking.repair import Mention, pick, question_topic, says_change, says_wrong, someone_else
+from mpp.booking.when_said import greeting_end
 from mpp.clock import fixed_clock
 from testkit.core import Services, in_memory
 from tests.unit.test_form_repair import FILLED, NOW, message, run

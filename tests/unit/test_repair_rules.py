@@ -88,8 +88,11 @@ def test_a_stop_is_said_with_stop_words(text: str, stop: bool) -> None:
 
 def test_ga_jadi_before_a_value_changes_that_value() -> None:
     text = "ga jadi senin, selasa aja"
-    assert not wants_to_stop(text, [text.index("senin"), text.index("selasa")])
-    assert wants_to_stop("ga jadi, nanti aja saya urus minggu depan", [len("ga jadi, nanti aja saya urus ")])
+    senin, selasa = text.index("senin"), text.index("selasa")
+    assert not wants_to_stop(text, [Mention("senin", senin, senin + 5), Mention("selasa", selasa, selasa + 6)])
+    later = "ga jadi, nanti aja saya urus minggu depan"
+    day = later.index("minggu")
+    assert wants_to_stop(later, [Mention("minggu depan", day, day + 12)])
 
 
 def test_questions_changes_and_wrongs() -> None:
