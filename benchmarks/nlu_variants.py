@@ -45,10 +45,9 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "C300": {CLASSIFIER: {"C": 300}},
     "C1000": {CLASSIFIER: {"C": 1000}},
     # the sentence encoder's embedding beside the n-grams (nlu/encoder.py); tfidf: without it
-    "tfidf": {CLASSIFIER: {"sentence_encoder": None}},
+    "tfidf": {CLASSIFIER: {"sentence_encoder": None}},  # n-grams only (the config before the encoder)
     "e5": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.9}},
     "e5_always": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 1.0}},
-    "e5_w2": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_weight": 2.0}},
 }
 
 
