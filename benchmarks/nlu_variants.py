@@ -3,10 +3,11 @@
     .venv/bin/python -m benchmarks.nlu_variants [--only base char14 ...] [--sets regression unseen]
 
 Each variant is config.yml with a few settings of the normaliser (lexicon) or of
-nlu.intent_classifier.TfidfIntentClassifier (char / word n-gram ranges, class weights, C)
-changed; it is trained NLU-only (cached in models/eval like `make evaluate`) and scored on the
+nlu.intent_classifier.TfidfIntentClassifier (char / word n-gram ranges, class weights, C, sentence
+encoder) changed; it is trained NLU-only (cached in models/eval like `make evaluate`) and scored on the
 regression set and unseen set A. Set C is blind: choose on these two, then report C with
-`make evaluate`. Prints one row per variant (figures only, no held-out line).
+`make evaluate`. Prints one row per variant (figures only, no held-out line) with the parse time
+per message over those sets (median / p95 ms, one message at a time as served).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import yaml
 
 from benchmarks.evaluate_nlu import OURS, component, load_sets, run_variants, write_config
-from testkit.nlu_eval import SETS, Report
+from testkit.nlu_eval import SETS, Report, percentile
 
 NORMALIZER = "nlu.normalizer.SlangNormalizer"
 CLASSIFIER = "nlu.intent_classifier.TfidfIntentClassifier"
@@ -43,6 +44,10 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "C30": {CLASSIFIER: {"C": 30}},
     "C300": {CLASSIFIER: {"C": 300}},
     "C1000": {CLASSIFIER: {"C": 1000}},
+    # the sentence encoder's embedding beside the n-grams (nlu/encoder.py); tfidf: without it
+    "tfidf": {CLASSIFIER: {"sentence_encoder": None}},  # n-grams only (the config before the encoder)
+    "e5": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.9}},
+    "e5_always": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 1.0}},
 }
 
 
@@ -62,14 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     names = args.only or list(VARIANTS)
     configs = {f"v_{n}": write_config(f"v_{n}", variant_config(base, VARIANTS[n])) for n in names}
     results = run_variants(configs, load_sets(args.sets))
-    head = f"{'variant':<16}" + "".join(f"{s + ' acc/F1/lay/jen':>32}" for s in results)
+    head = f"{'variant':<16}" + "".join(f"{s + ' acc/F1/lay/jen':>32}" for s in results) + f"{'parse ms':>14}"
     print("\n" + head + "\n" + "-" * len(head))
     for i, name in enumerate(names):
-        cells = []
+        cells, took = [], []
         for reports in results.values():
             r: Report = reports[i]
             cells.append(f"{r.intent_accuracy:.3f}/{r.macro_f1:.3f}/{r.layanan_f1:.3f}/{r.jenis_f1:.3f}")
-        print(f"{name:<16}" + "".join(f"{c:>32}" for c in cells))
+            took += r.parse_ms
+        ms = f"{percentile(took, 50):.1f}/{percentile(took, 95):.1f}"
+        print(f"{name:<16}" + "".join(f"{c:>32}" for c in cells) + f"{ms:>14}")
     return 0
 
 

@@ -14,6 +14,13 @@ A served message is scored one at a time. scikit-learn spends ~1.2 ms of a Rasa 
 on a single text building, multiplying and stacking sparse matrices; ``_Scorer`` does
 the same arithmetic in the same order on plain arrays in ~0.25 ms, and gets the same
 probabilities to the last bit (tests/unit/test_intent_scorer.py).
+
+With ``sentence_encoder`` set (config.yml), a second logistic regression is trained on the same
+n-grams plus the 384 numbers of a pretrained multilingual encoder's embedding of the message
+(nlu/encoder.py; times ``encoder_weight``): the n-grams keep what our data says word by word, the
+embedding carries what a message means when it shares few words with the training lines (English,
+Sundanese, unusual wording). The encoder costs ~15 ms of CPU per message, so it runs only when the
+n-gram model's top probability is below ``encoder_below``; then the joint model decides.
 """
 
 from __future__ import annotations
@@ -32,10 +39,12 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.extmath import softmax
+
+from nlu.encoder import SentenceEncoder, encoder_text, sentence_encoder
 
 ARRAYS = "classifier.npz"
 META = "classifier.json"
@@ -85,8 +94,10 @@ class _Scorer:
             offset += len(vectorizer.vocabulary_)
         self.coef_t = np.ascontiguousarray(clf.coef_.T, dtype=np.float64)
         self.intercept = np.asarray(clf.intercept_, dtype=np.float64)
+        self.dense_offset = offset  # the encoder's columns, if any, follow the n-grams
 
-    def probabilities(self, text: str) -> np.ndarray:
+    def probabilities(self, text: str, dense: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities of one text; ``dense``: its (weighted) embedding when the model has one."""
         decision = np.zeros(self.coef_t.shape[1])
         for analyze, vocabulary, idf, offset in self.parts:
             counts: dict[int, int] = {}
@@ -108,6 +119,8 @@ class _Scorer:
             values /= math.sqrt(total)
             for value, row in zip(values.tolist(), self.coef_t[reverse + offset], strict=True):
                 decision += value * row
+        if dense is not None:
+            decision += dense @ self.coef_t[self.dense_offset :]
         decision += self.intercept
         return softmax(decision[np.newaxis, :])[0]
 
@@ -120,8 +133,27 @@ def message_text(message: Message) -> str:
     return (message.get(TEXT) or "").lower()
 
 
+def _logistic_regression(config: Dict[str, Any]) -> LogisticRegression:
+    return LogisticRegression(
+        C=config["C"],
+        max_iter=config["max_iter"],
+        class_weight=config["class_weight"],
+        solver="lbfgs",
+        random_state=config.get("random_state", 42),
+    )
+
+
+def _restored(classes: list[str], coef: np.ndarray, intercept: np.ndarray) -> LogisticRegression:
+    clf = LogisticRegression()
+    clf.classes_, clf.coef_, clf.intercept_ = np.array(classes), coef, intercept
+    return clf
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class TfidfIntentClassifier(IntentClassifier, GraphComponent):
+    """tf-idf n-grams -> logistic regression; with ``sentence_encoder``, a second ("joint") logistic
+    regression on the n-grams plus the embedding decides every message the first is unsure of."""
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {
@@ -131,6 +163,13 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "max_iter": 5000,
             "class_weight": "balanced",  # "balanced" or null (every example weighs the same)
             "ranking_length": 10,
+            # null, or a name in nlu.encoder.ENCODERS: its embedding joins the n-grams in the joint model
+            "sentence_encoder": None,
+            "encoder_weight": 1.0,  # scale of the embedding (unit length) beside the tf-idf rows (unit length)
+            # the joint model (and so the encoder, ~15 ms) decides a message only when the n-gram model's
+            # top probability is below this; 1.0: always
+            "encoder_below": 0.9,
+            "encoder_threads": 1,  # OpenMP threads of the encoder (2 cores per machine, several workers)
         }
 
     def __init__(
@@ -141,12 +180,22 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         word: TfidfVectorizer | None = None,
         char: TfidfVectorizer | None = None,
         clf: LogisticRegression | None = None,
+        joint: LogisticRegression | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
-        self._word, self._char, self._clf = word, char, clf
+        self._word, self._char, self._clf, self._joint = word, char, clf, joint
         self._scorer = _Scorer.for_model(word, char, clf)
+        self._joint_scorer = _Scorer.for_model(word, char, joint)
+        name = self._config["sentence_encoder"]
+        self._encoder: SentenceEncoder | None = (
+            sentence_encoder(name, int(self._config["encoder_threads"])) if name else None
+        )
+
+    def _dense(self, messages: List[Message]) -> np.ndarray:
+        assert self._encoder is not None
+        return self._encoder.encode([encoder_text(m) for m in messages]) * float(self._config["encoder_weight"])
 
     @classmethod
     def create(
@@ -163,21 +212,21 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         texts = [message_text(m) for m in examples]
         labels = [m.get(INTENT) for m in examples]
         self._word, self._char = _vectorizers(self._config)
-        features = hstack([self._word.fit_transform(texts), self._char.fit_transform(texts)]).tocsr()
-        self._clf = LogisticRegression(
-            C=self._config["C"],
-            max_iter=self._config["max_iter"],
-            class_weight=self._config["class_weight"],
-            solver="lbfgs",
-            random_state=self._config.get("random_state", 42),
-        )
-        self._clf.fit(features, labels)
+        ngrams = hstack([self._word.fit_transform(texts), self._char.fit_transform(texts)]).tocsr()
+        self._clf = _logistic_regression(self._config).fit(ngrams, labels)
         self._scorer = _Scorer.for_model(self._word, self._char, self._clf)
+        if self._encoder is not None:
+            joint = hstack([ngrams, csr_matrix(self._dense(examples))]).tocsr()
+            self._joint = _logistic_regression(self._config).fit(joint, labels)
+            self._joint_scorer = _Scorer.for_model(self._word, self._char, self._joint)
         self._persist()
         return self._resource
 
     def _persist(self) -> None:
         assert self._word is not None and self._char is not None and self._clf is not None
+        joint: dict[str, np.ndarray] = {}
+        if self._joint is not None:
+            joint = {"joint_coef": self._joint.coef_, "joint_intercept": self._joint.intercept_}
         with self._storage.write_to(self._resource) as directory:
             np.savez_compressed(
                 directory / ARRAYS,
@@ -185,11 +234,13 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                 char_idf=self._char.idf_,
                 coef=self._clf.coef_,
                 intercept=self._clf.intercept_,
+                **joint,
             )
             meta = {
                 "word_vocabulary": {k: int(v) for k, v in self._word.vocabulary_.items()},
                 "char_vocabulary": {k: int(v) for k, v in self._char.vocabulary_.items()},
                 "classes": [str(c) for c in self._clf.classes_],
+                "sentence_encoder": self._config["sentence_encoder"] if self._joint is not None else None,
             }
             (directory / META).write_text(json.dumps(meta, ensure_ascii=False))
 
@@ -209,23 +260,46 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                 meta = json.loads((directory / META).read_text())
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
+        if meta.get("sentence_encoder") != merged["sentence_encoder"]:
+            raise ValueError(
+                f"intent classifier trained with sentence_encoder {meta.get('sentence_encoder')!r}, "
+                f"configured {merged['sentence_encoder']!r}: retrain (scripts/train.sh)"
+            )
         word, char = _vectorizers(merged)
         word.vocabulary_, word.idf_ = meta["word_vocabulary"], arrays["word_idf"]
         char.vocabulary_, char.idf_ = meta["char_vocabulary"], arrays["char_idf"]
-        clf = LogisticRegression()
-        clf.classes_ = np.array(meta["classes"])
-        clf.coef_, clf.intercept_ = arrays["coef"], arrays["intercept"]
-        return cls(config, model_storage, resource, word, char, clf)
+        clf = _restored(meta["classes"], arrays["coef"], arrays["intercept"])
+        joint = None
+        if meta.get("sentence_encoder"):
+            joint = _restored(meta["classes"], arrays["joint_coef"], arrays["joint_intercept"])
+        return cls(config, model_storage, resource, word, char, clf, joint)
+
+    def _probabilities(self, texts: list[str], messages: List[Message]) -> np.ndarray:
+        assert self._clf is not None and self._word is not None and self._char is not None
+        if self._scorer is not None and len(texts) == 1:  # a served message
+            probabilities = self._scorer.probabilities(texts[0])[np.newaxis, :]
+        else:
+            ngrams = hstack([self._word.transform(texts), self._char.transform(texts)]).tocsr()
+            probabilities = self._clf.predict_proba(ngrams)
+        if self._joint is None:
+            return probabilities
+        unsure = np.flatnonzero(probabilities.max(axis=1) < float(self._config["encoder_below"]))
+        if len(unsure) == 0:
+            return probabilities
+        dense = self._dense([messages[i] for i in unsure])
+        if self._joint_scorer is not None and len(unsure) == 1:
+            probabilities[unsure[0]] = self._joint_scorer.probabilities(texts[unsure[0]], dense[0])
+        else:
+            ngrams = hstack(
+                [self._word.transform([texts[i] for i in unsure]), self._char.transform([texts[i] for i in unsure])]
+            )
+            probabilities[unsure] = self._joint.predict_proba(hstack([ngrams, csr_matrix(dense)]).tocsr())
+        return probabilities
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._clf is None or self._word is None or self._char is None:
             return messages
-        texts = [message_text(m) for m in messages]
-        if self._scorer is not None and len(texts) == 1:  # a served message
-            probabilities = self._scorer.probabilities(texts[0])[np.newaxis, :]
-        else:
-            features = hstack([self._word.transform(texts), self._char.transform(texts)]).tocsr()
-            probabilities = self._clf.predict_proba(features)
+        probabilities = self._probabilities([message_text(m) for m in messages], messages)
         classes = self._clf.classes_
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)

@@ -33,31 +33,33 @@ BLIND_SETS = frozenset({"unseen", "unseen_c", "unseen_d"})
 # 1.000 / 0.986, unseen A 0.903 / 0.915 / 1.000 / 0.973, unseen C 0.890 / 0.899 / 0.991 / 0.933)
 # minus ~0.015, so that a change that costs more than noise fails CI. Re-measure and raise them
 # when the data improves.
+# 2026-12-04, with the sentence encoder (config.yml): regression 0.963 / 0.975, A 0.943 / 0.950,
+# C 0.931 / 0.934 (intent / macro-F1; entities unchanged) -> intent floors raised to these minus ~0.015.
 SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu-intent and repair5 data, minus ~0.01
     "regression": {
-        "intent_accuracy": 0.94,
-        "macro_f1": 0.95,
+        "intent_accuracy": 0.95,
+        "macro_f1": 0.96,
         "layanan_f1": 0.985,
         "jenis_f1": 0.97,
-    },  # 0.952/0.965/1/0.986
+    },  # 0.963/0.975/1/0.986
     "unseen": {
-        "intent_accuracy": 0.91,
-        "macro_f1": 0.915,
+        "intent_accuracy": 0.93,
+        "macro_f1": 0.935,
         "layanan_f1": 0.985,
         "jenis_f1": 0.955,
-    },  # 0.925/0.931/1/0.973
+    },  # 0.943/0.950/1/0.973
     "unseen_c": {
-        "intent_accuracy": 0.89,
-        "macro_f1": 0.895,
+        "intent_accuracy": 0.915,
+        "macro_f1": 0.92,
         "layanan_f1": 0.975,
         "jenis_f1": 0.915,
-    },  # 0.901/0.910/.991/.933
+    },  # 0.931/0.934 (before the encoder 0.901/0.910)/.991/.933
     "unseen_d": {
         "intent_accuracy": 0.895,
         "macro_f1": 0.905,
         "layanan_f1": 0.975,
         "jenis_f1": 0.93,
-    },  # first (blind) run 2026-12-04: 0.908/0.920/.989/.958
+    },  # first (blind) run 2026-12-04, before the encoder: 0.908/0.920/.989/.958
 }
 
 
