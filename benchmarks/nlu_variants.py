@@ -48,6 +48,9 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "tfidf": {CLASSIFIER: {"sentence_encoder": None}},  # n-grams only (the config before the encoder)
     "e5": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.9}},
     "e5_always": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 1.0}},
+    "e5_below05": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.5}},
+    "e5_below06": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.6}},
+    "e5_below07": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.7}},
 }
 
 

@@ -18,6 +18,8 @@ under contention (benchmarks/booking_contention.py, in process).
 Configurations:
   ours-1w, ours-2w   our model and endpoints (deploy/endpoints.production.yml)
   ours-1w-stockrasa  the same without bot/rasa_speedups.py (MPP_RASA_SPEEDUPS=0)
+  ours-1w-noencoder  our model trained without the sentence encoder (config.yml minus
+                     sentence_encoder): what the encoder costs in turns/s and latency
   ours-2w-stockstore the same with Rasa's own RedisTrackerStore (whole history rewritten
                      and merged on every save): the effect of our bounded tracker store
   stock-1w           stock Rasa: the `rasa init` model trained on our data, Rasa's own
@@ -42,6 +44,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from benchmarks.load import FIXED_NOW, Load, Turn, faq_texts, percentile
 from mpp.config import PROJECT_ROOT
@@ -104,6 +108,17 @@ def train(name: str, config: Path, force: bool) -> tuple[Path, float, float, boo
     seconds, peak = time.perf_counter() - started, usage.ru_maxrss / 1024
     stamp.write_text(json.dumps({"digest": digest, "seconds": seconds, "peak_mb": peak}))
     return model, seconds, peak, True
+
+
+def without_encoder(config: Path) -> Path:
+    """config.yml with the intent classifier's sentence encoder taken out (written into OUT)."""
+    data = yaml.safe_load(config.read_text())
+    for component in data["pipeline"]:
+        component.pop("sentence_encoder", None)
+        component.pop("encoder_below", None)
+    out = OUT / "config_noencoder.yml"
+    out.write_text(yaml.safe_dump(data, sort_keys=False))
+    return out
 
 
 # ---- one configuration -------------------------------------------------------------
@@ -273,6 +288,9 @@ def main() -> None:
     wanted = set(args.only or ["ours-1w", "ours-1w-stockrasa", "ours-2w", "ours-2w-stockstore", "stock-1w"])
 
     ours, ours_s, ours_mb, ours_now = train("ours", PROJECT_ROOT / "config.yml", args.retrain)
+    plain = None
+    if "ours-1w-noencoder" in wanted:
+        plain, *_ = train("ours-noencoder", without_encoder(PROJECT_ROOT / "config.yml"), args.retrain)
     stock = None
     if "stock-1w" in wanted:
         stock, stock_s, stock_mb, stock_now = train("stock", STOCK_CONFIG, args.retrain)
@@ -282,6 +300,7 @@ def main() -> None:
         plan = [
             ("ours-1w", ours, 1, None, {}),
             ("ours-1w-stockrasa", ours, 1, None, off),
+            ("ours-1w-noencoder", plain, 1, None, {}),
             ("ours-2w", ours, 2, None, {}),
             ("ours-2w-stockstore", ours, 2, stock_store_endpoints(Path(tmp)), {}),
             ("stock-1w", stock, 1, stock_store_endpoints(Path(tmp), stock=True), off),
@@ -321,6 +340,14 @@ def main() -> None:
         print(
             f"bot/rasa_speedups.py on vs off: x{a.throughput / b.throughput:.2f} turns/s, "
             f"saturated p95 {a.p(a.saturated, 95):.0f} vs {b.p(b.saturated, 95):.0f} ms"
+        )
+    if "ours-1w" in by and "ours-1w-noencoder" in by:
+        a, b = by["ours-1w"], by["ours-1w-noencoder"]
+        fa, fb = [t for t in a.light if t.kind == "faq"], [t for t in b.light if t.kind == "faq"]
+        print(
+            f"sentence encoder on vs off: x{a.throughput / b.throughput:.2f} turns/s; "
+            f"saturated p95 {a.p(a.saturated, 95):.0f} vs {b.p(b.saturated, 95):.0f} ms; "
+            f"FAQ turn p95 at light load {a.p(fa, 95):.0f} vs {b.p(fb, 95):.0f} ms"
         )
     if "ours-1w" in by and "stock-1w" in by:
         a, b = by["ours-1w"], by["stock-1w"]
