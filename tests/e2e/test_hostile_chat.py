@@ -27,8 +27,23 @@ def test_every_hostile_message_gets_a_polite_answer(assistant: Assistant) -> Non
         results = list(pool.map(ask, range(len(texts))))
     for text, status, replies in results:
         assert status == 200, (text[:60], status)
-        assert any((m.get("text") or "").strip() or m.get("custom") for m in replies), (text[:60], replies)
+        answered = any((m.get("text") or "").strip() or m.get("custom") for m in replies)
+        assert answered, (text[:60], replies, _server_errors(assistant))
     for reply in (m.get("text") or "" for _, _, replies in results for m in replies):
         assert "{" not in reply and "Traceback" not in reply and "None" not in reply, reply[:120]
     actions_log = (assistant.work / "actions.log").read_text(errors="replace")
     assert "Traceback" not in actions_log, actions_log[actions_log.find("Traceback") - 500 :][:3000]
+
+
+def _server_errors(assistant: Assistant) -> str:
+    """What went wrong on the servers, for a failure message: Rasa's and the action server's errors."""
+    lines = []
+    for name in ("rasa.log", "actions.log"):
+        text = (assistant.work / name).read_text(errors="replace")
+        lines += [
+            f"{name}: {line[:600]}"
+            for line in text.splitlines()
+            if ("ERROR" in line or "WARNING" in line or "exception" in line.lower() or "Circuit breaker" in line)
+            and "interpolator" not in line
+        ]
+    return "\n".join(lines[-20:])

@@ -15,7 +15,8 @@ from tests.conftest import MODEL, require_model
 
 def test_every_hostile_message_parses_to_a_known_intent() -> None:
     require_model()
-    texts = [citizen_text(t) for t in hostile_messages(3000, seed=5)]  # as the gateway hands them on
+    # 1200 (was 3000 when a parse took 2 ms): junk reaches the sentence encoder, ~0.1 s a line
+    texts = [citizen_text(t) for t in hostile_messages(1200, seed=5)]  # as the gateway hands them on
     parses = asyncio.run(parse_all(MODEL, texts))  # an exception here fails the test: that is the point
     intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"]) | {"nlu_fallback"}
     assert len(parses) == len(texts)

