@@ -58,3 +58,11 @@ def test_small_talk_and_complaints(assistant: Assistant) -> None:
     assert "pengaduan tidak jadi dikirim" in assistant.text(me, "batal")  # and the chat goes on
     assert "hanya bisa membantu soal layanan publik" in assistant.text(me, "resep nasi goreng enak gmn")
     assert "Sama-sama" in assistant.text(me, "hatur nuhun kak")
+
+
+def test_the_greeting_buttons_ask_what_they_say(assistant: Assistant) -> None:
+    me = assistant.new_sender()
+    buttons = {b["title"]: b["payload"] for m in assistant.say(me, "halo") for b in m.get("buttons", [])}
+    assert buttons["Syarat KTP"] == '/tanya_syarat{"layanan": "ktp_el"}'
+    assert "KTP" in assistant.text(me, buttons["Syarat KTP"])
+    assert "interpolator" not in (assistant.work / "rasa.log").read_text(errors="replace")
