@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
+from itertools import combinations
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -30,6 +31,8 @@ PROTECTED_WORDS = frozenset(
 )
 PERSONAL_TOKEN = re.compile(r"NIKREF[A-Z2-9]{10}|TELREF[A-Z2-9]{10}|\d{16}|(\+?62|0)8\d{7,11}")
 _REPEATS = re.compile(r"(\w)\1{2,}")  # "makasiiih" -> "makasih"
+_DOUBLES = re.compile(r"(\w)\1")  # "cekk antriann" -> "cek antrian", when that is a known word
+FORMAL_WORDS_FILE = LEXICON_DIR / "stif_formal_words.txt"
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 
 
@@ -56,11 +59,30 @@ def load_lexicon() -> Mapping[str, str]:
     return {k: table.get(v, v) if " " not in v else v for k, v in table.items()}
 
 
+@cache
+def load_formal_words() -> frozenset[str]:
+    """Correctly spelt words: the formal side of the STIF pairs (MIT) and of the slang lexicon."""
+    lines = FORMAL_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    words = {w.strip().lower() for w in lines if w.strip() and not w.startswith("#")}
+    words.update(f for formal in load_lexicon().values() for f in formal.split())
+    return frozenset(words)
+
+
+def _undoubled(word: str) -> Iterable[str]:
+    """``word`` with some of its doubled letters made single, fewest changes first ("sayaa" -> "saya")."""
+    runs = [m.start() for m in _DOUBLES.finditer(word)][:4]
+    for size in range(1, len(runs) + 1):
+        for picked in combinations(runs, size):
+            yield "".join(c for i, c in enumerate(word) if i not in picked)
+
+
 class Normalizer:
     """Maps one token to its formal form; unknown and protected tokens stay as they are."""
 
     def __init__(self, lexicon: Mapping[str, str] | None = None):
         self._lexicon = lexicon if lexicon is not None else load_lexicon()
+        # an empty lexicon (lexicon: false) turns the spelling repairs off too
+        self._known = (load_formal_words() | frozenset(self._lexicon)) if self._lexicon else frozenset()
 
     def normalize_token(self, token: str) -> str:
         if PERSONAL_TOKEN.fullmatch(token.strip(".,!?;:")):
@@ -77,9 +99,22 @@ class Normalizer:
         if core in self._lexicon:
             return self._lexicon[core]
         squeezed = _REPEATS.sub(r"\1", core)
-        if squeezed != core:
-            return self._lexicon.get(squeezed, squeezed)
-        return core
+        if squeezed in self._lexicon:
+            return self._lexicon[squeezed]
+        return self._undouble(squeezed)
+
+    def _undouble(self, word: str) -> str:
+        """An elongated word ("cekk", "antriann") whose letters typed twice hide a known word."""
+        if word in self._known or not self._known or not word.isalpha():
+            return word
+        for candidate in _undoubled(word):
+            if len(candidate) < 3:  # "gg" is not "g"
+                continue
+            if candidate in self._lexicon:
+                return self._lexicon[candidate]
+            if candidate in self._known:
+                return candidate
+        return word
 
     def normalize_text(self, text: str) -> str:
         return " ".join(self.normalize_token(t) for t in text.split())

@@ -30,3 +30,20 @@ def test_vowel_dropped_errand_words_become_whole_words() -> None:
     assert n.normalize_text("ubh jdwl antrn") == "ubah jadwal antrean"
     assert n.normalize_text("gnti jadwl") == "ganti jadwal"
     assert n.normalize_text("syrt dftr pndh") == "syarat daftar pindah"
+
+
+def test_letters_typed_twice_do_not_hide_a_known_word() -> None:
+    # "cekk antriann" (a key held a little too long) is the same request as "cek antrian"; a word that is
+    # spelt with double letters ("tunggu", "maaf") or that is unknown either way stays as it was typed.
+    n = Normalizer()
+    assert n.normalize_text("cekk antriann sayaa") == "cek antrean saya"
+    assert n.normalize_text("bookingg syaratt") == "booking syarat"
+    assert n.normalize_text("tunggu maaf saat") == "tunggu maaf saat"
+    assert n.normalize_token("tungguu") == "tunggu"
+    assert n.normalize_token("gg") == "gg"
+    assert n.normalize_token("kk") == "kk"
+
+
+def test_without_the_lexicon_no_word_is_rewritten() -> None:
+    n = Normalizer({})
+    assert n.normalize_text("cekk antriann brp") == "cekk antriann brp"
