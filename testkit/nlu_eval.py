@@ -43,23 +43,24 @@ SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu
         "jenis_f1": 0.97,
     },  # 0.963/0.975/1/0.986
     "unseen": {
-        "intent_accuracy": 0.93,
-        "macro_f1": 0.935,
+        "intent_accuracy": 0.95,
+        "macro_f1": 0.955,
         "layanan_f1": 0.985,
         "jenis_f1": 0.955,
-    },  # 0.943/0.950/1/0.973
+    },  # 0.943/0.950/1/0.973; after varied3 (2026-12-05, A is the dev set) 0.967/0.969/1/0.973
     "unseen_c": {
         "intent_accuracy": 0.915,
         "macro_f1": 0.92,
         "layanan_f1": 0.975,
         "jenis_f1": 0.915,
-    },  # 0.931/0.934 (before the encoder 0.901/0.910)/.991/.933
+    },  # 0.931/0.934 (before the encoder 0.901/0.910)/.991/.933; after varied3 0.931/0.938/.991/.933
     "unseen_d": {
-        "intent_accuracy": 0.915,
-        "macro_f1": 0.925,
+        "intent_accuracy": 0.92,
+        "macro_f1": 0.93,
         "layanan_f1": 0.975,
         "jenis_f1": 0.93,
-    },  # first (blind) run 2026-12-04, before the encoder 0.908/0.920/.989/.958; with it 0.931/0.943
+    },  # first (blind) run 2026-12-04, before the encoder 0.908/0.920/.989/.958; with it 0.931/0.943;
+    # after varied3 (2026-12-05) 0.936/0.949/.989/.958
 }
 
 
