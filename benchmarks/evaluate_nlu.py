@@ -154,7 +154,7 @@ def print_results(results: dict[str, list[Report]], misses: bool = False) -> Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="*", help="variants to run (ours, ours+lexicon / ours-lexicon, stock)")
-    parser.add_argument("--sets", nargs="*", choices=sorted(SETS), help="held-out sets (default: all three)")
+    parser.add_argument("--sets", nargs="*", choices=sorted(SETS), help="held-out sets (default: all)")
     parser.add_argument("--misses", action="store_true", help="print the regression set's misclassified lines")
     parser.add_argument("--markdown", action="store_true", help="also print the README table")
     args = parser.parse_args(argv)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from testkit.nlu_eval import BLIND_SETS, SET_FLOORS, SETS, Report, evaluate_sets, load_examples
+from testkit.nlu_eval import AWAITING_FLOORS, BLIND_SETS, SET_FLOORS, SETS, Report, evaluate_sets, load_examples
 from tests.conftest import MODEL, require_model
 
 
@@ -34,7 +34,9 @@ def _entity_misses(set_name: str, report: Report, entity: str) -> str:
 
 @pytest.mark.parametrize("set_name", sorted(SET_FLOORS))
 def test_every_held_out_set_has_floors(set_name: str) -> None:
-    assert set(SET_FLOORS) == set(SETS)
+    # A new blind set waits for its first score (AWAITING_FLOORS); every other set has floors.
+    assert set(SET_FLOORS) == set(SETS) - AWAITING_FLOORS
+    assert AWAITING_FLOORS <= BLIND_SETS
     assert all(0.5 < floor < 1.0 for floor in SET_FLOORS[set_name].values())
 
 
