@@ -173,7 +173,6 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "ranking_length": 10,
             # null, or a name in nlu.encoder.ENCODERS: its embedding joins the n-grams in the joint model
             "sentence_encoder": None,
-            "joint_C": None,  # C of the joint model; null: the same as C
             "encoder_weight": 1.0,  # scale of the embedding (unit length) beside the tf-idf rows (unit length)
             # the joint model (and so the encoder, ~15 ms) decides a message only when the n-gram model's
             # top probability is below this; 1.0: always
@@ -187,10 +186,6 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             # the joint model: embed each copy (true, ~15 ms each at training) or reuse its line's embedding
             "augment_embed": True,
             "augment_weight": 1.0,  # sample weight of a copy (a training line weighs 1)
-            # for a message the joint model decides: blend its probabilities with a vote of the knn training
-            # lines nearest in the embedding (cosine, weighted by similarity); 0: off
-            "knn": 0,
-            "knn_weight": 0.3,  # the vote's share of the blend
         }
 
     def __init__(
@@ -202,14 +197,11 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         char: TfidfVectorizer | None = None,
         clf: LogisticRegression | None = None,
         joint: LogisticRegression | None = None,
-        neighbours: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
         self._word, self._char, self._clf, self._joint = word, char, clf, joint
-        # knn: the unit-length embeddings of the training lines and their class indices
-        self._neighbours = neighbours
         self._scorer = _Scorer.for_model(word, char, clf)
         self._joint_scorer = _Scorer.for_model(word, char, joint)
         name = self._config["sentence_encoder"]
@@ -268,13 +260,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                 copied = self._dense(copies) if self._config["augment_embed"] else dense[sources]
                 dense = np.vstack([dense, copied])
             joint = hstack([ngrams, csr_matrix(dense)]).tocsr()
-            joint_config = {**self._config, "C": self._config["joint_C"] or self._config["C"]}
-            self._joint = _logistic_regression(joint_config).fit(joint, labels, sample_weight=weights)
+            self._joint = _logistic_regression(self._config).fit(joint, labels, sample_weight=weights)
             self._joint_scorer = _Scorer.for_model(self._word, self._char, self._joint)
-            if int(self._config["knn"]) > 0:
-                index = {c: i for i, c in enumerate(self._clf.classes_)}
-                unit = dense / np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-12)
-                self._neighbours = (unit.astype(np.float32), np.array([index[x] for x in labels], dtype=np.int32))
         self._persist()
         logger.info(
             "%d lines + %d noisy copies, trained in %.0f s", len(examples), len(copies), time.perf_counter() - started
@@ -286,8 +273,6 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         joint: dict[str, np.ndarray] = {}
         if self._joint is not None:
             joint = {"joint_coef": self._joint.coef_, "joint_intercept": self._joint.intercept_}
-        if self._neighbours is not None:
-            joint.update(knn_embeddings=self._neighbours[0], knn_labels=self._neighbours[1])
         with self._storage.write_to(self._resource) as directory:
             np.savez_compressed(
                 directory / ARRAYS,
@@ -333,10 +318,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         joint = None
         if meta.get("sentence_encoder"):
             joint = _restored(meta["classes"], arrays["joint_coef"], arrays["joint_intercept"])
-        neighbours = None
-        if int(merged["knn"]) > 0 and "knn_embeddings" in arrays:
-            neighbours = (arrays["knn_embeddings"], arrays["knn_labels"])
-        return cls(config, model_storage, resource, word, char, clf, joint, neighbours)
+        return cls(config, model_storage, resource, word, char, clf, joint)
 
     def _probabilities(self, texts: list[str], messages: List[Message]) -> np.ndarray:
         assert self._clf is not None and self._word is not None and self._char is not None
@@ -358,25 +340,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                 [self._word.transform([texts[i] for i in unsure]), self._char.transform([texts[i] for i in unsure])]
             )
             probabilities[unsure] = self._joint.predict_proba(hstack([ngrams, csr_matrix(dense)]).tocsr())
-        if self._neighbours is not None:
-            probabilities[unsure] = self._knn_blend(probabilities[unsure], dense)
         return probabilities
-
-    def _knn_blend(self, probabilities: np.ndarray, dense: np.ndarray) -> np.ndarray:
-        """(1 - knn_weight) * the joint model's probabilities + knn_weight * the similarity-weighted vote
-        of the ``knn`` nearest training lines in the embedding."""
-        assert self._neighbours is not None
-        embeddings, labels = self._neighbours
-        k, share = int(self._config["knn"]), float(self._config["knn_weight"])
-        unit = dense / np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-12)
-        similarity = unit @ embeddings.T.astype(np.float64)
-        votes = np.zeros_like(probabilities)
-        for row, sims in enumerate(similarity):
-            nearest = np.argpartition(-sims, min(k, len(sims) - 1))[:k]
-            np.add.at(votes[row], labels[nearest], np.maximum(sims[nearest], 0.0))
-        total = votes.sum(axis=1, keepdims=True)
-        votes = np.divide(votes, total, out=np.zeros_like(votes), where=total > 0)
-        return (1.0 - share) * probabilities + share * votes
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._clf is None or self._word is None or self._char is None:
