@@ -21,6 +21,9 @@ n-grams plus the 384 numbers of a pretrained multilingual encoder's embedding of
 embedding carries what a message means when it shares few words with the training lines (English,
 Sundanese, unusual wording). The encoder costs ~15 ms of CPU per message, so it runs only when the
 n-gram model's top probability is below ``encoder_below``; then the joint model decides.
+
+With ``augment: k`` both models also learn from k noisy copies of every training line (typos, slang
+spellings, particles; nlu/augment.py), tokenised and normalised as a served message would be.
 """
 
 from __future__ import annotations
