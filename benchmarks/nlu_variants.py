@@ -51,6 +51,19 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "e5_below05": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.5}},
     "e5_below06": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.6}},
     "e5_below07": {CLASSIFIER: {"sentence_encoder": "multilingual-e5-small", "encoder_below": 0.7}},
+    # training-time noise (nlu/augment.py): k noisy copies per training line; _reuse: the copies reuse
+    # their line's embedding in the joint model instead of being embedded; tfidf_: n-grams only
+    "aug1": {CLASSIFIER: {"augment": 1}},
+    "aug2": {CLASSIFIER: {"augment": 2}},
+    "aug3": {CLASSIFIER: {"augment": 3}},
+    "aug2_reuse": {CLASSIFIER: {"augment": 2, "augment_embed": False}},
+    "aug4_reuse": {CLASSIFIER: {"augment": 4, "augment_embed": False}},
+    "aug2_half": {CLASSIFIER: {"augment": 2, "augment_weight": 0.5}},
+    "tfidf_aug2": {CLASSIFIER: {"sentence_encoder": None, "augment": 2}},
+    "tfidf_aug4": {CLASSIFIER: {"sentence_encoder": None, "augment": 4}},
+    # the embedding's scale beside the n-grams (the knn blend and a separate C for the joint model,
+    # measured and not adopted, are in commit d0c9b71: README, "Training-time noise")
+    "encw2": {CLASSIFIER: {"encoder_weight": 2.0}},
 }
 
 

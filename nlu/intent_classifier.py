@@ -21,12 +21,18 @@ n-grams plus the 384 numbers of a pretrained multilingual encoder's embedding of
 embedding carries what a message means when it shares few words with the training lines (English,
 Sundanese, unusual wording). The encoder costs ~15 ms of CPU per message, so it runs only when the
 n-gram model's top probability is below ``encoder_below``; then the joint model decides.
+
+With ``augment: k`` both models also learn from k noisy copies of every training line (typos, slang
+spellings, particles; nlu/augment.py), tokenised and normalised as a served message would be.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
+import random
+import time
 from typing import Any, Callable, Dict, List
 
 import numpy as np
@@ -36,6 +42,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -44,7 +51,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.extmath import softmax
 
+from nlu.augment import noisy_copy
 from nlu.encoder import SentenceEncoder, encoder_text, sentence_encoder
+from nlu.lexicon import Normalizer
+
+logger = logging.getLogger(__name__)
 
 ARRAYS = "classifier.npz"
 META = "classifier.json"
@@ -170,6 +181,14 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             # top probability is below this; 1.0: always
             "encoder_below": 0.9,
             "encoder_threads": 1,  # OpenMP threads of the encoder (2 cores per machine, several workers)
+            # training-time noise (nlu/augment.py): this many noisy copies of each training line, tokenised
+            # and normalised like a served message (augment_lexicon: as SlangNormalizer's lexicon setting)
+            "augment": 0,
+            "augment_seed": 42,
+            "augment_lexicon": True,
+            # the joint model: embed each copy (true, ~15 ms each at training) or reuse its line's embedding
+            "augment_embed": True,
+            "augment_weight": 1.0,  # sample weight of a copy (a training line weighs 1)
         }
 
     def __init__(
@@ -207,19 +226,49 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     ) -> "TfidfIntentClassifier":
         return cls(config, model_storage, resource)
 
+    def _noisy_copies(self, examples: List[Message]) -> tuple[List[Message], List[int]]:
+        """``augment`` noisy copies of each example (nlu/augment.py), tokenised and normalised as served;
+        with the index of the example each copy comes from."""
+        k = int(self._config["augment"])
+        rng = random.Random(int(self._config["augment_seed"]))
+        tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+        normalizer = Normalizer() if self._config["augment_lexicon"] else Normalizer({})
+        copies: List[Message] = []
+        sources: List[int] = []
+        for index, example in enumerate(examples):
+            for _ in range(k):
+                copy = Message(data={TEXT: noisy_copy(example.get(TEXT) or "", rng)})
+                tokens = tokenizer.tokenize(copy, TEXT)
+                for token in tokens:
+                    token.lemma = normalizer.normalize_token(token.text)
+                copy.set(TOKENS_NAMES[TEXT], tokens)
+                copies.append(copy)
+                sources.append(index)
+        return copies, sources
+
     def train(self, training_data: TrainingData) -> Resource:
+        started = time.perf_counter()
         examples = [m for m in training_data.intent_examples if m.get(INTENT)]
-        texts = [message_text(m) for m in examples]
-        labels = [m.get(INTENT) for m in examples]
+        copies, sources = self._noisy_copies(examples) if int(self._config["augment"]) > 0 else ([], [])
+        texts = [message_text(m) for m in examples + copies]
+        labels = [m.get(INTENT) for m in examples] + [examples[i].get(INTENT) for i in sources]
+        weights = np.array([1.0] * len(examples) + [float(self._config["augment_weight"])] * len(copies))
         self._word, self._char = _vectorizers(self._config)
         ngrams = hstack([self._word.fit_transform(texts), self._char.fit_transform(texts)]).tocsr()
-        self._clf = _logistic_regression(self._config).fit(ngrams, labels)
+        self._clf = _logistic_regression(self._config).fit(ngrams, labels, sample_weight=weights)
         self._scorer = _Scorer.for_model(self._word, self._char, self._clf)
         if self._encoder is not None:
-            joint = hstack([ngrams, csr_matrix(self._dense(examples))]).tocsr()
-            self._joint = _logistic_regression(self._config).fit(joint, labels)
+            dense = self._dense(examples)
+            if copies:
+                copied = self._dense(copies) if self._config["augment_embed"] else dense[sources]
+                dense = np.vstack([dense, copied])
+            joint = hstack([ngrams, csr_matrix(dense)]).tocsr()
+            self._joint = _logistic_regression(self._config).fit(joint, labels, sample_weight=weights)
             self._joint_scorer = _Scorer.for_model(self._word, self._char, self._joint)
         self._persist()
+        logger.info(
+            "%d lines + %d noisy copies, trained in %.0f s", len(examples), len(copies), time.perf_counter() - started
+        )
         return self._resource
 
     def _persist(self) -> None:
