@@ -32,7 +32,7 @@ SETS = {
 # Sets whose lines no report prints (figures and confusion counts only).
 BLIND_SETS = frozenset({"unseen", "unseen_c", "unseen_d", "unseen_e"})
 # Blind sets not scored yet: their floors come from their first blind run (never from a guess).
-AWAITING_FLOORS = frozenset({"unseen_e"})
+AWAITING_FLOORS: frozenset[str] = frozenset()
 # Per held-out set: the figures of "ours" in `make evaluate` (2026-12-04: regression 0.950 / 0.960 /
 # 1.000 / 0.986, unseen A 0.903 / 0.915 / 1.000 / 0.973, unseen C 0.890 / 0.899 / 0.991 / 0.933)
 # minus ~0.015, so that a change that costs more than noise fails CI. Re-measure and raise them
@@ -53,18 +53,25 @@ SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu
         "jenis_f1": 0.955,
     },  # 0.943/0.950/1/0.973; after varied3 (2026-12-05, A is the dev set) 0.967/0.969/1/0.973
     "unseen_c": {
-        "intent_accuracy": 0.915,
-        "macro_f1": 0.92,
+        "intent_accuracy": 0.93,
+        "macro_f1": 0.935,
         "layanan_f1": 0.975,
         "jenis_f1": 0.915,
-    },  # 0.931/0.934 (before the encoder 0.901/0.910)/.991/.933; after varied3 0.931/0.938/.991/.933
+    },  # 0.931/0.934 (before the encoder 0.901/0.910)/.991/.933; after varied3 0.931/0.938/.991/.933;
+    # with training-time noise (augment 2, 2026-12-05) 0.945/0.949/.991/.933
     "unseen_d": {
         "intent_accuracy": 0.92,
         "macro_f1": 0.93,
         "layanan_f1": 0.975,
         "jenis_f1": 0.93,
     },  # first (blind) run 2026-12-04, before the encoder 0.908/0.920/.989/.958; with it 0.931/0.943;
-    # after varied3 (2026-12-05) 0.936/0.949/.989/.958
+    # after varied3 (2026-12-05) 0.936/0.949/.989/.958; with augment 2 0.936/0.945/.989/.958
+    "unseen_e": {
+        "intent_accuracy": 0.905,
+        "macro_f1": 0.91,
+        "layanan_f1": 0.975,
+        "jenis_f1": 0.875,
+    },  # first (blind) run 2026-12-05 before augment 0.900/0.911/.992/.895; with augment 2 0.919/0.924/.992/.895
 }
 
 
