@@ -44,6 +44,14 @@ def test_letters_typed_twice_do_not_hide_a_known_word() -> None:
     assert n.normalize_token("kk") == "kk"
 
 
+def test_minang_yes_and_no_at_the_summary_are_understood() -> None:
+    # "iyo, alah bana" (Minang: yes, that is right) at the booking summary had been read as small talk,
+    # and the citizen was asked to confirm again and again; "indak" is Minang for "tidak".
+    n = Normalizer()
+    assert n.normalize_text("iyo, alah bana") == "iya alah benar"
+    assert n.normalize_text("indak, salah tu") == "tidak salah itu"
+
+
 def test_without_the_lexicon_no_word_is_rewritten() -> None:
     n = Normalizer({})
     assert n.normalize_text("cekk antriann brp") == "cekk antriann brp"
