@@ -20,8 +20,8 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking_forms import optional
-from actions.form_repair import CONFIRMED, STOPPED
+from actions.booking_forms import DETAIL_SLOTS, optional, stuck_this_turn
+from actions.form_repair import CONFIRMED, OFFICER, STOPPED
 from actions.moving import FORM_SLOTS, move_instead, reset_form
 from actions.runtime import UsesCore, blocking, intent, latest_entity, send
 from mpp import language
@@ -73,9 +73,6 @@ async def start_booking(tracker: Tracker, cat: Catalogue) -> List[EventType]:
     return events
 
 
-DETAIL_SLOTS = frozenset("pesan_layanan pesan_mpp pesan_tanggal pesan_waktu pesan_nama pesan_nik pesan_telepon".split())
-
-
 def summaries_in_a_row(tracker: Tracker) -> int:
     """How often the summary was shown since a detail last changed (0: this is the first showing).
 
@@ -96,7 +93,8 @@ def hinted_this_turn(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "bot" and replies.SUMMARY_ANSWERS in str(event.get("text") or ""):
+        said = str(event.get("text") or "")
+        if event.get("event") == "bot" and (replies.SUMMARY_ANSWERS in said or said.startswith(replies.SUMMARY_STUCK)):
             return True
     return False
 
@@ -118,7 +116,8 @@ class ActionAskPesanKonfirmasi(UsesCore, Action):
             send(dispatcher, replies.summary_needs())  # the same summary again: say what it waits for
         mine = await blocking(self.core.bookings.upcoming, tracker.sender_id)
         held = next((b for b in mine if b.service_code == code and (b.day, b.start) != (form.day, form.start)), None)
-        send(dispatcher, replies.summary(cat, code, mpp, form.day, form.start, form.name, form.nik, form.phone, held))
+        summary = replies.summary(cat, code, mpp, form.day, form.start, form.name, form.nik, form.phone, held)
+        send(dispatcher, replies.with_officer(summary) if stuck_this_turn(tracker) else summary)
         return [ask(self.core.bookings.ask(Operation.BOOK, request_id=uuid.uuid4().hex))]
 
 
@@ -147,6 +146,9 @@ class ActionSelesaiPesan(UsesCore, Action):
         if verdict == STOPPED:
             dispatcher.utter_message(response="utter_keluar_form")
             return reset_form()
+        if verdict == OFFICER:
+            send(dispatcher, replies.booking_dropped())
+            return to_an_officer(tracker)
         if cat.service(code) is not None:
             where = mpp if cat.offering(mpp, code) else None
             if cat.booking_mode(where, code) != MPP_SLOT:
@@ -166,6 +168,16 @@ class ActionSelesaiPesan(UsesCore, Action):
             return [SlotSet("pesan_konfirmasi", None), FollowupAction("form_pesan_antrean")]
         assert not isinstance(outcome, int)
         return after_book(self, dispatcher, cat, outcome, form)
+
+
+def to_an_officer(tracker: Tracker) -> List[EventType]:
+    """After the officer button in a form: the draft goes, its service and MPP stay for the person offered next."""
+    carried = {"mpp": tracker.get_slot("pesan_mpp"), "layanan": tracker.get_slot("pesan_layanan")}
+    return [
+        *reset_form(),
+        *(SlotSet(slot, value) for slot, value in carried.items() if value),
+        FollowupAction("action_tawarkan_petugas"),
+    ]
 
 
 def form_request(action: UsesCore, tracker: Tracker, request_id: str) -> BookingRequest | None:

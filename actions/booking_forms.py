@@ -233,6 +233,31 @@ class SlotChoosing(UsesCore):
         return {"pesan_waktu": chosen.slot.start.strftime("%H:%M")}
 
 
+DETAIL_SLOTS = frozenset("pesan_layanan pesan_mpp pesan_tanggal pesan_waktu pesan_nama pesan_nik pesan_telepon".split())
+MISSED = (replies.summary_hint(), replies.SUMMARY_STUCK)
+
+
+def summary_misses(tracker: Tracker) -> int:
+    """How often the answer to the summary was not understood since a detail last changed (this turn's included)."""
+    misses = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") in DETAIL_SLOTS:
+            break
+        if event.get("event") == "bot" and str(event.get("text") or "").startswith(MISSED):
+            misses += 1
+    return misses
+
+
+def stuck_this_turn(tracker: Tracker) -> bool:
+    """The form said, after the latest message, that the summary's answer was missed again."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and str(event.get("text") or "").startswith(replies.SUMMARY_STUCK):
+            return True
+    return False
+
+
 class BookingForm(SlotChoosing, RepairingForm):
     """What the booking and the move forms share: reading dates, times and MPPs, and the words around them."""
 
@@ -326,9 +351,9 @@ class BookingForm(SlotChoosing, RepairingForm):
         question = Question(topic=topic, service=service, jenis=tracker.get_slot("jenis"), mpp=mpp)
         return await blocking(answer, cat, question, today, notices)
 
-    def hint(self, f: Field | None, reading: Reading) -> Reply | str | None:
-        if f is None:  # never the same summary again without saying what it needs
-            return replies.summary_hint()
+    def hint(self, f: Field | None, reading: Reading, tracker: Tracker) -> Reply | str | None:
+        if f is None:  # never the same summary again without saying what it needs; twice: the buttons, a person
+            return replies.summary_stuck() if summary_misses(tracker) else replies.summary_hint()
         relative = someone_else(reading.text) if f.detail is Detail.NAMA else None
         if relative:
             return replies.name_of_other(relative)  # "buat ibu saya": the name asked is that person's

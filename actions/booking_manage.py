@@ -12,9 +12,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import after_move, ask, start_booking
-from actions.booking_forms import IgnoreClearedSlots
-from actions.form_repair import CONFIRMED
+from actions.booking import after_move, ask, start_booking, to_an_officer
+from actions.booking_forms import IgnoreClearedSlots, stuck_this_turn
+from actions.form_repair import CONFIRMED, OFFICER
 from actions.moving import begin_move, choose_booking, reset_form
 from actions.runtime import UsesCore, blocking, latest_entity, send
 from mpp.booking import replies
@@ -127,7 +127,8 @@ class ActionAskUbahKonfirmasi(UsesCore, Action):
         if not (day and start and booking_id):
             return []
         new_day, new_start = date.fromisoformat(day), time.fromisoformat(start)
-        send(dispatcher, replies.ask_move(new_day, new_start))
+        asked = replies.ask_move(new_day, new_start)
+        send(dispatcher, replies.with_officer(asked) if stuck_this_turn(tracker) else asked)
         return [ask(self.core.bookings.ask(Operation.MOVE, booking_id=int(booking_id), day=new_day, start=new_start))]
 
 
@@ -138,6 +139,9 @@ class ActionSelesaiUbah(UsesCore, Action):
         return "action_selesai_ubah"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot("pesan_konfirmasi") == OFFICER:
+            send(dispatcher, replies.move_dropped())
+            return to_an_officer(tracker)
         pending = self.core.bookings.pending(tracker.get_slot("konfirmasi"))
         if (
             tracker.get_slot("pesan_konfirmasi") != CONFIRMED

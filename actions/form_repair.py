@@ -62,6 +62,7 @@ from mpp.privacy import TOKEN_PATTERN
 from mpp.replies import Reply
 
 CONFIRMED, REFUSED, STOPPED = "ya", "tidak", "batal"
+OFFICER = "petugas"  # the officer button inside the form: it stops, then a person is offered
 # Intents the rules answer inside a form (then the form asks again): the form rejects such a turn.
 ANSWERED_BY_RULES = frozenset(
     "tanya_syarat tanya_biaya tanya_jadwal tanya_lokasi tanya_lama_proses daftar_layanan keluhan "
@@ -160,7 +161,7 @@ class RepairingForm(FormValidationAction):
         """The value of an optional field the citizen chose not to give; None if it is required."""
         return None
 
-    def hint(self, f: Field | None, reading: Reading) -> Reply | str | None:
+    def hint(self, f: Field | None, reading: Reading, tracker: Tracker) -> Reply | str | None:
         """What to say before asking ``f`` again when the message did not answer it (None: the summary)."""
         return None
 
@@ -192,7 +193,7 @@ class RepairingForm(FormValidationAction):
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[str]:
         verdict = tracker.get_slot(self.summary_slot)
-        if verdict == STOPPED:
+        if verdict in (STOPPED, OFFICER):
             return []
         slots = [f.slot for f in await self.fields_needed(tracker)]
         if verdict == REFUSED:
@@ -334,7 +335,7 @@ class RepairingForm(FormValidationAction):
                 given = name_in_correction(r.text)  # "buat ibu saya, namanya Siti Rahmah"
                 if given and not is_relative(given):
                     return {f_asked.slot: given}
-                hint = self.hint(f_asked, r)
+                hint = self.hint(f_asked, r, tracker)
                 if hint:
                     send(dispatcher, hint)
                 return {asked: None}
@@ -423,7 +424,7 @@ class RepairingForm(FormValidationAction):
             return {self.summary_slot: STOPPED}  # "tidak" to "which MPP?": the citizen does not go on
         if asked is None:
             return {}
-        hint = self.hint(f_asked, r)
+        hint = self.hint(f_asked, r, tracker)
         if hint:
             send(dispatcher, hint)
         return {asked: None}

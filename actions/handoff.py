@@ -15,7 +15,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.form_repair import OFFICER
 from actions.runtime import CatalogueSource, blocking, latest_entity, send
+from mpp.booking.replies import TO_AN_OFFICER
 from mpp.booking.service import BookingService
 from mpp.catalogue.model import Catalogue
 from mpp.handoff import replies
@@ -23,10 +25,15 @@ from mpp.handoff.model import Author
 from mpp.handoff.service import HandoffService
 from mpp.replies import Reply
 
-IN_A_FORM = Reply(
-    'Pemesanan Anda belum selesai. Untuk berbicara dengan petugas, ketik "batal" dulu, lalu "petugas". '
-    "Atau lanjutkan saja pemesanannya."
-)
+
+def in_a_form(loop: str) -> Reply:
+    """ "Mau ke petugas" typed inside a form: the draft is kept; the button drops it and offers a person."""
+    what = "Pemindahan jadwal" if loop == "form_ubah_jadwal" else "Pemesanan Anda"
+    return Reply(
+        f'{what} belum selesai. Tekan "Bicara dengan petugas" untuk menghentikannya dan dihubungkan dengan '
+        "petugas, atau lanjutkan saja.",
+        (TO_AN_OFFICER,),
+    )
 
 
 class HandoffCore(Protocol):
@@ -91,7 +98,10 @@ class ActionTawarkanPetugas(UsesHandoffs, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if tracker.active_loop_name:
-            send(dispatcher, IN_A_FORM)
+            if str(tracker.latest_message.get("text") or "").startswith(f"/{TO_AN_OFFICER.intent}"):
+                # the button: the form stops (its last action says so, then runs this one again)
+                return [SlotSet("pesan_konfirmasi", OFFICER)]
+            send(dispatcher, in_a_form(tracker.active_loop_name))  # typed mid-form: the draft is kept
             return []
         cat = await blocking(self.core.catalogue.get)
         mpp = await blocking(self._which_mpp, tracker, cat)

@@ -347,6 +347,31 @@ def summary_hint() -> str:
     return "Maaf, saya belum menangkap maksudnya. " + SUMMARY_ANSWERS
 
 
+# The second miss in a row at the same summary: the words have not worked twice, so the buttons and a person.
+SUMMARY_STUCK = "Maaf, saya masih belum bisa menangkap jawaban Anda."
+TO_AN_OFFICER = Choice("Bicara dengan petugas", "minta_petugas")
+
+
+def summary_stuck() -> str:
+    return (
+        f'{SUMMARY_STUCK} Silakan tekan salah satu tombol di bawah ringkasan: "Ya, pesan" bila sudah benar, '
+        '"Ubah …" untuk bagian yang salah, atau "Batal". Bila ingin dibantu langsung, tekan "Bicara dengan petugas".'
+    )
+
+
+def booking_dropped() -> str:
+    return "Baik, pemesanan yang belum selesai saya hentikan; belum ada antrean yang dipesan."
+
+
+def move_dropped() -> str:
+    return "Baik, pemindahan jadwal saya hentikan; antrean Anda tetap pada jadwal semula."
+
+
+def with_officer(reply: Reply) -> Reply:
+    """The summary after two misses in a row: its buttons, and one more to reach a person."""
+    return Reply(reply.text, (*reply.choices, TO_AN_OFFICER), reply.image_path, reply.location)
+
+
 def summary_needs() -> str:
     """Before a summary shown again unchanged: what it waits for."""
     return "Data antrean Anda belum dipesan. " + SUMMARY_ANSWERS
