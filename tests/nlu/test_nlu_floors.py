@@ -16,7 +16,9 @@ from tests.conftest import MODEL, require_model
 @pytest.fixture(scope="module")
 def reports() -> dict[str, Report]:
     require_model()
-    return evaluate_sets("ours", MODEL, {name: load_examples(path) for name, path in SETS.items()})
+    # Only the sets with floors are parsed: a set awaiting floors gets its first score from a blind
+    # `make evaluate`, not from a test run.
+    return evaluate_sets("ours", MODEL, {name: load_examples(SETS[name]) for name in SET_FLOORS})
 
 
 def _explain(set_name: str, report: Report) -> str:

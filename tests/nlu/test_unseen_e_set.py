@@ -4,18 +4,13 @@ line, nor of a line of the other held-out sets; every intent of the domain; ever
 A failure prints only the set E line, never the line it matched: the set's author must rewrite the line
 in a new phrasing without reading training data (see tests/nlu/UNSEEN_E_README.md).
 Set D's test checks D against the sets before it; this one checks E against all of them, so no pair of
-sets goes unchecked.
+sets goes unchecked. The checks shared with sets C, D and F are in tests/nlu/heldout.py.
 """
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
-from pathlib import Path
 
-from rasa.shared.nlu.training_data.loading import load_data
-
-from mpp.catalogue.model import SERVICE_CODES
 from mpp.config import PROJECT_ROOT
 from testkit.nlu_eval import (
     AWAITING_FLOORS,
@@ -26,14 +21,26 @@ from testkit.nlu_eval import (
     UNSEEN_C_FILE,
     UNSEEN_D_FILE,
     UNSEEN_E_FILE,
-    Example,
-    load_examples,
+    UNSEEN_FILE,
 )
-from tests.nlu.test_regression_set import CONTRACT_INTENTS, near_identical
-from tests.nlu.test_unseen_c_set import FAQ_AND_BOOKING, PHENOMENA, PROJECT_INTENTS
-from tests.nlu.test_unseen_set import JENIS, MPPS, UNSEEN_FILE
+from tests.nlu.heldout import (
+    ALL_INTENTS,
+    CHITCHAT,
+    FAQ_AND_BOOKING,
+    GOLD_INTENTS,
+    PHENOMENA,
+    HeldOutSet,
+    assert_gold_labels,
+    assert_jenis_traps_unannotated,
+    assert_no_near_copies,
+    assert_style_sheet,
+    assert_unique_and_canonical,
+    texts_of,
+    training_texts,
+)
 
 STYLES_E_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_e_styles.tsv"
+SET_E = HeldOutSet("E", UNSEEN_E_FILE, STYLES_E_FILE)
 # Set E leans on styles the earlier sets used little: voice notes, one-to-three-word queries, fast-thumb typos,
 # teenagers' slang, elderly/krama politeness, questions inside a story, two questions in one message, and
 # regional flavours from Palembang, Makassar, Madura and Bali besides Javanese, Sundanese and Betawi.
@@ -57,21 +64,6 @@ STYLES = {
     "madura",
     "bali",
 }
-CHITCHAT = {"sapa", "terima_kasih", "pamit", "afirmasi", "negasi"}
-
-
-def _set_e() -> list[Example]:
-    return load_examples(Path(UNSEEN_E_FILE))
-
-
-def _rows() -> list[dict[str, str]]:
-    with STYLES_E_FILE.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def _flagged(others: list[str]) -> list[str]:
-    # Only the set E line is kept, so that no report (nor pytest's diff) shows the other line.
-    return [line for line, _, _ in near_identical([e.text for e in _set_e()], others)]
 
 
 def test_set_e_is_scored_as_a_blind_set_with_floors_from_its_blind_score() -> None:
@@ -83,26 +75,18 @@ def test_set_e_is_scored_as_a_blind_set_with_floors_from_its_blind_score() -> No
 
 
 def test_set_e_lines_are_not_near_copies_of_training_lines() -> None:
-    training = [m.get("text") for m in load_data(str(PROJECT_ROOT / "data" / "nlu")).intent_examples]
-    flagged = _flagged(training)
-    assert flagged == [], f"{len(flagged)} set E lines too close to a training line:\n" + "\n".join(
-        f"  {line!r}" for line in flagged
-    )
+    assert_no_near_copies(SET_E, training_texts(), "a training line")
 
 
 def test_set_e_does_not_overlap_the_other_held_out_sets() -> None:
-    paths = (REGRESSION_FILE, UNSEEN_FILE, UNSEEN_C_FILE, UNSEEN_D_FILE)
-    others = [e.text for path in paths for e in load_examples(Path(path))]
-    flagged = _flagged(others)
-    assert flagged == [], f"{len(flagged)} set E lines too close to a regression, A, C or D line:\n" + "\n".join(
-        f"  {line!r}" for line in flagged
-    )
+    others = texts_of((REGRESSION_FILE, UNSEEN_FILE, UNSEEN_C_FILE, UNSEEN_D_FILE))
+    assert_no_near_copies(SET_E, others, "a regression, A, C or D line")
 
 
 def test_set_e_covers_every_intent_in_proportion() -> None:
-    examples = _set_e()
+    examples = SET_E.examples()
     counts = Counter(e.intent for e in examples)
-    assert set(counts) == CONTRACT_INTENTS | PROJECT_INTENTS
+    assert set(counts) == ALL_INTENTS
     assert 330 <= len(examples) <= 390
     assert {i: n for i, n in counts.items() if n < 8} == {}
     assert all(20 <= counts[i] <= 30 for i in FAQ_AND_BOOKING)
@@ -111,56 +95,14 @@ def test_set_e_covers_every_intent_in_proportion() -> None:
 
 
 def test_set_e_lines_are_unique_and_their_entities_are_canonical() -> None:
-    examples = _set_e()
-    texts = Counter(e.text.lower() for e in examples)
-    assert [t for t, n in texts.items() if n > 1] == []
-    values = {name: {v for e in examples for v in e.entities.get(name, ())} for name in ("layanan", "jenis", "mpp")}
-    assert values["layanan"] == set(SERVICE_CODES)  # every service named, no other code
-    assert values["jenis"] == JENIS
-    assert values["mpp"] == MPPS
-    # The scorer wants exactly one service where one is named: no line names two.
-    assert [e.text for e in examples if len(e.entities.get("layanan", ())) > 1] == []
-    named = Counter(v for e in examples for v in e.entities.get("layanan", ()))
-    assert {code: n for code, n in named.items() if n < 5} == {}  # every service in several lines
-    # No personal data in clear text: the set carries no NIK and no phone number.
-    assert [e.text for e in examples if {"nik", "telepon"} & set(e.entities)] == []
+    assert_unique_and_canonical(SET_E.examples(), min_lines_per_service=5, personal_data=False)
 
 
 def test_style_sheet_lists_every_set_e_line_once_with_known_tags() -> None:
-    rows = _rows()
-    assert Counter((r["intent"], r["text"]) for r in rows) == Counter((e.intent, e.text) for e in _set_e())
-    styles = [(r["intent"], s) for r in rows for s in r["styles"].split(",")]
-    phenomena = Counter(p for r in rows for p in r["phenomena"].split(",") if p != "-")
-    assert {s for _, s in styles} == STYLES
-    assert set(phenomena) == PHENOMENA
-    assert {p: n for p, n in phenomena.items() if n < 4} == {}  # each failure family tried several times
-    intents_per_style = Counter(s for _, s in set(styles))
-    assert {s: n for s, n in intents_per_style.items() if n < 5} == {}  # each style in several intents
-    # The line column points into unseen_e.yml, in the file's order.
-    yml = UNSEEN_E_FILE.read_text(encoding="utf-8").splitlines()
-    lines = [int(r["line"]) for r in rows]
-    assert lines == sorted(lines)
-    assert all(yml[n - 1].lstrip().startswith("- ") for n in lines)
+    assert_style_sheet(SET_E, styles=STYLES, phenomena=PHENOMENA, min_lines_per_phenomenon=4)
 
 
 def test_labelled_traps_keep_their_gold_labels() -> None:
     # The failure families of issue 16 are labelled by the user's main request, not by a surface word.
-    gold = {
-        "price_word": {"tanya_biaya"},
-        "own_appt": {"cek_antrean"},
-        "sched_vocab": {"pesan_antrean"},
-        "booking_place": {"pesan_antrean"},
-        "slang_thanks": {"terima_kasih"},
-        "delete_data": {"hapus_data"},
-        "where_complain": {"keluhan"},
-        "grievance": {"keluhan"},
-        "service_hours": {"tanya_jadwal"},
-        "service_day": {"tanya_jadwal"},
-        "smalltalk_numbers": {"di_luar_topik"},
-    }
-    rows = _rows()
-    seen = {p: {r["intent"] for r in rows if p in r["phenomena"].split(",")} for p in gold}
-    assert seen == gold
-    # "baru", "rusak", "hilang" describing something else (a newborn, a broken machine) are no jenis.
-    traps = {r["text"] for r in rows if "jenis_trap" in r["phenomena"].split(",")}
-    assert traps and [e.text for e in _set_e() if e.text in traps and "jenis" in e.entities] == []
+    assert_gold_labels(SET_E, GOLD_INTENTS)
+    assert_jenis_traps_unannotated(SET_E)

@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from mpp.catalogue.model import SERVICE_CODES
 from mpp.config import PROJECT_ROOT
 from testkit.nlu_eval import REGRESSION_FILE, Example, load_examples
+from tests.nlu.heldout import JENIS, MPPS
 from tests.nlu.test_regression_set import CONTRACT_INTENTS, near_identical
 
 UNSEEN_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen.yml"
@@ -32,8 +33,6 @@ BIG_INTENTS = {
     "cek_antrean",
     "minta_petugas",
 }
-JENIS = {"baru", "hilang", "rusak", "perpanjangan", "perubahan"}
-MPPS = {"kota_bogor", "kota_bekasi", "kota_tangerang_selatan"}
 
 
 def _unseen() -> list[Example]:
