@@ -574,6 +574,9 @@ _MOVE = _words(
     r"(?:di)?geser(?:in|kan|ke|ne)?",
     r"(?:di)?(?:pindah|ganti|ubah|tunda|gentos)(?:in|kan|ke|ne|aken)?\s+"
     r"(?:dino|dinten|hari|ari|tanggal|tgl|jadwal|jadwale|jadwalnya|jam|jame|waktu|wektu|jadi|dadi)",
+    # "tolong pindah ke kamis 10 desember jam 14": moved to a day or time (not "pindah ke mpp bekasi")
+    r"(?:di)?pindah(?:in|kan|ke|ne|aken)?\s+(?:ke|jadi|jd|dadi)\s+(?:hari\s+|tanggal\s+|tgl\s+|jam\s+)?"
+    r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|besok|besoknya|lusa|sesuk|\d)",
     r"re-?schedule\w*",
     r"resched\w*",
     r"ubah\s+jadwal",

@@ -77,7 +77,7 @@ def test_two_misses_at_a_move_bring_a_person_and_keep_the_booking(assistant: Ass
         "3201014407910064",
     )
     assert "Antrean berhasil dipesan" in texts(assistant.say(me, "ya"))
-    assert "Pindahkan jadwal" in texts(assistant.say(me, "ubah jadwal jadi kamis 10 desember jam 14"))
+    assert "Pindahkan jadwal" in texts(assistant.say(me, "tolong pindah ke kamis 10 desember jam 14"))
     assistant.say(me, "hmmm")
     second = assistant.say(me, "hmmm")
     assert "masih belum bisa menangkap" in texts(second) and OFFICER in titles(second)

@@ -111,6 +111,9 @@ async def test_a_service_read_from_bpjs_alone_is_set_right_in_the_form(deps) -> 
         "mundurin dong ke selasa",
         "ubah jadwal antrian jd tgl 1 des",
         "geser ke jam 11",
+        "tolong pindah ke kamis 10 desember jam 14",
+        "dipindah jadi tgl 12 ya",
+        "pindahin ke jam 9 pagi",
     ],
 )
 def test_a_move_in_everyday_words_is_a_move(text: str) -> None:
@@ -118,7 +121,15 @@ def test_a_move_in_everyday_words_is_a_move(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["mau antri kk di bogor", "mau urus surat pindah", "pindah ke mpp bekasi", "ganti layanan"]
+    "text",
+    [
+        "mau antri kk di bogor",
+        "mau urus surat pindah",
+        "pindah ke mpp bekasi",
+        "ganti layanan",
+        "pindah ke kota lain, kk nya gimana",
+        "mau pindah ke bekasi tahun depan",
+    ],
 )
 def test_other_messages_are_no_move(text: str) -> None:
     assert not wants_move(text)
