@@ -34,8 +34,7 @@ SETS = {
 # Sets whose lines no report prints (figures and confusion counts only).
 BLIND_SETS = frozenset({"unseen", "unseen_c", "unseen_d", "unseen_e", "unseen_f"})
 # Blind sets not scored yet: their floors come from their first blind run (never from a guess).
-# Set F (2026-12-05, helper setf) waits for the integrator's first blind `make evaluate`.
-AWAITING_FLOORS: frozenset[str] = frozenset({"unseen_f"})
+AWAITING_FLOORS: frozenset[str] = frozenset()
 # Per held-out set: the figures of "ours" in `make evaluate` (2026-12-04: regression 0.950 / 0.960 /
 # 1.000 / 0.986, unseen A 0.903 / 0.915 / 1.000 / 0.973, unseen C 0.890 / 0.899 / 0.991 / 0.933)
 # minus ~0.015, so that a change that costs more than noise fails CI. Re-measure and raise them
@@ -44,11 +43,11 @@ AWAITING_FLOORS: frozenset[str] = frozenset({"unseen_f"})
 # C 0.931 / 0.934 (intent / macro-F1; entities unchanged) -> intent floors raised to these minus ~0.015.
 SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu-intent and repair5 data, minus ~0.01
     "regression": {
-        "intent_accuracy": 0.95,
-        "macro_f1": 0.96,
+        "intent_accuracy": 0.96,
+        "macro_f1": 0.97,
         "layanan_f1": 0.985,
         "jenis_f1": 0.97,
-    },  # 0.963/0.975/1/0.986
+    },  # 0.963/0.975/1/0.986; after varied4 (2026-12-05) 0.977/0.984/1/0.986
     "unseen": {
         "intent_accuracy": 0.95,
         "macro_f1": 0.955,
@@ -56,25 +55,32 @@ SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu
         "jenis_f1": 0.955,
     },  # 0.943/0.950/1/0.973; after varied3 (2026-12-05, A is the dev set) 0.967/0.969/1/0.973
     "unseen_c": {
-        "intent_accuracy": 0.93,
-        "macro_f1": 0.935,
+        "intent_accuracy": 0.935,
+        "macro_f1": 0.94,
         "layanan_f1": 0.975,
         "jenis_f1": 0.915,
     },  # 0.931/0.934 (before the encoder 0.901/0.910)/.991/.933; after varied3 0.931/0.938/.991/.933;
-    # with training-time noise (augment 2, 2026-12-05) 0.945/0.949/.991/.933
+    # with training-time noise (augment 2, 2026-12-05) 0.945/0.949/.991/.933; after varied4 0.950/0.955/.991/.933
     "unseen_d": {
-        "intent_accuracy": 0.92,
-        "macro_f1": 0.93,
+        "intent_accuracy": 0.935,
+        "macro_f1": 0.94,
         "layanan_f1": 0.975,
         "jenis_f1": 0.93,
     },  # first (blind) run 2026-12-04, before the encoder 0.908/0.920/.989/.958; with it 0.931/0.943;
-    # after varied3 (2026-12-05) 0.936/0.949/.989/.958; with augment 2 0.936/0.945/.989/.958
+    # after varied3 (2026-12-05) 0.936/0.949/.989/.958; with augment 2 0.936/0.945/.989/.958; varied4 0.950/0.957
     "unseen_e": {
-        "intent_accuracy": 0.905,
-        "macro_f1": 0.91,
+        "intent_accuracy": 0.925,
+        "macro_f1": 0.925,
         "layanan_f1": 0.975,
         "jenis_f1": 0.875,
-    },  # first (blind) run 2026-12-05 before augment 0.900/0.911/.992/.895; with augment 2 0.919/0.924/.992/.895
+    },  # first (blind) run 2026-12-05 before augment 0.900/0.911/.992/.895; with augment 2 0.919/0.924/.992/.895;
+    # after varied4 0.942/0.942/.992/.895
+    "unseen_f": {
+        "intent_accuracy": 0.91,
+        "macro_f1": 0.915,
+        "layanan_f1": 0.975,
+        "jenis_f1": 0.84,
+    },  # first (blind) run 2026-12-05 before varied4 0.915/0.922/.992/.870; after varied4 0.929/0.936/.992/.870
 }
 
 
