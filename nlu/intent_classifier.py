@@ -32,6 +32,7 @@ import json
 import logging
 import math
 import random
+import re
 import time
 from typing import Any, Callable, Dict, List
 
@@ -136,6 +137,25 @@ class _Scorer:
         return softmax(decision[np.newaxis, :])[0]
 
 
+WORD = re.compile(r"(?u)\b\w+\b")
+
+
+# Particles, fillers and forms of address: known words that say nothing about the request ("xjq wpz mah kkrt":
+# the normaliser read "mmmh" as "mah"), so they do not make a message of unknown words understood
+EMPTY_WORDS = frozenset(
+    "mah sih dong deh kok lah yah nih tuh kan toh loh lho kah pun wkwk wkwkwk haha hehe hmm hm eh ah oh "
+    "kak ka min gan sis bro mas mba mbak pak bu bang om tante dek".split()
+)
+
+
+def no_known_word(text: str, vocabulary: Dict[str, int]) -> bool:
+    """The text has a word of letters the training data never had, and no other word that it had
+    (particles and forms of address aside; numbers and emoji decide nothing)."""
+    words = [w for w in WORD.findall(text.lower()) if w.isalpha()]
+    unknown = [w for w in words if w not in vocabulary]
+    return bool(unknown) and not any(w in vocabulary and w not in EMPTY_WORDS for w in words)
+
+
 def message_text(message: Message) -> str:
     """The normalised text: token lemmas if the message was tokenised, else the raw text."""
     tokens = message.get(TOKENS_NAMES[TEXT])
@@ -174,6 +194,10 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "max_iter": 5000,
             "class_weight": "balanced",  # "balanced" or null (every example weighs the same)
             "ranking_length": 10,
+            # a message none of whose words the training data has ("xjq wpz mmmh", "blorp zintak"): its
+            # probabilities are multiplied by this, so the FallbackClassifier falls back (ranking kept for
+            # the clarification buttons); 1.0: off
+            "unknown_words_weight": 1.0,
             # null, or a name in nlu.encoder.ENCODERS: its embedding joins the n-grams in the joint model
             "sentence_encoder": None,
             "encoder_weight": 1.0,  # scale of the embedding (unit length) beside the tf-idf rows (unit length)
@@ -348,9 +372,13 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._clf is None or self._word is None or self._char is None:
             return messages
-        probabilities = self._probabilities([message_text(m) for m in messages], messages)
+        texts = [message_text(m) for m in messages]
+        probabilities = self._probabilities(texts, messages)
         classes = self._clf.classes_
-        for message, row in zip(messages, probabilities, strict=True):
+        weight = float(self._config["unknown_words_weight"])
+        for message, text, row in zip(messages, texts, probabilities, strict=True):
+            if weight != 1.0 and no_known_word(text, self._word.vocabulary_):
+                row = row * weight  # the model is guessing: no word of the message was ever seen
             order = np.argsort(-row)
             ranking = [{"name": str(classes[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)

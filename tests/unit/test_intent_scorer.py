@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import numpy as np
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import hstack
 
-from nlu.intent_classifier import TfidfIntentClassifier
+from nlu.intent_classifier import TfidfIntentClassifier, no_known_word
 from testkit.hostile import hostile_messages
 from testkit.nlu_eval import load_examples
 from tests.conftest import require_model
@@ -37,3 +39,18 @@ def test_served_messages_score_exactly_as_scikit_learn_does() -> None:
     classifier.process(batch)  # scikit-learn
     assert one.get("intent_ranking") == batch[0].get("intent_ranking")
     assert one.get("intent")["name"] == "tanya_syarat"
+
+
+def test_a_message_of_unknown_words_falls_back_with_its_ranking_kept() -> None:
+    vocabulary = {"syarat": 0, "ktp": 1, "bikin": 2}
+    assert no_known_word("blorp zintak vurmo", vocabulary)
+    assert not no_known_word("blorp syarat vurmo", vocabulary)  # one known word: the model decides
+    assert not no_known_word("🙏🙏 123", vocabulary)  # no word of letters: not junk by this test
+    assert no_known_word("xjq wpz mah kkrt", {**vocabulary, "mah": 3})  # a known particle understands nothing
+    assert not no_known_word("mah", {"mah": 3})  # nothing unknown: the model decides
+    agent = Agent.load(str(require_model()))
+    junk = asyncio.run(agent.parse_message("xjq wpz mmmh kkrt"))
+    assert junk["intent"]["name"] == "nlu_fallback"
+    assert len(junk["intent_ranking"]) > 2  # the model's guesses stay for the clarification buttons
+    known = asyncio.run(agent.parse_message("syarat bikin ktp apa"))
+    assert known["intent"]["name"] == "tanya_syarat" and known["intent"]["confidence"] > 0.5
