@@ -57,6 +57,8 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "aug2": {CLASSIFIER: {"augment": 2}},
     "aug3": {CLASSIFIER: {"augment": 3}},
     "aug2_reuse": {CLASSIFIER: {"augment": 2, "augment_embed": False}},
+    # config.yml's unknown_words_weight 0.25 off: junk (no known word) is scored by the model as it is
+    "nojunk": {CLASSIFIER: {"unknown_words_weight": 1.0}},
     "aug4_reuse": {CLASSIFIER: {"augment": 4, "augment_embed": False}},
     "aug2_half": {CLASSIFIER: {"augment": 2, "augment_weight": 0.5}},
     "tfidf_aug2": {CLASSIFIER: {"sentence_encoder": None, "augment": 2}},

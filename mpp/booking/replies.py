@@ -354,8 +354,8 @@ TO_AN_OFFICER = Choice("Bicara dengan petugas", "minta_petugas")
 
 def summary_stuck() -> str:
     return (
-        f'{SUMMARY_STUCK} Silakan tekan salah satu tombol di bawah ringkasan: "Ya, pesan" bila sudah benar, '
-        '"Ubah …" untuk bagian yang salah, atau "Batal". Bila ingin dibantu langsung, tekan "Bicara dengan petugas".'
+        f"{SUMMARY_STUCK} Silakan tekan tombol di bawah untuk setuju, untuk mengubah bagian yang salah "
+        '("Ubah …"), atau untuk membatalkan. Bila ingin dibantu langsung, tekan "Bicara dengan petugas".'
     )
 
 
