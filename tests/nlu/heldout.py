@@ -1,4 +1,4 @@
-"""Checks shared by the blind held-out sets C, D, E and F (tests/nlu/test_unseen_{c,d,e,f}_set.py).
+"""Checks shared by the blind held-out sets C, D, E, F and G (tests/nlu/test_unseen_{c,d,e,f,g}_set.py).
 
 A set is a Rasa NLU file plus a style sheet (tab-separated: line in the yml, intent, plain text, styles,
 phenomena). Each set's test module states what is particular to it (its size, its styles, the sets it
@@ -94,6 +94,8 @@ def texts_of(paths: Iterable[Path]) -> list[str]:
 
 def assert_no_near_copies(held: HeldOutSet, others: list[str], what: str) -> None:
     """No line of the set is the same as one of `others` up to spelling or one word (test_regression_set)."""
+    # pytest prints a failing frame's arguments: hide this frame, or `others` (training lines) shows up.
+    __tracebackhide__ = True
     # Only the held-out line is kept, so that no report (nor pytest's diff) shows the other line.
     flagged = [line for line, _, _ in near_identical([e.text for e in held.examples()], others)]
     assert flagged == [], f"{len(flagged)} set {held.letter} lines too close to {what}:\n" + "\n".join(
