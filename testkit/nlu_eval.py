@@ -23,7 +23,7 @@ UNSEEN_C_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_c.yml"  # set C: blind,
 UNSEEN_D_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_d.yml"  # set D: blind, scored but never tuned on
 UNSEEN_E_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_e.yml"  # set E: blind, scored but never tuned on
 UNSEEN_F_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_f.yml"  # set F: blind, scored but never tuned on
-UNSEEN_G_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_g.yml"  # set G: blind, not scored yet
+UNSEEN_G_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_g.yml"  # set G: blind, scored once, never tuned on
 SETS = {
     "regression": REGRESSION_FILE,
     "unseen": UNSEEN_FILE,
@@ -36,7 +36,7 @@ SETS = {
 # Sets whose lines no report prints (figures and confusion counts only).
 BLIND_SETS = frozenset({"unseen", "unseen_c", "unseen_d", "unseen_e", "unseen_f", "unseen_g"})
 # Blind sets not scored yet: their floors come from their first blind run (never from a guess).
-AWAITING_FLOORS: frozenset[str] = frozenset({"unseen_g"})
+AWAITING_FLOORS: frozenset[str] = frozenset()
 # Per held-out set: the figures of "ours" in `make evaluate` (2026-12-04: regression 0.950 / 0.960 /
 # 1.000 / 0.986, unseen A 0.903 / 0.915 / 1.000 / 0.973, unseen C 0.890 / 0.899 / 0.991 / 0.933)
 # minus ~0.015, so that a change that costs more than noise fails CI. Re-measure and raise them
@@ -83,6 +83,12 @@ SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu
         "layanan_f1": 0.975,
         "jenis_f1": 0.84,
     },  # first (blind) run 2026-12-05 before varied4 0.915/0.922/.992/.870; after varied4 0.929/0.936/.992/.870
+    "unseen_g": {
+        "intent_accuracy": 0.895,
+        "macro_f1": 0.91,
+        "layanan_f1": 0.95,
+        "jenis_f1": 0.82,
+    },  # first (blind) run 2026-12-06 on main at 74f50c9 (data of 2952a10): 0.913/0.927/.966/.840
 }
 
 
