@@ -160,3 +160,32 @@ def assert_jenis_traps_unannotated(held: HeldOutSet) -> None:
     # "baru", "rusak", "hilang" describing something else (a newborn, a broken machine) are no jenis.
     traps = {r["text"] for r in held.rows() if "jenis_trap" in r["phenomena"].split(",")}
     assert traps and [e.text for e in held.examples() if e.text in traps and "jenis" in e.entities] == []
+
+
+# Sets F and G: sized for per-intent floors, booking codes well-formed, no number shaped like personal data.
+MIN_LINES_PER_INTENT = 14  # one miss moves an intent's recall by at most 1/14 (~7 points)
+BIG_INTENTS = {"tanya_syarat", "tanya_biaya", "pesan_antrean", "tanya_jadwal", "tanya_lokasi", "keluhan"}
+PERSONAL_NUMBER = re.compile(r"\d{8,}|(?:\+62|\b08)[\d\s-]{6,}")
+
+
+def assert_sized_for_per_intent_floors(held: HeldOutSet) -> None:
+    examples = held.examples()
+    counts = Counter(e.intent for e in examples)
+    assert set(counts) == ALL_INTENTS
+    assert 390 <= len(examples) <= 440
+    assert {i: n for i, n in counts.items() if n < MIN_LINES_PER_INTENT} == {}
+    # Citizens ask, book and complain more than they chat: those intents have more lines than any other.
+    assert min(counts[i] for i in BIG_INTENTS) > max(n for i, n in counts.items() if i not in BIG_INTENTS)
+    assert min(counts[i] for i in FAQ_AND_BOOKING) > max(counts[i] for i in CHITCHAT)
+
+
+def assert_canonical_with_booking_codes(held: HeldOutSet) -> None:
+    examples = held.examples()
+    assert_unique_and_canonical(examples, min_lines_per_service=5, personal_data=False)
+    codes = [c for e in examples for c in e.entities.get("kode_booking", ())]
+    assert codes and [c for c in codes if not KODE_BOOKING.match(c)] == []
+
+
+def assert_no_personal_numbers(held: HeldOutSet) -> None:
+    # Not even made-up ones: a run of 8+ digits (a phone number, a NIK) or a +62/08 prefix followed by digits.
+    assert [e.text for e in held.examples() if PERSONAL_NUMBER.search(e.text)] == []

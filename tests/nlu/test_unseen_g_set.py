@@ -10,9 +10,6 @@ The checks shared with sets C, D, E and F are in tests/nlu/heldout.py.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-
 from mpp.config import PROJECT_ROOT
 from testkit.nlu_eval import (
     AWAITING_FLOORS,
@@ -28,18 +25,16 @@ from testkit.nlu_eval import (
     UNSEEN_G_FILE,
 )
 from tests.nlu.heldout import (
-    ALL_INTENTS,
-    CHITCHAT,
-    FAQ_AND_BOOKING,
     GOLD_INTENTS,
-    KODE_BOOKING,
     PHENOMENA,
     HeldOutSet,
+    assert_canonical_with_booking_codes,
     assert_gold_labels,
     assert_jenis_traps_unannotated,
     assert_no_near_copies,
+    assert_no_personal_numbers,
+    assert_sized_for_per_intent_floors,
     assert_style_sheet,
-    assert_unique_and_canonical,
     texts_of,
     training_texts,
 )
@@ -73,9 +68,7 @@ GOLD_G = {
     "how_long": {"tanya_lama_proses"},
     "directions": {"tanya_lokasi"},
 }
-MIN_LINES_PER_INTENT = 14  # one miss moves an intent's recall by at most 1/14 (~7 points)
 # The intents the brief asks more lines for (the families of issue 16 fall mostly on them).
-BIG_INTENTS = {"tanya_syarat", "tanya_biaya", "pesan_antrean", "tanya_jadwal", "tanya_lokasi", "keluhan"}
 
 
 def test_set_g_is_scored_as_a_blind_set_with_floors_from_its_first_score() -> None:
@@ -103,27 +96,15 @@ def test_set_g_lines_are_not_near_copies_of_each_other() -> None:
 
 
 def test_set_g_covers_every_intent_with_enough_lines_for_a_per_intent_floor() -> None:
-    examples = SET_G.examples()
-    counts = Counter(e.intent for e in examples)
-    assert set(counts) == ALL_INTENTS
-    assert 390 <= len(examples) <= 440
-    assert {i: n for i, n in counts.items() if n < MIN_LINES_PER_INTENT} == {}
-    # Citizens ask, book and complain more than they chat: those intents have more lines than any other.
-    assert min(counts[i] for i in BIG_INTENTS) > max(n for i, n in counts.items() if i not in BIG_INTENTS)
-    assert min(counts[i] for i in FAQ_AND_BOOKING) > max(counts[i] for i in CHITCHAT)
+    assert_sized_for_per_intent_floors(SET_G)
 
 
 def test_set_g_lines_are_unique_and_their_entities_are_canonical() -> None:
-    examples = SET_G.examples()
-    assert_unique_and_canonical(examples, min_lines_per_service=5, personal_data=False)
-    codes = [c for e in examples for c in e.entities.get("kode_booking", ())]
-    assert codes and [c for c in codes if not KODE_BOOKING.match(c)] == []
+    assert_canonical_with_booking_codes(SET_G)
 
 
 def test_set_g_holds_no_number_shaped_like_a_nik_or_a_phone_number() -> None:
-    # Not even made-up ones: a run of 8+ digits (a phone number, a NIK) or a +62/08 prefix followed by digits.
-    shaped = re.compile(r"\d{8,}|(?:\+62|\b08)[\d\s-]{6,}")
-    assert [e.text for e in SET_G.examples() if shaped.search(e.text)] == []
+    assert_no_personal_numbers(SET_G)
 
 
 def test_style_sheet_lists_every_set_g_line_once_with_known_tags() -> None:
