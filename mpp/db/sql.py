@@ -21,9 +21,8 @@ class _OnConflictDoNothing(ClauseElement):
     """``ON CONFLICT (keys) DO NOTHING`` after an INSERT's VALUES, on PostgreSQL and SQLite (>= 3.24).
 
     SQLAlchemy 1.4's dialect inserts (``postgresql.insert(...).on_conflict_do_nothing``) cannot be
-    cached, so every execution compiled the statement afresh (a fifth of ``bot.survey_gate.before_rasa``
-    under cProfile; ~0.1-0.3 ms of its ~2.3 ms CPU per turn measured without the profiler, on a loaded
-    machine). A core INSERT carrying this clause is cached.
+    cached, so every execution compiled the statement afresh. A core INSERT carrying this clause is
+    cached: a recorded turn costs x0.68-0.82 the CPU (``python -m benchmarks.turn_record``).
     """
 
     __visit_name__ = "mpp_on_conflict_do_nothing"
