@@ -61,12 +61,11 @@ class ActionFallbackLayanan(UsesCore, Action):
                 entities["mpp"] = tracker.get_slot("mpp")
             send(dispatcher, clarify.ask_intent(catalogue, pair, entities, language))
             return []
-        ranked = [i.get("name") for i in message.get("intent_ranking", []) if i.get("name")]
         reply = fallback_reply(
             catalogue,
             message.get("text") or "",
             latest_entity(tracker, "layanan"),
-            ranked,
+            [(r.intent, r.confidence) for r in clarify.ranking(message.get("intent_ranking", []))],
             latest_entity(tracker, "mpp") or tracker.get_slot("mpp"),
         )
         if language == ENGLISH:

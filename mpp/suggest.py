@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from rapidfuzz import fuzz, process
 
 from mpp.catalogue.model import Catalogue
-from mpp.faq import TOPICS
 from mpp.replies import POPULAR_SERVICES, Choice, Reply
 
 TOPIC_TITLES = {
@@ -14,7 +15,6 @@ TOPIC_TITLES = {
     "tanya_jadwal": "Jam buka",
     "tanya_lokasi": "Lokasi",
     "tanya_lama_proses": "Lama proses",
-    "daftar_layanan": "Daftar layanan",
 }
 
 
@@ -33,21 +33,43 @@ def likely_services(catalogue: Catalogue, text: str, limit: int = 3, cutoff: flo
     return sorted(scored, key=lambda c: -scored[c])[:limit]
 
 
+# The topics of a question about one service, in the order a citizen asks them most (mpp.faq.ask_topic).
+SERVICE_TOPICS = ("tanya_syarat", "tanya_biaya", "tanya_lama_proses", "tanya_jadwal", "tanya_lokasi")
+# Below the fallback threshold the ranking is a weak hint: a topic leads the buttons only when the
+# classifier gave it at least this much; otherwise requirements, the question asked most, lead.
+TOPIC_MIN = 0.15
+
+
+def guessed_topic(ranking: Sequence[tuple[str, float]]) -> str:
+    """The question about a service that the classifier leaned to, if it leaned enough; else requirements."""
+    for name, confidence in ranking:
+        if name in SERVICE_TOPICS:
+            return name if confidence >= TOPIC_MIN else "tanya_syarat"
+    return "tanya_syarat"
+
+
 def fallback_reply(
-    catalogue: Catalogue, text: str, service: str | None, ranked_intents: list[str], mpp: str | None
+    catalogue: Catalogue,
+    text: str,
+    service: str | None,
+    ranking: Sequence[tuple[str, float]],
+    mpp: str | None,
 ) -> Reply:
-    """Ask back with buttons instead of guessing: likely services × the likely question."""
-    topic = next((i for i in ranked_intents if i in TOPICS), "tanya_syarat")
+    """Ask back with buttons instead of guessing: likely services × the likely question.
+
+    ``ranking`` is the classifier's (intent, confidence), best first. (The second fallback in a row
+    offers a person instead: data/rules/handoff.yml.)"""
+    topic = guessed_topic(ranking)
     codes = [service] if service and service in catalogue.services else likely_services(catalogue, text)
     extra = {"mpp": mpp} if mpp else {}
     if len(codes) == 1:
         name = catalogue.services[codes[0]].name
-        topics = [
-            topic,
-            *[t for t in ("tanya_syarat", "tanya_biaya", "tanya_lama_proses", "tanya_lokasi") if t != topic],
-        ]
+        topics = (topic, *[t for t in SERVICE_TOPICS if t != topic])
         choices = tuple(Choice(f"{TOPIC_TITLES[t]} {name}", t, {"layanan": codes[0], **extra}) for t in topics)
-        return Reply(f"Maaf, saya kurang yakin maksud Anda. Apakah tentang {name}? Pilih yang sesuai:", choices)
+        booking = Choice(f"Ambil antrean {name}", "pesan_antrean", {"layanan": codes[0], **extra})
+        return Reply(
+            f"Maaf, saya kurang yakin maksud Anda. Apakah tentang {name}? Pilih yang sesuai:", (*choices, booking)
+        )
     if not codes:
         codes = list(POPULAR_SERVICES[:6])
         text_out = (
