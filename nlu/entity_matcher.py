@@ -298,6 +298,8 @@ class EntityMatcher:
                 and EntityMatcher._child(words, first, end)
             ):
                 value = "kia"
+            elif value == "kia" and any(w in rules.CHILD_RELATION for w in span) and rules.for_an_adult(words):
+                value = "ktp_el"  # "ktp anak umur 17": a son or daughter of 17 or more gets a KTP-el
             out.append((first, end, value))
         if out:
             return out

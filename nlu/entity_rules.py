@@ -6,6 +6,7 @@
   ("bayi yang baru lahir") is not a jenis.
 - A document named by what it is for: an "akta"/"surat" next to a death is akta_kematian, next to a
   birth akta_kelahiran; an identity card for a child (an age under 17, a toddler, a pupil) is kia.
+  "ktp anak" (KIA's everyday name) for a son or daughter of 17 or more ("umur 17", "18 tahun") is ktp_el.
 - A document quoted as the source of data ("alamat sesuai ktp"), or an event given as the reason
   ("kk baru abis nikah"), while another service is asked about, is not a second service.
 - "masa berlakunya sudah habis" / "udah mati masa berlakunya" is a renewal.

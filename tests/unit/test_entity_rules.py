@@ -17,6 +17,7 @@ LAYANAN = {
     "akte": "akta_kelahiran",
     "akta kematian": "akta_kematian",
     "kia": "kia",
+    "ktp anak": "kia",
     "sim": "sim",
     "skck": "skck",
     "npwp": "npwp",
@@ -104,6 +105,14 @@ def test_an_identity_card_for_a_child_is_kia() -> None:
     assert values("adik saya usia 19 mau bikin kartu identitas", "layanan") == ["ktp_el"]
     assert values("kartu antrean anak saya hilang", "layanan") == []
     assert values("kartu sim anak saya hilang", "layanan") == []
+
+
+def test_a_child_card_for_someone_of_17_or_more_is_a_ktp() -> None:
+    # KIA is colloquially "ktp anak", but a son or daughter of 17 gets a KTP-el
+    assert values("ktp anak umur 17 kapan bisa", "layanan") == ["ktp_el"]
+    assert values("ktp anak sy yg udah 18 tahun syaratnya apa", "layanan") == ["ktp_el"]
+    assert values("ktp anak umur 5 tahun", "layanan") == ["kia"]
+    assert values("syarat ktp anak", "layanan") == ["kia"]
 
 
 def test_a_document_quoted_as_a_source_or_an_event_as_a_reason_is_not_a_second_service() -> None:
