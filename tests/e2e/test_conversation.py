@@ -42,6 +42,18 @@ def test_question_without_service_asks_which_with_buttons(assistant: Assistant) 
     assert "Persyaratan" in "\n".join(m.get("text", "") for m in assistant.say(me, buttons[0]["payload"]))
 
 
+def test_wanting_to_ask_is_not_booking(assistant: Assistant) -> None:
+    """ "Mau tanya ..." opens a question: no booking form starts (data/nlu/ask_preamble.yml)."""
+    me = assistant.new_sender()
+    about = assistant.say(me, "mau tanya soal paspor")
+    said = "\n".join(m.get("text", "") for m in about)
+    assert "Apa yang ingin Anda ketahui tentang Paspor" in said, said
+    assert "Persyaratan Paspor" in assistant.text(me, "syaratnya")  # the chat goes on with the service
+    other = assistant.new_sender()
+    opener = "\n".join(m.get("text", "") for m in assistant.say(other, "min mau tanya"))
+    assert "layanan apa" not in opener.lower() and "Atas nama" not in opener  # no booking question
+
+
 def test_gibberish_gets_choices_not_a_confident_answer(assistant: Assistant) -> None:
     me = assistant.new_sender()
     messages = assistant.say(me, "xjq wpz mmmh kkrt")
