@@ -269,7 +269,7 @@ class EntityMatcher:
     @staticmethod
     def _jenis_counts(words: list[str], hit: tuple[int, int, str], services: Iterable[tuple[int, int, str]]) -> bool:
         first, end, value = hit
-        if rules.negated(words, first):
+        if rules.negated(words, first) or rules.about_something_else(words, first, end, value):
             return False
         if value == "baru" and end - first == 1 and words[first].startswith("b"):
             if rules.baru_means_just(words, first, end):

@@ -3,7 +3,8 @@
 - Morphology: an alias with a clitic or affix ("paspornya", "ktpne", "dicopet", "kecopetan") is the alias.
 - Abbreviations: an alias written without its inner vowels ("bru", "rsk", "prpnjg") is the alias.
 - A jenis word that is negated ("bukan yang baru", "sanes enggal") or a "baru" that means "just"
-  ("bayi yang baru lahir") is not a jenis.
+  ("bayi yang baru lahir") is not a jenis; nor is a change of a time ("perubahan jadwal") or a lost or
+  broken thing that is no document ("sinyal hilang", "sistemnya rusak").
 - A document named by what it is for: an "akta"/"surat" next to a death is akta_kematian, next to a
   birth akta_kelahiran; an identity card for a child (an age under 17, a toddler, a pupil) is kia.
   "ktp anak" (KIA's everyday name) for a son or daughter of 17 or more ("umur 17", "18 tahun") is ktp_el.
@@ -33,7 +34,15 @@ NEGATION = frozenset(
 BARU_AS_JUST_BEFORE = frozenset(
     "lahir lahiran melahirkan nikah menikah kawin pindah pindahan datang pulang mulai saja aja aj ajah "
     "tau tahu sadar sampai sampe nyampe selesai bisa dapat dapet buka tutup bangun lulus kerja bekerja pensiun masuk berumur umur punya pny sempat "
-    "sempet ingat inget tiba jadi beres keluar kelar ketahuan".split()
+    "sempet ingat inget tiba jadi beres keluar kelar ketahuan mau mo pengen pengin ingin denger dengar liat lihat "
+    "baca nyoba coba".split()
+)
+# A change or an extension of a time is no change of a document: "perubahan jadwal", "perpanjang waktu".
+TIME_OBJECTS = frozenset("jadwal waktu jam tanggal tgl deadline tenggat batas durasi".split())
+# Lost or broken things that are no document: "sinyal hilang", "sistem antreannya rusak".
+NOT_DOCUMENTS = frozenset(
+    "sinyal signal jaringan koneksi internet inet wifi pulsa kuota sistem system aplikasi app apk web website "
+    "situs server mesin printer komputer lift ac toilet wc".split()
 )
 # "baru" after these describes a person or a place, not a document: "saya orang baru di kota ini".
 BARU_AFTER_PERSON = frozenset("orang warga penduduk pendatang karyawan pegawai anggota murid siswa".split())
@@ -181,6 +190,20 @@ def baru_means_just(words: Sequence[str], first: int, end: int) -> bool:
         return False
     nxt = words[end]
     return nxt in BARU_AS_JUST_BEFORE or (nxt.startswith(("me", "ber")) and len(nxt) >= 6)
+
+
+def _is_or_stems_to(word: str, vocabulary: frozenset[str]) -> bool:
+    return word in vocabulary or any(stem in vocabulary for stem in stems(word))
+
+
+def about_something_else(words: Sequence[str], first: int, end: int, value: str) -> bool:
+    """The jenis word is about a time or a thing that is no document: "perubahan jadwal booking",
+    "perpanjang waktu antrean", "sinyal hilang pas isi form", "sistem antreannya rusak"."""
+    if value in ("perubahan", "perpanjangan"):
+        return end < len(words) and _is_or_stems_to(words[end], TIME_OBJECTS)
+    if value in ("hilang", "rusak"):
+        return any(_is_or_stems_to(w, NOT_DOCUMENTS) for w in words[max(0, first - 2) : first])
+    return False
 
 
 def follow_up(words: Sequence[str], first: int) -> bool:

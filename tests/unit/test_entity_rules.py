@@ -133,6 +133,19 @@ def test_expired_validity_is_a_renewal() -> None:
     assert values("sim udah mati masa berlakunya gmn", "jenis") == ["perpanjangan"]
 
 
+def test_a_changed_time_or_a_lost_signal_is_no_jenis() -> None:
+    assert values("mau perubahan jadwal booking paspor", "jenis") == []
+    assert values("bisa perpanjang waktu antrean skck?", "jenis") == []
+    assert values("sinyal hilang pas isi form kk", "jenis") == []
+    assert values("sistem antreannya rusak ya? ga bisa booking skck", "jenis") == []
+    assert values("baru mau tanya soal npwp", "jenis") == []
+    # the document itself still counts
+    assert values("perpanjang sim jadwalnya kapan", "jenis") == ["perpanjangan"]
+    assert values("ktp saya hilang jam 3 sore tadi", "jenis") == ["hilang"]
+    assert values("kk rusak kena banjir", "jenis") == ["rusak"]
+    assert values("perubahan data kk karena nikah", "jenis") == ["perubahan"]
+
+
 def test_jenis_in_a_follow_up_only_after_an_opening_word() -> None:
     assert values("trus kalo misalnya rusak?", "jenis") == ["rusak"]
     assert values("klo udah ilang gmn", "jenis") == ["hilang"]
