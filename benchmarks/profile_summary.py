@@ -3,8 +3,11 @@
     .venv/bin/python -m benchmarks.profile_summary DIR/ours-1w-PORT.txt [--top 40]
 
 Reads py-spy's raw output (``benchmarks.suite --profile DIR``). Samples whose innermost
-frame is Sanic's serve loop are the worker waiting for work, and are left out; every
-other sample counts once for each distinct function on its stack (inclusive time).
+frame is Sanic's serve loop, or a thread-pool thread waiting for its next job (innermost
+frame ``_worker`` of concurrent/futures/thread.py: ``asyncio.to_thread``'s idle threads),
+are the worker waiting for work, and are left out; every other sample counts once for each
+distinct function on its stack (inclusive time). Threads waiting on the database
+(``do_execute``, ``do_commit``, ``do_ping``) do count: they wait for a turn in progress.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ def summary(path: Path, top: int = 40) -> str:
         if not stack:
             continue
         frames, n = stack.split(";"), int(count)
-        if _function(frames[-1]).startswith("serve sanic/server/runners.py"):
+        innermost = _function(frames[-1])
+        if innermost.startswith(("serve sanic/server/runners.py", "_worker concurrent/futures/thread.py")):
             idle += n
             continue
         busy += n

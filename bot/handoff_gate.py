@@ -3,8 +3,10 @@
 While a staff member holds a chat (or the citizen is in the line, or writing a message to
 leave), what the citizen types is kept for staff and Rasa never sees it; the REST channel
 answers the turn itself (``mpp.handoff.service.HandoffService.gate``). The state is read from
-the database on every turn (one indexed SELECT, no cache), so a claim in the console takes
-effect on the citizen's very next message, whichever Rasa worker takes it.
+the database on every turn, no cache, so a claim in the console takes effect on the citizen's
+very next message, whichever Rasa worker takes it: for a typed message in the channel's one
+database unit (``mpp.turn_start``, with the survey check, the turn record and the tracker key),
+which calls ``check`` only when a person holds the chat; for a button's payload, ``check`` itself.
 
 A turn the REST channel answers with nothing (a person holds the chat) still returns one
 message, ``QUIET``, which no channel renders: the gateway treats an empty answer as Rasa being

@@ -8,7 +8,12 @@
   sender. Actions resolve the token when they need the value; Rasa's trackers and logs only
   ever hold the token.
 * Handed to staff (``bot.handoff_gate``): while a person holds the chat, the message is kept for
-  staff (after the tokens above) and this channel answers the turn itself; Rasa never sees it.
+  staff (after the tokens above) and this channel answers the turn itself; Rasa's dialogue never
+  sees it (a typed message is parsed by the NLU here first, in memory, like a survey comment).
+* The core database, once per typed message (``survey_gate.start_turn``, ``mpp.turn_start``): one
+  thread hop and one transaction read whether a person holds the chat and whether a survey waits
+  for a comment, record the turn, and read the tracker's key, handed to the tracker store for
+  this turn only (``bot.tracker_store.TURN_KEY``). Buttons' payloads take the separate steps.
 * The printed ticket's link (``bot.ticket_link``): "ikuti <token>" binds the chat to a walk-in
   ticket and is answered here.
 * Group chats (``bot.group_policy``): a personal request or personal data is answered with a
@@ -34,6 +39,7 @@ from sanic.response import HTTPResponse
 
 from bot import handoff_gate, rasa_speedups, survey_gate, ticket_link
 from bot.group_policy import PERSONAL_INTENTS, PRIVATE_CHAT_PLEASE, is_group
+from bot.tracker_store import TURN_KEY, TurnKey
 from mpp.deployment import required_secret
 from mpp.privacy import find_personal_data, normalize_text
 from mpp.privacy_store import store_token
@@ -134,6 +140,9 @@ class PrivateRestInput(RestInput):
                 found = find_personal_data(text)
                 if found:  # tokens are stored in the database: off the event loop, and only then
                     text = await asyncio.to_thread(redact, text, sender, found)
+                agent = getattr(request.app.ctx, "agent", None)
+                if agent is not None and survey_gate.recording_on() and not text.startswith("/"):
+                    return await self._typed(request, on_new_message, sender, text, agent)
                 try:  # a person holds the chat: the message is for staff, not for Rasa (bot.handoff_gate)
                     gate = await handoff_gate.check(sender, text, (request.json or {}).get("message_id"))
                 except Unavailable:
@@ -160,22 +169,67 @@ class PrivateRestInput(RestInput):
             except Unavailable:
                 logger.warning("REST turn refused: the core database is unavailable (the turn is not recorded)")
                 return response.json({"error": "database unavailable, try again"}, status=503)
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        collector,
-                        sender,
-                        input_channel=self._extract_input_channel(request),
-                        metadata=self.get_metadata(request),
-                        parse_data=parse,
-                    )
-                )
-            except asyncio.CancelledError:
-                logger.error("REST turn of %s timed out", sender)
-            except Exception:
-                logger.exception("REST turn of %s failed", sender)
-            return response.json(before + collector.messages)
+            return await self._to_rasa(request, on_new_message, sender, text, parse, before)
 
         return hook
+
+    async def _typed(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        agent: Any,
+    ) -> HTTPResponse:
+        """A typed message of a private chat: parsed once, then one database unit (``mpp.turn_start``)."""
+        message_id = (request.json or {}).get("message_id")
+        parse = await agent.parse_message(text)
+        before: list[dict[str, Any]] = []
+        try:
+            start = await survey_gate.start_turn(sender, text, parse, message_id)
+            if start.held:  # a person holds the chat: the message is for staff, not for Rasa (bot.handoff_gate)
+                gate = await handoff_gate.check(sender, text, message_id)
+                if gate is not None and not gate.to_assistant:
+                    messages = handoff_gate.as_messages(sender, gate.replies)
+                    return response.json(messages or handoff_gate.quiet(sender))
+                if gate is not None:
+                    before = handoff_gate.as_messages(sender, gate.replies)
+                start = await survey_gate.start_turn(sender, text, parse, message_id, gate=False)
+        except Unavailable:
+            logger.warning("REST turn refused: the core database is unavailable (the turn is not recorded)")
+            return response.json({"error": "database unavailable, try again"}, status=503)
+        if start.replies is not None:  # the survey's comment (bot.survey_gate)
+            return response.json(before + handoff_gate.as_messages(sender, start.replies))
+        handed = TurnKey(sender, start.key, start.key_read_at) if start.key is not None else None
+        return await self._to_rasa(request, on_new_message, sender, text, parse, before, handed)
+
+    async def _to_rasa(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        parse: dict[str, Any] | None,
+        before: list[dict[str, Any]],
+        key: TurnKey | None = None,
+    ) -> HTTPResponse:
+        collector = CollectingOutputChannel()
+        handed = TURN_KEY.set(key)  # the tracker store's key for this turn only (this request's task)
+        try:
+            await on_new_message(
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    input_channel=self._extract_input_channel(request),
+                    metadata=self.get_metadata(request),
+                    parse_data=parse,
+                )
+            )
+        except asyncio.CancelledError:
+            logger.error("REST turn of %s timed out", sender)
+        except Exception:
+            logger.exception("REST turn of %s failed", sender)
+        finally:
+            TURN_KEY.reset(handed)
+        return response.json(before + collector.messages)

@@ -6,7 +6,9 @@
   the parse (``UserMessage.parse_data``), so NLU does not run twice. Recording happens before
   the answer: a database outage refuses the turn (the gateway retries it), so none is lost.
 
-One thread hop and one short write transaction per turn (the comment check and the record).
+A typed message takes one thread hop and one short write transaction (``start_turn``:
+``mpp.turn_start``, with the handoff gate's look-up and the tracker key in the same unit); a
+button's payload, and every message when recording is off, the separate steps below.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import handoff_gate
-from mpp import turns
+from mpp import turn_start, turns
 from mpp.survey import service as survey
 
 logger = logging.getLogger(__name__)
@@ -96,5 +98,29 @@ async def before_rasa(
                 turns.record(uow.session, core.crypto, sender, text, understood, now, _source_key(message_id))
             uow.commit()
         return None
+
+    return await asyncio.to_thread(run)
+
+
+async def start_turn(
+    sender: str, text: str, parse: dict[str, Any], message_id: Any, *, gate: bool = True
+) -> turn_start.Start:
+    """A typed message's one database unit before Rasa (``mpp.turn_start.start``), off the event loop."""
+    from mpp.clock import utc_now
+    from mpp.wiring import get_core
+
+    def run() -> turn_start.Start:
+        core = get_core()
+        understood = turns.Understood.from_parse(parse)
+        return turn_start.start(
+            core.session_factory,
+            core.crypto,
+            sender,
+            text,
+            understood,
+            utc_now(core.clock),
+            _source_key(message_id),
+            gate=gate,
+        )
 
     return await asyncio.to_thread(run)

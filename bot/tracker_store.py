@@ -18,6 +18,14 @@ saya") makes every stored copy unreadable; the next turn starts a fresh conversa
 read when a turn's tracker is retrieved is the one it is saved with, so a key erased during
 the turn is not brought back by the save at its end.
 
+The key usually comes with the turn: the REST channel reads it in the same database unit as the
+handoff gate and the turn record (``mpp.turn_start``) and hands it to this store for that turn
+only (``TURN_KEY``, a context variable of the request's task), so loading the conversation costs
+no database round trip. That key was read before the turn took the conversation's lock; if
+another turn of the conversation saved it after the key was read (its last event is newer than
+the read; the Rasa workers share one clock), that turn may have erased the key, and the key is
+read again here, as without a handed key.
+
 Configured in deploy/endpoints.production.yml: ``type: bot.tracker_store.BoundedRedisTrackerStore``.
 """
 
@@ -26,8 +34,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from contextvars import ContextVar
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.fernet import Fernet, InvalidToken
 from rasa.core.tracker_store import RedisTrackerStore, TrackerDeserialisationException
@@ -43,6 +52,35 @@ logger = logging.getLogger(__name__)
 ENCRYPTED = b"F1:"  # stored value: ENCRYPTED + Fernet token of the JSON dialogue
 KEY_ATTRIBUTE = "_mpp_conversation_key"
 DEFAULT_MAX_EVENTS = 120  # ~15 whole turns; every policy featurises the whole kept history on every step
+
+
+class TurnKey(NamedTuple):
+    """A conversation's key as the REST channel read it for this turn, at ``read_at`` (``time.time()``)."""
+
+    sender: str
+    key: bytes
+    read_at: float
+
+
+TURN_KEY: ContextVar[TurnKey | None] = ContextVar("mpp_turn_key", default=None)
+
+
+def opened_with_turn_key(sender_id: str, sealed: bytes) -> tuple[bytes, Any] | None:
+    """The stored dialogue opened with the key handed for this turn, or None when the key must be read
+    again: none was handed for this conversation, it does not open the conversation, or another turn
+    saved the conversation after the key was read (and may have erased the key meanwhile)."""
+    given = TURN_KEY.get()
+    if given is None or given.sender != sender_id:
+        return None
+    try:
+        dialogue = loads(Fernet(given.key).decrypt(sealed[len(ENCRYPTED) :]))
+    except (InvalidToken, ValueError):
+        return None
+    events = dialogue.get("events") if isinstance(dialogue, dict) else None
+    last = events[-1].get("timestamp") if isinstance(events, list) and events and isinstance(events[-1], dict) else None
+    if not isinstance(last, (int, float)) or last >= given.read_at:
+        return None
+    return given.key, dialogue
 
 
 def bounded_events(tracker: DialogueStateTracker, max_events: int) -> list[Event]:
@@ -106,19 +144,27 @@ class BoundedRedisTrackerStore(RedisTrackerStore):
         key = None
         if isinstance(stored, str):  # the client may decode responses (Rasa's settings)
             stored = stored.encode()
-        if stored.startswith(ENCRYPTED):
-            key = await asyncio.to_thread(self._key, sender_id, False)
-            try:
-                stored = Fernet(key).decrypt(stored[len(ENCRYPTED) :]) if key else None
-            except InvalidToken:
-                stored = None
-            if stored is None:  # key erased ("hapus data saya") or expired: the conversation starts afresh
-                logger.info(
-                    "stored conversation of %s cannot be read any more (its key is gone); starting anew", sender_id
-                )
-                await self.twin.client().delete(self.key_prefix + sender_id)
-                return None
-        tracker = self.deserialise_tracker(sender_id, stored)
+        opened = opened_with_turn_key(sender_id, stored) if stored.startswith(ENCRYPTED) else None
+        if opened is not None:  # the key the REST channel read for this turn (see the module's docstring)
+            key, dialogue = opened
+            opened_tracker = self.init_tracker(sender_id)
+            opened_tracker.recreate_from_dialogue(Dialogue.from_parameters(dialogue))
+            tracker: DialogueStateTracker | None = opened_tracker
+        else:
+            if stored.startswith(ENCRYPTED):
+                key = await asyncio.to_thread(self._key, sender_id, False)
+                try:
+                    stored = Fernet(key).decrypt(stored[len(ENCRYPTED) :]) if key else None
+                except InvalidToken:
+                    stored = None
+                if stored is None:  # key erased ("hapus data saya") or expired: the conversation starts afresh
+                    logger.info(
+                        "stored conversation of %s cannot be read any more (its key is gone); starting anew",
+                        sender_id,
+                    )
+                    await self.twin.client().delete(self.key_prefix + sender_id)
+                    return None
+            tracker = self.deserialise_tracker(sender_id, stored)
         if tracker is not None:
             tracker.__dict__[KEY_ATTRIBUTE] = key
         if tracker is None or fetch_all_sessions:

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from mpp.db.sql import insert_ignore
+from mpp.db.sql import insert_ignore_statement
 from mpp.db.survey_tables import FallbackGroupRow, TurnRow
 from mpp.privacy import TOKEN_PATTERN, Crypto, find_personal_data, normalize_text
 from mpp.survey.records import sender_hash
@@ -94,31 +94,51 @@ def record(
     (a subquery of the INSERT: no extra round trip), else none.
     """
     masked = mask(text) if understood.needs_review else None
-    hashed = sender_hash(crypto, sender)
-    known = (
-        select(TurnRow.mpp_code)
-        .where(TurnRow.sender_hash == hashed, TurnRow.mpp_code.isnot(None))
-        .order_by(TurnRow.id.desc())
-        .limit(1)
-        .scalar_subquery()
+    session.execute(
+        _RECORD_NAMED if understood.mpp else _RECORD_KNOWN,
+        {
+            "t_source_key": source_key,  # NULL never clashes: a turn without one is always recorded
+            "t_sender_hash": sender_hash(crypto, sender),
+            "t_mpp_code": understood.mpp,
+            "t_at": now,
+            "t_intent": understood.intent,
+            "t_confidence": understood.confidence,
+            "t_fallback": understood.fallback,
+            "t_needs_review": understood.needs_review,
+            "t_service_code": understood.service,
+            "t_text_encrypted": crypto.encrypt(masked) if masked is not None else None,
+            "t_group_key": (
+                crypto.keyed_hash("group:" + " ".join(sorted(words(masked))))[:32] if masked is not None else None
+            ),
+        },
     )
-    values = {
-        "source_key": source_key,
-        "sender_hash": hashed,
-        "mpp_code": understood.mpp if understood.mpp else known,
-        "at": now,
-        "intent": understood.intent,
-        "confidence": understood.confidence,
-        "fallback": understood.fallback,
-        "needs_review": understood.needs_review,
-        "service_code": understood.service,
-        "text_encrypted": crypto.encrypt(masked) if masked is not None else None,
-        "group_key": crypto.keyed_hash("group:" + " ".join(sorted(words(masked))))[:32] if masked is not None else None,
-    }
-    if source_key is None:
-        session.add(TurnRow(**values))
-    else:
-        insert_ignore(session, TurnRow, values, ["source_key"])
+
+
+# ``record``'s two statements, built once: the MPP the message names, or the chat's as known before.
+_TURN_VALUES = {
+    column: bindparam(f"t_{column}")
+    for column in (
+        "source_key",
+        "sender_hash",
+        "at",
+        "intent",
+        "confidence",
+        "fallback",
+        "needs_review",
+        "service_code",
+        "text_encrypted",
+        "group_key",
+    )
+}
+_KNOWN_MPP = (
+    select(TurnRow.mpp_code)
+    .where(TurnRow.sender_hash == bindparam("t_sender_hash"), TurnRow.mpp_code.isnot(None))
+    .order_by(TurnRow.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_RECORD_NAMED = insert_ignore_statement(TurnRow, {**_TURN_VALUES, "mpp_code": bindparam("t_mpp_code")}, ["source_key"])
+_RECORD_KNOWN = insert_ignore_statement(TurnRow, {**_TURN_VALUES, "mpp_code": _KNOWN_MPP}, ["source_key"])
 
 
 def chose_mpp(session: Session, crypto: Crypto, sender: str, mpp: str, now: datetime) -> None:

@@ -38,11 +38,19 @@ def _on_conflict_do_nothing(element: _OnConflictDoNothing, compiler: Any, **kw: 
     return f"ON CONFLICT ({', '.join(compiler.preparer.quote(key) for key in element.keys)}) DO NOTHING"
 
 
-def insert_ignore(session: Session, table: Any, values: dict[str, Any], keys: list[str]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING on the given unique keys (a statement SQLAlchemy caches)."""
+def insert_ignore_statement(table: Any, values: dict[str, Any], keys: list[str]) -> Any:
+    """INSERT … VALUES (values) ON CONFLICT (keys) DO NOTHING, a statement SQLAlchemy caches.
+
+    Built once with ``bindparam`` values, it is executed with parameters and skips building and
+    keying a new statement per call (``mpp.turns.record``)."""
     statement = insert(table).values(**values)
     statement._post_values_clause = _OnConflictDoNothing(keys)  # where the dialect inserts put theirs
-    session.execute(statement)
+    return statement
+
+
+def insert_ignore(session: Session, table: Any, values: dict[str, Any], keys: list[str]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on the given unique keys (a statement SQLAlchemy caches)."""
+    session.execute(insert_ignore_statement(table, values, keys))
 
 
 def serialize(session: Session, *keys: str) -> None:

@@ -242,6 +242,8 @@ class HandoffService:
     def gate(self, sender: str, text: str, source_key: str | None = None) -> Gate | None:
         """The REST channel's question for every message: does a person hold this chat?
 
+        (A typed message's first look is ``mpp.turn_start``'s SELECT, in the unit that records the
+        turn; the channel asks here when that look found the chat held, and for buttons' payloads.)
         None: no — the assistant answers as usual. Otherwise the message is kept for staff (once,
         whatever the redeliveries: ``source_key``) and the channel answers with the ``Gate``.
         Time-outs that have passed take effect here too, so a chat is never held longer than the

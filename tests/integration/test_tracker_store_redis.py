@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 from cryptography.fernet import Fernet
@@ -11,8 +12,10 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import event
 
-from bot.tracker_store import ENCRYPTED, BoundedRedisTrackerStore
+from bot.tracker_store import ENCRYPTED, TURN_KEY, BoundedRedisTrackerStore, TurnKey
+from mpp import turn_start, turns
 from mpp.config import PROJECT_ROOT
 from tests.conftest import redis_store_args
 
@@ -113,3 +116,90 @@ async def test_values_orjson_refuses_are_still_stored() -> None:
     await store.save(tracker)
     again = await store.retrieve(tracker.sender_id)
     assert again is not None and again.get_slot("pesan_nama") == 2**70
+
+
+# ---- the key the REST channel reads with the turn (mpp.turn_start, TURN_KEY) -----------------------
+@pytest.fixture()
+def core_on(db_url: str, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The process's core on SQLite, then PostgreSQL; ``key_reads`` lists the key look-ups it makes."""
+    import mpp.wiring
+    from mpp.config import Settings
+    from mpp.wiring import Core
+
+    core = Core(Settings(database_url=db_url, catalogue_dir=tmp_path, catalogue_refresh_seconds=5))
+    monkeypatch.setattr(mpp.wiring, "_core", core)
+    core.key_reads = []  # type: ignore[attr-defined]
+
+    @event.listens_for(core.engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().startswith("SELECT conversation_key.key_encrypted"):
+            core.key_reads.append(statement)  # type: ignore[attr-defined]
+
+    yield core
+    core.engine.dispose()
+
+
+def read_with_the_turn(core, sender: str) -> TurnKey:  # type: ignore[no-untyped-def]
+    """The channel's unit for a typed message of ``sender``: its key, and when it was read."""
+    understood = turns.Understood("tanya_syarat", 0.9, "ktp_el", None)
+    now = datetime.now(timezone.utc)
+    start = turn_start.start(core.session_factory, core.crypto, sender, "syarat ktp", understood, now, None)
+    assert start.key is not None
+    return TurnKey(sender, start.key, start.key_read_at)
+
+
+async def retrieve_with(store: BoundedRedisTrackerStore, sender: str, handed: TurnKey | None):  # type: ignore[no-untyped-def]
+    token = TURN_KEY.set(handed)
+    try:
+        return await store.retrieve(sender)
+    finally:
+        TURN_KEY.reset(token)
+
+
+async def test_the_key_read_with_the_turn_opens_the_conversation_without_another_look_up(core_on) -> None:  # type: ignore[no-untyped-def]
+    store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
+    tracker, other = conversation(3), conversation(1)
+    await store.save(tracker)
+    await store.save(other)
+    handed = read_with_the_turn(core_on, tracker.sender_id)
+    core_on.key_reads.clear()
+    again = await retrieve_with(store, tracker.sender_id, handed)
+    assert again is not None and list(again.events) == list(tracker.events)
+    assert core_on.key_reads == []
+    await store.save(again)  # saved with the same key: the next turn reads it as before
+    assert (await retrieve_with(store, tracker.sender_id, None)) is not None and len(core_on.key_reads) == 1
+    # a key handed for another conversation is not used for this one: its own is read
+    mine = await retrieve_with(store, other.sender_id, handed)
+    assert mine is not None and list(mine.events) == list(other.events) and len(core_on.key_reads) == 2
+
+
+async def test_a_key_erased_by_a_turn_that_saved_after_the_key_was_read_is_not_used(core_on) -> None:  # type: ignore[no-untyped-def]
+    from mpp.privacy_store import erase_conversation
+
+    store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
+    tracker = conversation(2)
+    tracker.update(SlotSet("pesan_nama", "Siti Rahmawati"))
+    await store.save(tracker)
+    running = await store.retrieve(tracker.sender_id)  # turn A holds the conversation ...
+    assert running is not None
+    handed = read_with_the_turn(core_on, tracker.sender_id)  # ... turn B's unit reads the key, B waits for A
+    with core_on.uow(write=True) as uow:  # A is "hapus data saya"
+        erase_conversation(uow.session, tracker.sender_id, core_on.crypto)
+        uow.commit()
+    running.update(ActionExecuted("action_listen"))
+    await store.save(running)  # A ends (with the key it read: unreadable now)
+    assert await retrieve_with(store, tracker.sender_id, handed) is None  # B starts afresh, as without a handed key
+    assert store.red.get(store.key_prefix + tracker.sender_id) is None
+
+
+async def test_a_conversation_saved_after_the_key_was_read_is_opened_with_the_key_read_again(core_on) -> None:  # type: ignore[no-untyped-def]
+    store = BoundedRedisTrackerStore(DOMAIN, **redis_store_args(), key_prefix="t")
+    tracker = conversation(2)
+    await store.save(tracker)
+    handed = read_with_the_turn(core_on, tracker.sender_id)
+    tracker.update(ActionExecuted("action_listen"))  # another turn of the conversation saved meanwhile
+    await store.save(tracker)
+    core_on.key_reads.clear()
+    again = await retrieve_with(store, tracker.sender_id, handed)
+    assert again is not None and list(again.events) == list(tracker.events)
+    assert len(core_on.key_reads) == 1
