@@ -279,7 +279,8 @@ class TypingRepair:
             out.append(text[at:start])
             index.extend(range(at, start))
             out.append(repair)
-            index.extend(_aligned(repair.lower(), text[start:stop].lower(), start))
+            typed = text[start:stop]
+            index.extend(min(i, stop - 1) for i in _aligned(repair.lower(), typed.lower(), start))
             at = stop
         out.append(text[at:])
         index.extend(range(at, len(text)))
