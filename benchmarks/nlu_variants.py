@@ -66,6 +66,8 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     # the embedding's scale beside the n-grams (the knn blend and a separate C for the joint model,
     # measured and not adopted, are in commit d0c9b71: README, "Training-time noise")
     "encw2": {CLASSIFIER: {"encoder_weight": 2.0}},
+    # the noise copies also type like a phone keyboard: words glued, letters held, all caps (augment.py)
+    "aug2_phone": {CLASSIFIER: {"augment": 2, "augment_phone": True}},
 }
 
 

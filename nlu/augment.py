@@ -11,7 +11,9 @@ meet and the encoder sees the slang and particles the lexicon hides. The noise, 
   normaliser's own lexicon (IndoCollex and Kamus Alay, MIT; nlu/lexicon/), so the normaliser
   brings them back to the same lemma;
 * particles (sih, dong, ya, kak, min, nih, deh, gan) added or dropped;
-* case and end punctuation changed.
+* case and end punctuation changed;
+* with ``phone`` (``augment_phone``), phone-keyboard habits: two words glued (a space dropped), a
+  letter held down at a word's end, the whole copy in capitals.
 
 Seeded: the same lines and seed give the same copies.
 """
@@ -36,6 +38,10 @@ P_PARTICLE_ADD = 0.3
 P_PARTICLE_DROP = 0.5
 P_LOWER = 0.4
 P_PUNCT = 0.4
+# phone-keyboard habits (augment_phone): per gap between two words of letters, per word, per copy
+P_GLUE = 0.06
+P_HOLD = 0.04
+P_CAPS = 0.06
 
 
 @cache
@@ -91,8 +97,23 @@ def _noisy_word(token: str, rng: random.Random, reverse: Mapping[str, tuple[str,
     return head + core + tail
 
 
-def noisy_copy(text: str, rng: random.Random, reverse: Mapping[str, tuple[str, ...]] | None = None) -> str:
-    """One noisy copy of a raw training line."""
+def phone_habits(words: list[str], rng: random.Random) -> list[str]:
+    """A space dropped between two words of letters, a letter held down at the end of a word of letters."""
+    out: list[str] = []
+    for word in words:
+        if _WORD.match(word) and word[-1].isalpha() and rng.random() < P_HOLD:
+            word = word + word[-1] * rng.randrange(2, 5)
+        if out and out[-1].isalpha() and word.isalpha() and rng.random() < P_GLUE:
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
+def noisy_copy(
+    text: str, rng: random.Random, reverse: Mapping[str, tuple[str, ...]] | None = None, phone: bool = False
+) -> str:
+    """One noisy copy of a raw training line (``phone``: with phone-keyboard habits too)."""
     reverse = reverse_lexicon() if reverse is None else reverse
     words = [_noisy_word(w, rng, reverse) for w in text.split()]
     if rng.random() < P_PARTICLE_DROP:
@@ -110,7 +131,11 @@ def noisy_copy(text: str, rng: random.Random, reverse: Mapping[str, tuple[str, .
                 words.append(particle)
         else:
             words.insert(min(1, len(words)), particle)
+    if phone:
+        words = phone_habits(words, rng)
     copy = " ".join(words)
+    if phone and rng.random() < P_CAPS:
+        return copy.upper()
     if rng.random() < P_LOWER:  # words with a digit (NIK tokens, booking codes) keep their case
         copy = " ".join(w if any(c.isdigit() for c in w) else w.lower() for w in copy.split())
     if rng.random() < P_PUNCT:

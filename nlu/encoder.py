@@ -42,12 +42,25 @@ class EncoderUnavailable(RuntimeError):
 
 def encoder_text(message: Message) -> str:
     """The message as typed (punctuation and case help the encoder), NIK and phone numbers replaced
-    by the normaliser's placeholder words."""
+    by the normaliser's placeholder words, and a token whose phone-keyboard habit the normaliser undid
+    ("syaratktp", "b3sok") by the words it was read as (its ``typed_as``); all in capitals, lowercased."""
     text = message.get(TEXT) or ""
     for token in reversed(message.get(TOKENS_NAMES[TEXT]) or []):
-        if token.lemma in PLACEHOLDERS:
+        typed_as = token.get("typed_as")
+        if token.lemma in PLACEHOLDERS or (token.lemma and set(token.lemma.split()) & PLACEHOLDERS):
             text = text[: token.start] + token.lemma + text[token.end :]
-    return clipped(text)
+        elif typed_as is not None:
+            text = text[: token.start] + typed_as + text[token.end :]
+    return clipped(uncapped(text))
+
+
+def uncapped(text: str) -> str:
+    """A message typed with caps lock on, lowercased: the encoder reads "SYARAT KTP HILANG" in pieces it
+    rarely saw. Capitals in a message typed normally (names, "KTP", "MPP Bogor") stay."""
+    letters = [c for c in text if c.isalpha() and c.lower() != c.upper()]
+    upper = sum(c.isupper() for c in letters)
+    sentence = len(text.split()) >= 2  # a word alone in capitals ("KTP", a code, "AAAA…") stays
+    return text.lower() if sentence and upper >= 8 and upper >= 0.8 * len(letters) else text
 
 
 def clipped(text: str, limit: int = MAX_ENCODER_CHARS) -> str:

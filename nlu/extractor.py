@@ -28,8 +28,9 @@ from mpp.catalogue.model import JENIS_VALUES, SERVICE_CODES
 from mpp.config import load_settings
 from nlu.datetime_parser import Dates, DateTimes, DateTimeSpan, Times, find_spans, parse, parse_iso
 from nlu.entity_matcher import EntityMatcher, tokens
-from nlu.lexicon import LEXICON_DIR, load_lexicon
+from nlu.lexicon import LEXICON_DIR, PERSONAL_TOKEN, load_lexicon, typing_repair
 from nlu.mpp_names import RuntimeMppNames
+from nlu.phone_typing import TypingRepair, word_counts
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def split_date_time(span: DateTimeSpan, now: datetime) -> List[tuple[str, int, i
 
 ALIAS_FILE = "aliases.json"
 KNOWN_WORDS = "known_words"  # a table of words (values unused) stored with the aliases
+TYPING_WORDS = "typing_words"  # word -> count in the training data: the phone-keyboard repairs' vocabulary
 
 
 def _valid(entity: str, value: str) -> bool:
@@ -117,6 +119,8 @@ def collect_aliases(training_data: TrainingData) -> Dict[str, Dict[str, str]]:
                 break
     tables = {e: {s: c.most_common(1)[0][0] for s, c in votes[e].items()} for e in TABLE_ENTITIES}
     tables[KNOWN_WORDS] = {w: "" for w in sorted(known_words(training_data) | slang_words(tables))}
+    counts = word_counts(example.get(TEXT) or "" for example in training_data.nlu_examples)
+    tables[TYPING_WORDS] = {w: str(n) for w, n in sorted(counts.items())}
     for code in SERVICE_CODES:
         tables["layanan"].setdefault(code.replace("_", " "), code)
     for jenis in JENIS_VALUES:
@@ -144,8 +148,22 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._resource = resource
         self._tables = tables or {e: {} for e in TABLE_ENTITIES}
         self._matcher = self._build(self._tables["mpp"])
+        self._repair = self._typing_repair()
         self._tz = ZoneInfo(self._config["timezone"])
         self._names: RuntimeMppNames | None = None
+
+    def _typing_repair(self) -> TypingRepair | None:
+        """Phone-keyboard repairs ("syaratktp" -> "syarat ktp", nlu/phone_typing.py) over the training data's
+        words and the aliases' words; None for a model trained before the repairs (text read as typed)."""
+        words = self._tables.get(TYPING_WORDS)
+        if not words:
+            return None
+        counts = {w: int(n) for w, n in words.items()}
+        for table in TABLE_ENTITIES:
+            for alias in self._tables.get(table, {}):
+                for word in alias.split():
+                    counts[word] = max(counts.get(word, 0), 2)
+        return typing_repair(load_lexicon(), counts)
 
     def use_mpp_names(self, table: Dict[str, str]) -> None:
         """Recognise ``mpp`` with this table from now on (the other entities' tables stay)."""
@@ -174,6 +192,7 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
     def train(self, training_data: TrainingData) -> Resource:
         self._tables = collect_aliases(training_data)
         self._matcher = self._build(self._tables["mpp"])
+        self._repair = self._typing_repair()
         with self._storage.write_to(self._resource) as directory:
             (directory / ALIAS_FILE).write_text(json.dumps(self._tables, ensure_ascii=False, sort_keys=True))
         return self._resource
@@ -207,6 +226,19 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
         return messages
 
     def extract(self, text: str, now: datetime | None = None) -> List[Dict[str, Any]]:
+        """The entities of ``text``, read with its phone-keyboard habits undone ("syaratktp", "jam9"); offsets
+        point into ``text`` as typed."""
+        if self._repair is None:
+            return self._extract(text, now)
+        repaired, index = self._repair.repair_text(text, keep=PERSONAL_TOKEN)
+        if repaired == text:
+            return self._extract(text, now)
+        entities = self._extract(repaired, now)
+        for entity in entities:
+            entity["start"], entity["end"] = index[entity["start"]], index[entity["end"] - 1] + 1
+        return entities
+
+    def _extract(self, text: str, now: datetime | None) -> List[Dict[str, Any]]:
         entities = [
             {"entity": f.entity, "start": f.start, "end": f.end, "value": f.value, "confidence_entity": 1.0}
             for f in self._matcher.find(text)

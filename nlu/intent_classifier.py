@@ -55,6 +55,7 @@ from sklearn.utils.extmath import softmax
 from nlu.augment import noisy_copy
 from nlu.encoder import SentenceEncoder, encoder_text, sentence_encoder
 from nlu.lexicon import Normalizer
+from nlu.normalizer import set_lemmas, training_words
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             # the joint model: embed each copy (true, ~15 ms each at training) or reuse its line's embedding
             "augment_embed": True,
             "augment_weight": 1.0,  # sample weight of a copy (a training line weighs 1)
+            "augment_phone": False,  # the copies also glue words, hold letters down, go all caps (augment.py)
         }
 
     def __init__(
@@ -250,22 +252,22 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     ) -> "TfidfIntentClassifier":
         return cls(config, model_storage, resource)
 
-    def _noisy_copies(self, examples: List[Message]) -> tuple[List[Message], List[int]]:
-        """``augment`` noisy copies of each example (nlu/augment.py), tokenised and normalised as served;
-        with the index of the example each copy comes from."""
+    def _noisy_copies(self, examples: List[Message], words: Dict[str, int]) -> tuple[List[Message], List[int]]:
+        """``augment`` noisy copies of each example (nlu/augment.py), tokenised and normalised as served
+        (``words``: the training data's word counts, as SlangNormalizer learns them); with the index of
+        the example each copy comes from."""
         k = int(self._config["augment"])
         rng = random.Random(int(self._config["augment_seed"]))
         tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-        normalizer = Normalizer() if self._config["augment_lexicon"] else Normalizer({})
+        normalizer = Normalizer(words=words) if self._config["augment_lexicon"] else Normalizer({})
         copies: List[Message] = []
         sources: List[int] = []
         for index, example in enumerate(examples):
             for _ in range(k):
-                copy = Message(data={TEXT: noisy_copy(example.get(TEXT) or "", rng)})
-                tokens = tokenizer.tokenize(copy, TEXT)
-                for token in tokens:
-                    token.lemma = normalizer.normalize_token(token.text)
-                copy.set(TOKENS_NAMES[TEXT], tokens)
+                text = noisy_copy(example.get(TEXT) or "", rng, phone=bool(self._config["augment_phone"]))
+                copy = Message(data={TEXT: text})
+                copy.set(TOKENS_NAMES[TEXT], tokenizer.tokenize(copy, TEXT))
+                set_lemmas(copy, normalizer)
                 copies.append(copy)
                 sources.append(index)
         return copies, sources
@@ -273,7 +275,10 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         started = time.perf_counter()
         examples = [m for m in training_data.intent_examples if m.get(INTENT)]
-        copies, sources = self._noisy_copies(examples) if int(self._config["augment"]) > 0 else ([], [])
+        copies: List[Message] = []
+        sources: List[int] = []
+        if int(self._config["augment"]) > 0:
+            copies, sources = self._noisy_copies(examples, training_words(training_data))
         texts = [message_text(m) for m in examples + copies]
         labels = [m.get(INTENT) for m in examples] + [examples[i].get(INTENT) for i in sources]
         weights = np.array([1.0] * len(examples) + [float(self._config["augment_weight"])] * len(copies))

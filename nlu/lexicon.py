@@ -15,7 +15,9 @@ import re
 from functools import cache
 from itertools import combinations
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
+
+from nlu.phone_typing import TypingRepair
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 SLANG_FILE = LEXICON_DIR / "merged_slang_mit_only.tsv"
@@ -33,6 +35,10 @@ PERSONAL_TOKEN = re.compile(r"NIKREF[A-Z2-9]{10}|TELREF[A-Z2-9]{10}|\d{16}|(\+?6
 _REPEATS = re.compile(r"(\w)\1{2,}")  # "makasiiih" -> "makasih"
 _DOUBLES = re.compile(r"(\w)\1")  # "cekk antriann" -> "cek antrian", when that is a known word
 FORMAL_WORDS_FILE = LEXICON_DIR / "stif_formal_words.txt"
+# A message of emoji alone ("👍", "🙏🙏", "🤔"): the Indonesian word each stands for in chat (written for
+# this project); skin tones and the emoji presentation selector are ignored. Unlisted emoji stay as typed.
+EMOJI_FILE = LEXICON_DIR / "emoji_words.tsv"
+_EMOJI_MODIFIERS = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 
 
@@ -60,6 +66,21 @@ def load_lexicon() -> Mapping[str, str]:
 
 
 @cache
+def load_emoji_words() -> Mapping[str, str]:
+    return dict(_read_tsv(EMOJI_FILE))
+
+
+def emoji_words(token: str) -> str | None:
+    """The words a token of emoji alone stands for ("🙏🙏" -> "terima kasih"), or None."""
+    core = _EMOJI_MODIFIERS.sub("", token)
+    if not core or any(c.isalnum() for c in core):
+        return None
+    table = load_emoji_words()
+    words = list(dict.fromkeys(table[c] for c in core if c in table))
+    return " ".join(words) if words else None
+
+
+@cache
 def load_formal_words() -> frozenset[str]:
     """Correctly spelt words: the formal side of the STIF pairs (MIT) and of the slang lexicon."""
     lines = FORMAL_WORDS_FILE.read_text(encoding="utf-8").splitlines()
@@ -76,15 +97,38 @@ def _undoubled(word: str) -> Iterable[str]:
             yield "".join(c for i, c in enumerate(word) if i not in picked)
 
 
-class Normalizer:
-    """Maps one token to its formal form; unknown and protected tokens stay as they are."""
+PIECE_MIN_COUNT = 2  # a word the training data uses this often may be a piece of a glued token
 
-    def __init__(self, lexicon: Mapping[str, str] | None = None):
+
+def typing_repair(lexicon: Mapping[str, str], words: Mapping[str, int] | None = None) -> TypingRepair:
+    """Phone-keyboard repairs (nlu/phone_typing.py) against the formal words, the lexicon, the protected
+    domain words and ``words`` (the training data's word counts): words it has stay, glued tokens are cut
+    into protected words and words the training data uses at least PIECE_MIN_COUNT times."""
+    words = words or {}
+    common = {w for w, n in words.items() if n >= PIECE_MIN_COUNT}
+    vocabulary = load_formal_words() | frozenset(lexicon) | frozenset(words) | PROTECTED_WORDS
+    return TypingRepair(vocabulary, common | PROTECTED_WORDS, PROTECTED_WORDS)
+
+
+class Normalizer:
+    """Maps one token to its formal form; unknown and protected tokens stay as they are.
+
+    ``words``: how often each word occurs in the training data (SlangNormalizer learns it): the
+    vocabulary of the phone-keyboard repairs ("syaratktp" -> "syarat ktp"), which need the lexicon.
+    """
+
+    def __init__(self, lexicon: Mapping[str, str] | None = None, words: Mapping[str, int] | None = None):
         self._lexicon = lexicon if lexicon is not None else load_lexicon()
         # an empty lexicon (lexicon: false) turns the spelling repairs off too
         self._known = (load_formal_words() | frozenset(self._lexicon)) if self._lexicon else frozenset()
+        self.repair = typing_repair(self._lexicon, words) if self._lexicon else None
 
     def normalize_token(self, token: str) -> str:
+        glued = PERSONAL_TOKEN.search(token)
+        if glued and self.repair is not None and not PERSONAL_TOKEN.fullmatch(token.strip(".,!?;:")):
+            # "nik3201234567890123", "nikNIKREF…": the number's placeholder beside the words glued to it
+            parts = (token[: glued.start()], glued.group(), token[glued.end() :])
+            return " ".join(self.normalize_token(p) for p in parts if _EDGE_PUNCT.sub("", p))
         if PERSONAL_TOKEN.fullmatch(token.strip(".,!?;:")):
             # a NIK or phone number (or the token standing for it): one placeholder word, so
             # that training (raw numbers) and serving (tokens) look the same to the classifier
@@ -93,7 +137,8 @@ class Normalizer:
         word = token.lower()
         core = _EDGE_PUNCT.sub("", word)
         if not core:
-            return word
+            emoji = emoji_words(word) if self._lexicon else None
+            return " ".join(self._formal(w) for w in emoji.split()) if emoji else word
         if core in PROTECTED_WORDS or core.isdecimal():
             return core
         if core in self._lexicon:
@@ -101,7 +146,29 @@ class Normalizer:
         squeezed = _REPEATS.sub(r"\1", core)
         if squeezed in self._lexicon:
             return self._lexicon[squeezed]
-        return self._undouble(squeezed)
+        undoubled = self._undouble(squeezed)
+        if undoubled == squeezed and self.repair is not None:
+            pieces = self.repair.repair_word(core)
+            if pieces:  # "syaratktp", "brpbiayanya", "jam9", "b3sok", "ktp,kk", "okeeee"
+                return " ".join(self._formal(p) for p in pieces)
+        return undoubled
+
+    def _formal(self, piece: str) -> str:
+        if piece in PROTECTED_WORDS or piece.isdecimal():
+            return piece
+        return self._lexicon.get(piece, piece)
+
+    def normalize_tokens(self, tokens: Sequence[str]) -> list[str]:
+        """The lemma of each token; a word split by a stray space ("pas por") is the first token's lemma,
+        the other tokens' lemma is empty."""
+        lemmas = [self.normalize_token(t) for t in tokens]
+        if self.repair is None:
+            return lemmas
+        cores = [_EDGE_PUNCT.sub("", t.lower()) for t in tokens]
+        for start, (end, word) in self.repair.joins(cores).items():
+            if all(_EDGE_PUNCT.sub("", t) == t for t in tokens[start : end - 1]):  # no comma inside the run
+                lemmas[start:end] = [self.normalize_token(word)] + [""] * (end - start - 1)
+        return lemmas
 
     def _undouble(self, word: str) -> str:
         """An elongated word ("cekk", "antriann") whose letters typed twice hide a known word."""
@@ -117,4 +184,4 @@ class Normalizer:
         return word
 
     def normalize_text(self, text: str) -> str:
-        return " ".join(self.normalize_token(t) for t in text.split())
+        return " ".join(lemma for lemma in self.normalize_tokens(text.split()) if lemma)
