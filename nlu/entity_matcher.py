@@ -233,9 +233,12 @@ class EntityMatcher:
         if expiry and not any(h[2] == "perpanjangan" for h in jenis_hits):
             jenis_hits = [h for h in jenis_hits if not (h[0] < expiry[1] and expiry[0] < h[1])]
             jenis_hits.append((expiry[0], expiry[1], "perpanjangan"))
-        for hit in sorted(jenis_hits):
-            if self._jenis_counts(words, hit, service_hits):
-                found.append(self._make("jenis", text, toks, hit))
+        counted = [hit for hit in sorted(jenis_hits) if self._jenis_counts(words, hit, service_hits)]
+        if any(value != "baru" for _, _, value in counted):
+            # a new card replaces a torn, lost or changed one: "paspor sobek, ganti baru", "baru cerai, ganti
+            # status di ktp": the request is of that other kind, and "baru" describes its result or means "just"
+            counted = [hit for hit in counted if hit[2] != "baru"]
+        found.extend(self._make("jenis", text, toks, hit) for hit in counted)
         return sorted(found, key=lambda f: f.start)
 
     @staticmethod

@@ -35,7 +35,7 @@ BARU_AS_JUST_BEFORE = frozenset(
     "lahir lahiran melahirkan nikah menikah kawin pindah pindahan datang pulang mulai saja aja aj ajah "
     "tau tahu sadar sampai sampe nyampe selesai bisa dapat dapet buka tutup bangun lulus kerja bekerja pensiun masuk berumur umur punya pny sempat "
     "sempet ingat inget tiba jadi beres keluar kelar ketahuan mau mo pengen pengin ingin denger dengar liat lihat "
-    "baca nyoba coba".split()
+    "baca nyoba coba aktif cerai bercerai".split()
 )
 # A change or an extension of a time is no change of a document: "perubahan jadwal", "perpanjang waktu".
 TIME_OBJECTS = frozenset("jadwal waktu jam tanggal tgl deadline tenggat batas durasi".split())

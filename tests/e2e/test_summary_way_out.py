@@ -52,6 +52,16 @@ def test_a_question_at_the_summary_is_not_a_miss(assistant: Assistant) -> None:
     assert "Antrean berhasil dipesan" in texts(assistant.say(me, "ya"))
 
 
+def test_an_emoji_at_the_summary_books_nothing_until_a_clear_yes(assistant: Assistant) -> None:
+    me = assistant.new_sender()
+    to_summary(assistant, me, "mau antri kk di mpp bekasi senin 7 desember jam 14", "Rina Marlina", "3275014407910063")
+    # read as afirmasi 0.36-0.38 before: the booking was made on a heart or a wave
+    assert "belum menangkap maksudnya" in texts(assistant.say(me, "❤️"))
+    assert "masih belum bisa menangkap" in texts(assistant.say(me, "👋"))
+    assert bookings(assistant, me) == []
+    assert "Antrean berhasil dipesan" in texts(assistant.say(me, "👍"))  # the emoji table reads it "oke"
+
+
 def test_a_person_asked_for_mid_booking_keeps_the_draft_until_the_button(assistant: Assistant) -> None:
     me = assistant.new_sender()
     assert "Atas nama siapa" in texts(

@@ -90,6 +90,14 @@ def test_baru_meaning_just_is_not_a_new_document() -> None:
     assert values("kk untuk pasangan baru menikah", "jenis") == []
     assert values("saya warga baru, mau tanya ktp", "jenis") == []
     assert values("syarat paspor baru apa aja", "jenis") == ["baru"]
+    assert values("bpjs bru aktif brp hri stlh daftar", "jenis") == []
+    assert values("aku baru cerai, ktp mau perubahan status", "jenis") == ["perubahan"]
+
+
+def test_a_new_card_for_a_torn_or_lost_one_is_of_that_kind() -> None:
+    assert values("paspor gw rusak dikit, ganti baru kena denda brp", "jenis") == ["rusak"]
+    assert values("ktp ilang, mau bikin yg baru", "jenis") == ["hilang"]
+    assert values("bikin ktp baru syaratnya apa", "jenis") == ["baru"]  # alone, "baru" is the kind
 
 
 def test_a_certificate_for_a_death_or_a_birth() -> None:

@@ -48,9 +48,14 @@ def test_a_message_of_unknown_words_falls_back_with_its_ranking_kept() -> None:
     assert not no_known_word("🙏🙏 123", vocabulary)  # no word of letters: not junk by this test
     assert no_known_word("xjq wpz mah kkrt", {**vocabulary, "mah": 3})  # a known particle understands nothing
     assert not no_known_word("mah", {"mah": 3})  # nothing unknown: the model decides
+    assert no_known_word("😊", vocabulary) and no_known_word("❤️ 👋!", vocabulary)  # emoji no word stands for
+    assert not no_known_word("", vocabulary)
     agent = Agent.load(str(require_model()))
     junk = asyncio.run(agent.parse_message("xjq wpz mmmh kkrt"))
     assert junk["intent"]["name"] == "nlu_fallback"
     assert len(junk["intent_ranking"]) > 2  # the model's guesses stay for the clarification buttons
+    for unread in ("😊", "❤️", "👋", "🤣🤣"):  # read as afirmasi 0.33-0.39 before: a booking confirmed by a smile
+        assert asyncio.run(agent.parse_message(unread))["intent"]["name"] == "nlu_fallback", unread
+    assert asyncio.run(agent.parse_message("👍"))["intent"]["name"] == "afirmasi"  # the emoji table reads it "oke"
     known = asyncio.run(agent.parse_message("syarat bikin ktp apa"))
     assert known["intent"]["name"] == "tanya_syarat" and known["intent"]["confidence"] > 0.5
