@@ -1,4 +1,5 @@
-"""Checks shared by the blind held-out sets C, D, E, F and G (tests/nlu/test_unseen_{c,d,e,f,g}_set.py).
+"""Checks shared by the blind held-out sets F, G and H (tests/nlu/test_unseen_{f,g,h}_set.py; sets C, D and E,
+training data since 2026-12-06, used them too).
 
 A set is a Rasa NLU file plus a style sheet (tab-separated: line in the yml, intent, plain text, styles,
 phenomena). Each set's test module states what is particular to it (its size, its styles, the sets it
