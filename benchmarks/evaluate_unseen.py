@@ -1,8 +1,8 @@
-"""Score a trained model on the regression set and on the blind held-out set (tests/nlu/unseen.yml).
+"""Score a trained model (by default the `scripts/train.sh` one) on every held-out set of testkit.nlu_eval.SETS.
 
     PYTHONPATH=. .venv/bin/python -m benchmarks.evaluate_unseen [--summary] [models/asisten.tar.gz]
 
-Prints intent accuracy, macro-F1, layanan and jenis accuracy for each set (testkit.nlu_eval's scorer:
+Prints intent accuracy, macro-F1, layanan and jenis accuracy and F1 (precision / recall) for each set (testkit.nlu_eval's scorer:
 the top intent of the parse, nlu_fallback counts as a miss unless the line is out of scope).
 With --summary it also prints per-intent F1 and the confusion pairs with their counts, never a line of
 text: whoever writes training data can see which families go wrong without reading the held-out lines.
@@ -34,7 +34,9 @@ def main() -> None:
         print(
             f"{name}: n={r.n} intent={r.intent_accuracy:.3f} macro-F1={r.macro_f1:.3f} "
             f"layanan={r.layanan_accuracy:.3f} (n={r.layanan_n}, false positives {r.layanan_false_positives}) "
-            f"jenis={r.jenis_accuracy:.3f} (n={r.jenis_n})"
+            f"jenis={r.jenis_accuracy:.3f} (n={r.jenis_n}); F1 layanan {r.layanan_f1:.3f} "
+            f"(P {r.layanan_precision:.3f} / R {r.layanan_recall:.3f}), jenis {r.jenis_f1:.3f} "
+            f"(P {r.jenis_precision:.3f} / R {r.jenis_recall:.3f})"
         )
         if summary:
             print_summary(r)

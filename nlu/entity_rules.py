@@ -35,7 +35,7 @@ BARU_AS_JUST_BEFORE = frozenset(
     "lahir lahiran melahirkan nikah menikah kawin pindah pindahan datang pulang mulai saja aja aj ajah "
     "tau tahu sadar sampai sampe nyampe selesai bisa dapat dapet buka tutup bangun lulus kerja bekerja pensiun masuk berumur umur punya pny sempat "
     "sempet ingat inget tiba jadi beres keluar kelar ketahuan mau mo pengen pengin ingin denger dengar liat lihat "
-    "baca nyoba coba aktif cerai bercerai".split()
+    "baca nyoba coba aktif cerai bercerai dapa resign".split()
 )
 # A change or an extension of a time is no change of a document: "perubahan jadwal", "perpanjang waktu".
 TIME_OBJECTS = frozenset("jadwal waktu jam tanggal tgl deadline tenggat batas durasi".split())
@@ -44,8 +44,21 @@ NOT_DOCUMENTS = frozenset(
     "sinyal signal jaringan koneksi internet inet wifi pulsa kuota sistem system aplikasi app apk web website "
     "situs server mesin printer komputer lift ac toilet wc".split()
 )
+# "update" is news of an application, not a change of data, before or after these: "update pengajuan saya",
+# "any update on my skck", "ada update?"; "update data ktp" stays perubahan.
+UPDATE_WORDS = frozenset("update updatenya apdet updet".split())
+STATUS_AFTER_UPDATE = frozenset(
+    "on pengajuan permohonan status progress progres application berkas proses prosesnya".split()
+)
+STATUS_BEFORE_UPDATE = frozenset("any ada gimana gmn bagaimana minta mohon info kasih belum blm".split())
+# A land certificate is split ("dipecah", "pecah sertifikat"): a service of its own, nothing broken.
+LAND_WORDS = frozenset("sertifikat sertipikat tanah lahan kavling kaveling bidang shm bpn pertanahan".split())
+# Papers lost by the office ("ilang di loket", "hilang sama petugas") are a grievance, not a lost document.
+AT_THE_OFFICE = frozenset("loket petugas mpp kantor meja cs pelayanan".split())
+PAPERS = frozenset("berkas map dokumen formulir form file arsip".split())  # "ktp ilang di mpp" is still a lost ktp
 # "baru" after these describes a person or a place, not a document: "saya orang baru di kota ini".
 BARU_AFTER_PERSON = frozenset("orang warga penduduk pendatang karyawan pegawai anggota murid siswa".split())
+BARU_AFTER_DURATION = frozenset("lama lma lamanya hari hri minggu mgg bulan bln jam lagi lg".split())
 # Words that open a follow-up about the case at hand ("kalau hilang?", "trus kalo kasusnya ilang?").
 FOLLOW_UP = frozenset(
     "kalau kalo klo kl kalu klau gimana gmn bagaimana bgmn terus trus trs lalu misal misalnya seandainya "
@@ -184,11 +197,13 @@ def negated(words: Sequence[str], first: int) -> bool:
 
 
 def baru_means_just(words: Sequence[str], first: int, end: int) -> bool:
-    if first > 0 and words[first - 1] in BARU_AFTER_PERSON:
-        return True
+    if first > 0 and words[first - 1] in BARU_AFTER_PERSON | BARU_AFTER_DURATION:
+        return True  # "orang baru", or "only then": "berapa lama baru dapat", "3 hari baru jadi"
     if end >= len(words):
         return False
     nxt = words[end]
+    if nxt.isdigit():
+        return True  # "umurnya baru 17", "baru 2 hari": "only"
     return nxt in BARU_AS_JUST_BEFORE or (nxt.startswith(("me", "ber")) and len(nxt) >= 6)
 
 
@@ -198,10 +213,22 @@ def _is_or_stems_to(word: str, vocabulary: frozenset[str]) -> bool:
 
 def about_something_else(words: Sequence[str], first: int, end: int, value: str) -> bool:
     """The jenis word is about a time or a thing that is no document: "perubahan jadwal booking",
-    "perpanjang waktu antrean", "sinyal hilang pas isi form", "sistem antreannya rusak"."""
+    "perpanjang waktu antrean", "sinyal hilang pas isi form", "sistem antreannya rusak"; news of an
+    application ("ada update pengajuan saya?"); a land certificate split in two ("sertifikat mau dipecah");
+    papers the office lost ("berkas skck ku ilang di loket"; "ktp ilang di mpp" is still a lost card)."""
+    span = words[first:end]
+    nxt = words[end] if end < len(words) else ""
+    if value == "perubahan" and span[-1] in UPDATE_WORDS:
+        return nxt in STATUS_AFTER_UPDATE or (first > 0 and words[first - 1] in STATUS_BEFORE_UPDATE)
     if value in ("perubahan", "perpanjangan"):
-        return end < len(words) and _is_or_stems_to(words[end], TIME_OBJECTS)
+        return _is_or_stems_to(nxt, TIME_OBJECTS) if nxt else False
+    if value == "rusak" and any(w.endswith("pecah") for w in span):
+        return any(_is_or_stems_to(w, LAND_WORDS) for w in words)
     if value in ("hilang", "rusak"):
+        if value == "hilang" and nxt in ("di", "sama", "oleh", "dari", "pas", "waktu") and end + 1 < len(words):
+            papers = any(_is_or_stems_to(w, PAPERS) for w in words[max(0, first - 3) : first])
+            if papers and _is_or_stems_to(words[end + 1], AT_THE_OFFICE):
+                return True
         return any(_is_or_stems_to(w, NOT_DOCUMENTS) for w in words[max(0, first - 2) : first])
     return False
 

@@ -40,6 +40,8 @@ JENIS = {
     "perpanjangan": "perpanjangan",
     "renew": "perpanjangan",
     "perubahan": "perubahan",
+    "update": "perubahan",
+    "pecah": "rusak",
 }
 KNOWN = {"tanya", "rumah", "bilang", "kabar", "sinyal"}
 
@@ -98,6 +100,18 @@ def test_a_new_card_for_a_torn_or_lost_one_is_of_that_kind() -> None:
     assert values("paspor gw rusak dikit, ganti baru kena denda brp", "jenis") == ["rusak"]
     assert values("ktp ilang, mau bikin yg baru", "jenis") == ["hilang"]
     assert values("bikin ktp baru syaratnya apa", "jenis") == ["baru"]  # alone, "baru" is the kind
+
+
+def test_news_a_split_plot_papers_the_office_lost_and_only_then_are_no_jenis() -> None:
+    assert values("any update on my skck application?", "jenis") == []
+    assert values("update pengajuan sim saya gmn min", "jenis") == []
+    assert values("mau update data ktp", "jenis") == ["perubahan"]
+    assert values("sertifikat tanah warisan mau dipecah, syaratnya apa", "jenis") == []
+    assert values("berkas skck ku ilang di loket", "jenis") == []
+    assert values("ktp ilang di mpp kemarin, bikin lagi gmn", "jenis") == ["hilang"]
+    assert values("sim itu berapa lama baru dapat?", "jenis") == []
+    assert values("skck tu tunggu brapa lama baru dapa", "jenis") == []
+    assert values("syarat rekam ktp gmn, umurnya baru 17", "jenis") == []
 
 
 def test_a_certificate_for_a_death_or_a_birth() -> None:
