@@ -59,6 +59,7 @@ PAPERS = frozenset("berkas map dokumen formulir form file arsip".split())  # "kt
 # "baru" after these describes a person or a place, not a document: "saya orang baru di kota ini".
 BARU_AFTER_PERSON = frozenset("orang warga penduduk pendatang karyawan pegawai anggota murid siswa".split())
 BARU_AFTER_DURATION = frozenset("lama lma lamanya hari hri minggu mgg bulan bln jam lagi lg".split())
+_BARU_NOT_A_KIND_AFTER = BARU_AFTER_PERSON | BARU_AFTER_DURATION
 # Words that open a follow-up about the case at hand ("kalau hilang?", "trus kalo kasusnya ilang?").
 FOLLOW_UP = frozenset(
     "kalau kalo klo kl kalu klau gimana gmn bagaimana bgmn terus trus trs lalu misal misalnya seandainya "
@@ -197,7 +198,7 @@ def negated(words: Sequence[str], first: int) -> bool:
 
 
 def baru_means_just(words: Sequence[str], first: int, end: int) -> bool:
-    if first > 0 and words[first - 1] in BARU_AFTER_PERSON | BARU_AFTER_DURATION:
+    if first > 0 and words[first - 1] in _BARU_NOT_A_KIND_AFTER:
         return True  # "orang baru", or "only then": "berapa lama baru dapat", "3 hari baru jadi"
     if end >= len(words):
         return False

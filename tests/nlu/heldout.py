@@ -93,6 +93,13 @@ def texts_of(paths: Iterable[Path]) -> list[str]:
     return [e.text for path in paths for e in load_examples(Path(path))]
 
 
+def assert_no_near_copies_within(held: HeldOutSet) -> None:
+    """Two lines of the set that differ by spelling or one word would count one phrasing twice."""
+    texts = [e.text for e in held.examples()]
+    close = [line for i, line in enumerate(texts) if near_identical([line], texts[:i] + texts[i + 1 :])]
+    assert close == []
+
+
 def assert_no_near_copies(held: HeldOutSet, others: list[str], what: str) -> None:
     """No line of the set is the same as one of `others` up to spelling or one word (test_regression_set)."""
     # pytest prints a failing frame's arguments: hide this frame, or `others` (training lines) shows up.
