@@ -292,15 +292,15 @@ class EntityMatcher:
         out = []
         for first, end, value in hits:
             span = words[first:end]
-            if value in ("akta_kelahiran", "akta_kematian") and len(span) == 1 and span[0] in rules.CERTIFICATE_WORDS:
+            if value in ("akta_kelahiran", "akta_kematian") and len(span) == 1 and rules.is_certificate_word(span[0]):
+                # "akte", "aktenya": the table's majority is a guess; a death or a birth nearby decides
                 if rules.near(words, first, end, rules.DEATH_WORDS, 5):
                     value = "akta_kematian"
-            elif (
-                value == "ktp_el"
-                and all(rules.is_card_word(w) for w in span)
-                and EntityMatcher._child(words, first, end)
-            ):
-                value = "kia"
+                elif rules.near(words, first, end, rules.BIRTH_WORDS, 5):
+                    value = "akta_kelahiran"
+            elif value in ("ktp_el", "kia") and all(rules.is_card_word(w) for w in span):
+                # a bare identity card ("kartu identitas") is a child's KIA for a child, else the holder's KTP-el
+                value = "kia" if EntityMatcher._child(words, first, end) else "ktp_el"
             elif value == "kia" and any(w in rules.CHILD_RELATION for w in span) and rules.for_an_adult(words):
                 value = "ktp_el"  # "ktp anak umur 17": a son or daughter of 17 or more gets a KTP-el
             out.append((first, end, value))

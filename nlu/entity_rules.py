@@ -190,6 +190,10 @@ def is_card_word(word: str) -> bool:
     return word in CARD_WORDS or any(stem in CARD_WORDS for stem in stems(word))
 
 
+def is_certificate_word(word: str) -> bool:
+    return word in CERTIFICATE_WORDS or any(stem in CERTIFICATE_WORDS for stem in stems(word))
+
+
 def negated(words: Sequence[str], first: int) -> bool:
     """A negation right before the word, or one word before with "yang"/"yg" between ("bukan yang baru")."""
     if first >= 1 and words[first - 1] in NEGATION:

@@ -19,20 +19,17 @@ from mpp.config import PROJECT_ROOT
 
 REGRESSION_FILE = PROJECT_ROOT / "tests" / "nlu" / "regression.yml"
 UNSEEN_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen.yml"  # set A: the dev set (configs are chosen on it)
-# Sets C, D and E (2026-12-04/05, scored blind three or four times each) are training data since 2026-12-06:
-# data/nlu/retired_set_[cde].yml, data sheets in docs/retired_sets/.
-UNSEEN_F_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_f.yml"  # set F: blind lines; its jenis misses were read
-UNSEEN_G_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_g.yml"  # set G: blind lines; its jenis misses were read
+# Sets C, D and E (2026-12-04/05, scored blind three or four times each) are training data since 2026-12-06,
+# and so are sets F and G (scored three times each; rounds 5-6 and entity rules were written from them) since
+# that afternoon: data/nlu/retired_set_[c-g].yml, data sheets in docs/retired_sets/.
 UNSEEN_H_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_h.yml"  # set H: blind, scored once, never tuned on
 SETS = {
     "regression": REGRESSION_FILE,
     "unseen": UNSEEN_FILE,
-    "unseen_f": UNSEEN_F_FILE,
-    "unseen_g": UNSEEN_G_FILE,
     "unseen_h": UNSEEN_H_FILE,
 }
 # Sets whose lines no report prints (figures and confusion counts only).
-BLIND_SETS = frozenset({"unseen", "unseen_f", "unseen_g", "unseen_h"})
+BLIND_SETS = frozenset({"unseen", "unseen_h"})
 # Blind sets not scored yet: their floors come from their first blind run (never from a guess).
 AWAITING_FLOORS: frozenset[str] = frozenset()
 # Per held-out set: the figures of "ours" in `make evaluate` (2026-12-04: regression 0.950 / 0.960 /
@@ -56,22 +53,6 @@ SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu
         "jenis_f1": 0.955,
     },  # 0.943/0.950/1/0.973; after varied3 (2026-12-05, A is the dev set) 0.967/0.969/1/0.973;
     # 2026-12-06 after C-E in training, varied5 and varied6 0.980/0.980/1/0.973
-    "unseen_f": {
-        "intent_accuracy": 0.955,
-        "macro_f1": 0.955,
-        "layanan_f1": 0.975,
-        "jenis_f1": 0.935,
-    },  # first (blind) run 2026-12-05 before varied4 0.915/0.922/.992/.870; after varied4 0.929/0.936/.992/.870;
-    # 2026-12-06 after C-E in training, varied5, varied6 (written from C-G confusion counts) and entity rules
-    # from F's and G's jenis misses (read): 0.972/0.973/.995/.952
-    "unseen_g": {
-        "intent_accuracy": 0.955,
-        "macro_f1": 0.96,
-        "layanan_f1": 0.975,
-        "jenis_f1": 0.90,
-    },  # first (blind) run 2026-12-06 on main at 74f50c9 (data of 2952a10): 0.913/0.927/.966/.840;
-    # second, after the phone-typing repairs and ask_preamble (2026-12-06, 38ba4b7): 0.939/0.946/.990/.885;
-    # third, as F (same day): 0.969/0.978/.990/.920
     "unseen_h": {
         "intent_accuracy": 0.93,
         "macro_f1": 0.94,

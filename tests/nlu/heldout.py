@@ -1,5 +1,5 @@
-"""Checks shared by the blind held-out sets F, G and H (tests/nlu/test_unseen_{f,g,h}_set.py; sets C, D and E,
-training data since 2026-12-06, used them too).
+"""Checks shared by the blind held-out sets H and I (tests/nlu/test_unseen_{h,i}_set.py; sets C to G, training
+data since 2026-12-06, used them too).
 
 A set is a Rasa NLU file plus a style sheet (tab-separated: line in the yml, intent, plain text, styles,
 phenomena). Each set's test module states what is particular to it (its size, its styles, the sets it
@@ -170,7 +170,7 @@ def assert_jenis_traps_unannotated(held: HeldOutSet) -> None:
     assert traps and [e.text for e in held.examples() if e.text in traps and "jenis" in e.entities] == []
 
 
-# Sets F and G: sized for per-intent floors, booking codes well-formed, no number shaped like personal data.
+# Sets F to I: sized for per-intent floors, booking codes well-formed, no number shaped like personal data.
 MIN_LINES_PER_INTENT = 14  # one miss moves an intent's recall by at most 1/14 (~7 points)
 BIG_INTENTS = {"tanya_syarat", "tanya_biaya", "pesan_antrean", "tanya_jadwal", "tanya_lokasi", "keluhan"}
 PERSONAL_NUMBER = re.compile(r"\d{8,}|(?:\+62|\b08)[\d\s-]{6,}")

@@ -1,5 +1,5 @@
 """The eighth held-out set (tests/nlu/unseen_h.yml, issue 16) must stay unseen: no near-copy of a training
-line, nor of a line of any other held-out set (regression, A, F, G; C, D and E are training data since 2026-12-06); every intent of the domain with
+line, nor of a line of any other held-out set (regression, A; C to G are training data since 2026-12-06); every intent of the domain with
 enough lines that one miss does not swing an intent's score by more than ~7 points; every service named;
 no personal data.
 
@@ -17,9 +17,7 @@ from testkit.nlu_eval import (
     REGRESSION_FILE,
     SET_FLOORS,
     SETS,
-    UNSEEN_F_FILE,
     UNSEEN_FILE,
-    UNSEEN_G_FILE,
     UNSEEN_H_FILE,
 )
 from tests.nlu.heldout import (
@@ -75,8 +73,9 @@ def test_set_h_lines_are_not_near_copies_of_training_lines() -> None:
 
 
 def test_set_h_does_not_overlap_the_other_held_out_sets() -> None:
-    others = texts_of((REGRESSION_FILE, UNSEEN_FILE, UNSEEN_F_FILE, UNSEEN_G_FILE))
-    assert_no_near_copies(SET_H, others, "a regression, A, F or G line")
+    # (sets C to G are training data now: the check above covers them)
+    others = texts_of((REGRESSION_FILE, UNSEEN_FILE))
+    assert_no_near_copies(SET_H, others, "a regression or A line")
 
 
 def test_set_h_lines_are_not_near_copies_of_each_other() -> None:

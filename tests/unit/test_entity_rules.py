@@ -129,6 +129,22 @@ def test_an_identity_card_for_a_child_is_kia() -> None:
     assert values("kartu sim anak saya hilang", "layanan") == []
 
 
+def test_an_identity_card_learnt_from_lines_about_children_is_a_ktp_for_an_adult() -> None:
+    # The training lines that name "kartu identitas" are mostly about children, so the learnt table says kia;
+    # with no child in the message the card is the holder's own KTP-el.
+    learnt = EntityMatcher({**LAYANAN, "kartu identitas": "kia", "aktenya": "akta_kelahiran"}, {}, JENIS, KNOWN)
+
+    def learnt_values(text: str) -> list[str]:
+        return [f.value for f in learnt.find(text) if f.entity == "layanan"]
+
+    assert learnt_values("kartu identitas saya hilang di terminal, urusnya gimana") == ["ktp_el"]
+    assert learnt_values("kartu identitas anak saya yang umur 4 tahun syaratnya apa") == ["kia"]
+    assert learnt_values("bikin kartu identitas buat murid tk") == ["kia"]
+    # "aktenya" ("the certificate") is a death certificate beside a death, whatever the table learnt
+    assert learnt_values("bapak meninggal bulan lalu, ngurus aktenya bawa apa") == ["akta_kematian"]
+    assert learnt_values("bayi saya lahir kemarin, ngurus aktenya bawa apa") == ["akta_kelahiran"]
+
+
 def test_a_child_card_for_someone_of_17_or_more_is_a_ktp() -> None:
     # KIA is colloquially "ktp anak", but a son or daughter of 17 gets a KTP-el
     assert values("ktp anak umur 17 kapan bisa", "layanan") == ["ktp_el"]
