@@ -23,7 +23,7 @@ validate:   ## check the training data and the catalogue files
 	.venv/bin/rasa data validate --fail-on-warnings
 	.venv/bin/mpp catalogue check
 
-evaluate:   ## NLU figures on the three held-out sets: ours (lexicon toggled) vs the stock rasa init pipeline
+evaluate:   ## NLU figures on every held-out set: ours (lexicon toggled) vs the stock rasa init pipeline
 	.venv/bin/python -m benchmarks.evaluate_nlu
 
 lint:       ## ruff and mypy
