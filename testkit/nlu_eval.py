@@ -22,8 +22,8 @@ UNSEEN_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen.yml"  # set A: the dev se
 # Sets C, D and E (2026-12-04/05, scored blind three or four times each) are training data since 2026-12-06,
 # and so are sets F and G (scored three times each; rounds 5-6 and entity rules were written from them) since
 # that afternoon: data/nlu/retired_set_[c-g].yml, data sheets in docs/retired_sets/.
-UNSEEN_H_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_h.yml"  # set H: blind, scored once, never tuned on
-UNSEEN_I_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_i.yml"  # set I: blind, written 2026-12-06, not scored yet
+UNSEEN_H_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_h.yml"  # set H: blind, scored twice, never tuned on
+UNSEEN_I_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_i.yml"  # set I: blind, written 2026-12-06, never tuned on
 SETS = {
     "regression": REGRESSION_FILE,
     "unseen": UNSEEN_FILE,
@@ -33,7 +33,7 @@ SETS = {
 # Sets whose lines no report prints (figures and confusion counts only).
 BLIND_SETS = frozenset({"unseen", "unseen_h", "unseen_i"})
 # Blind sets not scored yet: their floors come from their first blind run (never from a guess).
-AWAITING_FLOORS: frozenset[str] = frozenset({"unseen_i"})
+AWAITING_FLOORS: frozenset[str] = frozenset()
 # Per held-out set: the figures of "ours" in `make evaluate` (2026-12-04: regression 0.950 / 0.960 /
 # 1.000 / 0.986, unseen A 0.903 / 0.915 / 1.000 / 0.973, unseen C 0.890 / 0.899 / 0.991 / 0.933)
 # minus ~0.015, so that a change that costs more than noise fails CI. Re-measure and raise them
@@ -60,7 +60,14 @@ SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu
         "macro_f1": 0.94,
         "layanan_f1": 0.985,
         "jenis_f1": 0.83,
-    },  # first and only (blind) run 2026-12-06, on the model of the rounds above: 0.945/0.953/1.000/.850
+    },  # first (blind) run 2026-12-06, on the model of the rounds above: 0.945/0.953/1.000/.850; second, after
+    # F and G in training and the identity-card rule (same day, evening): 0.959/0.964/1.000/.850
+    "unseen_i": {
+        "intent_accuracy": 0.95,
+        "macro_f1": 0.95,
+        "layanan_f1": 0.975,
+        "jenis_f1": 0.945,
+    },  # first (blind) run 2026-12-06 evening, F and G in training, before round 7: 0.965/0.966/.991/.960
 }
 
 
