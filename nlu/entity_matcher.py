@@ -233,6 +233,11 @@ class EntityMatcher:
         if expiry and not any(h[2] == "perpanjangan" for h in jenis_hits):
             jenis_hits = [h for h in jenis_hits if not (h[0] < expiry[1] and expiry[0] < h[1])]
             jenis_hits.append((expiry[0], expiry[1], "perpanjangan"))
+        change = rules.data_changed(words) if service_hits else None
+        if change and not any(h[2] in ("hilang", "perpanjangan", "perubahan") for h in jenis_hits):
+            # "ktp saya agamanya salah": a change of the document's data
+            jenis_hits = [h for h in jenis_hits if not (h[0] < change[1] and change[0] < h[1])]
+            jenis_hits.append((change[0], change[1], "perubahan"))
         counted = [hit for hit in sorted(jenis_hits) if self._jenis_counts(words, hit, service_hits)]
         if any(value != "baru" for _, _, value in counted):
             # a new card replaces a torn, lost or changed one: "paspor sobek, ganti baru", "baru cerai, ganti

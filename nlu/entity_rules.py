@@ -104,6 +104,16 @@ PASSING_BEFORE = frozenset("sesuai seperti kayak spt menurut according".split())
 AFTER_EVENT = frozenset("abis habis setelah sesudah sehabis pasca after since karena krn gara".split())
 EVENT_SERVICES = frozenset(["nikah", "pindah"])
 # "masa berlaku ... habis", "udah mati masa berlakunya", "expired".
+# data_changed: a detail printed on a document, a word saying it is wrong or changes, and words of a booking
+DATA_FIELDS = frozenset(
+    "nama namanya alamat alamatnya agama agamanya pekerjaan pekerjaannya goldar gelar gelarnya".split()
+)
+BIRTH_DETAIL = frozenset("tanggal tgl tempat tmpt".split())
+CHANGE_WORDS = frozenset(
+    "salah keliru beda berbeda diganti ganti diubah ubah dirubah rubah diperbaiki perbaiki perbaikin dibenerin benerin"
+    " dibetulin betulin dibetulkan diralat ralat typo ketuker tertukar berubah".split()
+)
+BOOKING_WORDS = frozenset("booking bookingan antrean antrian antrianku antreanku tiket jadwal kode".split())
 VALIDITY = frozenset("berlaku berlakunya berlakuny".split())
 ENDED = frozenset("habis abis mati lewat lewatnya udahan expired kadaluarsa kedaluwarsa kadaluwarsa".split())
 _AGE = re.compile(r"^(umur|umurnya|usia|usianya|age|aged|yo)$")
@@ -219,7 +229,8 @@ def _is_or_stems_to(word: str, vocabulary: frozenset[str]) -> bool:
 def about_something_else(words: Sequence[str], first: int, end: int, value: str) -> bool:
     """The jenis word is about a time or a thing that is no document: "perubahan jadwal booking",
     "perpanjang waktu antrean", "sinyal hilang pas isi form", "sistem antreannya rusak"; news of an
-    application ("ada update pengajuan saya?"); a land certificate split in two ("sertifikat mau dipecah");
+    application ("ada update pengajuan saya?"); a land certificate or a family card split ("sertifikat mau
+    dipecah", "pecah kk");
     papers the office lost ("berkas skck ku ilang di loket"; "ktp ilang di mpp" is still a lost card)."""
     span = words[first:end]
     nxt = words[end] if end < len(words) else ""
@@ -228,7 +239,8 @@ def about_something_else(words: Sequence[str], first: int, end: int, value: str)
     if value in ("perubahan", "perpanjangan"):
         return _is_or_stems_to(nxt, TIME_OBJECTS) if nxt else False
     if value == "rusak" and any(w.endswith("pecah") for w in span):
-        return any(_is_or_stems_to(w, LAND_WORDS) for w in words)
+        # a land certificate split in two, or a family split off into its own card ("pecah kk")
+        return any(_is_or_stems_to(w, LAND_WORDS) for w in words) or nxt in ("kk", "kartu")
     if value in ("hilang", "rusak"):
         if value == "hilang" and nxt in ("di", "sama", "oleh", "dari", "pas", "waktu") and end + 1 < len(words):
             papers = any(_is_or_stems_to(w, PAPERS) for w in words[max(0, first - 3) : first])
@@ -286,6 +298,22 @@ def for_an_adult(words: Sequence[str]) -> bool:
             if aged or years:
                 return True
     return False
+
+
+def data_changed(words: Sequence[str]) -> tuple[int, int] | None:
+    """Token span of a detail on a document said to be wrong or to change ("agamanya salah", "alamat di ktp mau
+    diganti", "tgl lahir keliru"), if any: a request of kind perubahan.
+    Not in a message about a booking, where a wrong name or date is the booking's ("nama di booking salah")."""
+    if any(w in BOOKING_WORDS for w in words):
+        return None
+    for i, w in enumerate(words):
+        field = w in DATA_FIELDS or (w == "lahir" and i > 0 and words[i - 1] in BIRTH_DETAIL)
+        if not field:
+            continue
+        for j in range(max(0, i - 4), min(len(words), i + 5)):
+            if words[j] in CHANGE_WORDS:
+                return min(i, j), max(i, j) + 1
+    return None
 
 
 def validity_ended(words: Sequence[str]) -> tuple[int, int] | None:

@@ -233,3 +233,33 @@ def test_letters_typed_twice_and_ages_in_words_or_months() -> None:
     assert rules.for_a_child("usianya 7 bulan".split())
     assert rules.for_a_child("umur lima tahun".split())
     assert values("kartu identitas buat anak umur sembilan tahun", "layanan") == ["kia"]
+
+
+def test_a_detail_of_a_document_said_to_be_wrong_is_a_change_of_data() -> None:
+    assert values("ktp saya agamanya salah", "jenis") == ["perubahan"]
+    assert values("alamat di ktp mau diganti karena pindah rumah", "jenis") == ["perubahan"]
+    assert values("tgl lahir di akta keliru, ngurusnya gimana", "jenis") == ["perubahan"]
+    # a wrong name in a booking is the booking's (koreksi), and with no document named there is no kind
+    assert values("nama di booking ktp saya salah", "jenis") == []
+    assert values("namanya salah", "jenis") == []
+    # a lost card whose name is also wrong stays a lost card
+    assert values("ktp hilang, namanya juga salah", "jenis") == ["hilang"]
+
+
+def test_splitting_a_family_card_is_no_torn_card() -> None:
+    assert values("pecah kk syaratnya apa", "jenis") == []
+    assert values("kk saya pecah jadi dua, lecek", "jenis") == ["rusak"]
+
+
+def test_the_training_tables_know_theft_fading_and_first_applications() -> None:
+    def jenis(text: str) -> list[str]:
+        return sorted({f.value for f in trained().find(text) if f.entity == "jenis"})
+
+    assert jenis("ktp saya dijambret di pasar, gimana urusnya") == ["hilang"]
+    assert jenis("my passport was stolen, what should i do") == ["hilang"]
+    assert jenis("kk nya tercecer waktu pindahan rumah") == ["hilang"]
+    assert jenis("ktp udah pudar ga kebaca lagi") == ["rusak"]
+    assert jenis("paspor koyak dimakan tikus") == ["rusak"]
+    assert jenis("mau nambah anggota keluarga di kk, anak baru lahir") == ["perubahan"]
+    assert jenis("belum pernah punya paspor, mau bikin") == ["baru"]
+    assert jenis("jam berapa mpp buka hari sabtu") == []
