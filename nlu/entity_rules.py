@@ -114,6 +114,7 @@ CHANGE_WORDS = frozenset(
     " dibetulin betulin dibetulkan diralat ralat typo ketuker tertukar berubah".split()
 )
 BOOKING_WORDS = frozenset("booking bookingan antrean antrian antrianku antreanku tiket jadwal kode".split())
+PLACE_WORDS = frozenset("mana dimana dmn mn lokasi lokasinya loket lantai gedung maps where".split())
 VALIDITY = frozenset("berlaku berlakunya berlakuny".split())
 ENDED = frozenset("habis abis mati lewat lewatnya udahan expired kadaluarsa kedaluwarsa kadaluwarsa".split())
 _AGE = re.compile(r"^(umur|umurnya|usia|usianya|age|aged|yo)$")
@@ -303,8 +304,9 @@ def for_an_adult(words: Sequence[str]) -> bool:
 def data_changed(words: Sequence[str]) -> tuple[int, int] | None:
     """Token span of a detail on a document said to be wrong or to change ("agamanya salah", "alamat di ktp mau
     diganti", "tgl lahir keliru"), if any: a request of kind perubahan.
-    Not in a message about a booking, where a wrong name or date is the booking's ("nama di booking salah")."""
-    if any(w in BOOKING_WORDS for w in words):
+    Not in a message about a booking, where a wrong name or date is the booking's ("nama di booking salah"), nor
+    about a place ("salah alamat, loket ktp di mana")."""
+    if any(w in BOOKING_WORDS or w in PLACE_WORDS for w in words):
         return None
     for i, w in enumerate(words):
         field = w in DATA_FIELDS or (w == "lahir" and i > 0 and words[i - 1] in BIRTH_DETAIL)

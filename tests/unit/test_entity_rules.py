@@ -242,6 +242,7 @@ def test_a_detail_of_a_document_said_to_be_wrong_is_a_change_of_data() -> None:
     # a wrong name in a booking is the booking's (koreksi), and with no document named there is no kind
     assert values("nama di booking ktp saya salah", "jenis") == []
     assert values("namanya salah", "jenis") == []
+    assert values("saya salah alamat, loket ktp di mana", "jenis") == []
     # a lost card whose name is also wrong stays a lost card
     assert values("ktp hilang, namanya juga salah", "jenis") == ["hilang"]
 
