@@ -152,15 +152,17 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._tz = ZoneInfo(self._config["timezone"])
         self._names: RuntimeMppNames | None = None
 
-    def _typing_repair(self) -> TypingRepair | None:
+    def _typing_repair(self, mpp: Dict[str, str] | None = None) -> TypingRepair | None:
         """Phone-keyboard repairs ("syaratktp" -> "syarat ktp", nlu/phone_typing.py) over the training data's
-        words and the aliases' words; None for a model trained before the repairs (text read as typed)."""
+        words and the aliases' words (with ``mpp``, the MPP names in use: an MPP onboarded after training,
+        "Sukamaju", is a word of its own, not "suka maju"); None for a model trained before the repairs."""
         words = self._tables.get(TYPING_WORDS)
         if not words:
             return None
         counts = {w: int(n) for w, n in words.items()}
-        for table in TABLE_ENTITIES:
-            for alias in self._tables.get(table, {}):
+        tables = [self._tables.get(table, {}) for table in TABLE_ENTITIES] + [mpp or {}]
+        for table in tables:
+            for alias in table:
                 for word in alias.split():
                     counts[word] = max(counts.get(word, 0), 2)
         return typing_repair(load_lexicon(), counts)
@@ -168,6 +170,7 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
     def use_mpp_names(self, table: Dict[str, str]) -> None:
         """Recognise ``mpp`` with this table from now on (the other entities' tables stay)."""
         self._matcher = self._build(table)
+        self._repair = self._typing_repair(table)
 
     def _build(self, mpp: Dict[str, str]) -> EntityMatcher:
         known = self._tables.get(KNOWN_WORDS, {})

@@ -131,3 +131,16 @@ def test_the_encoder_reads_a_message_typed_with_caps_lock_in_lowercase(normalize
     # capitals in a message typed normally, and a word alone in capitals, stay
     assert encoder_text(_parsed("Syarat KTP di MPP Bogor", normalizer)) == "Syarat KTP di MPP Bogor"
     assert encoder_text(_parsed("PERPANJANGAN", normalizer)) == "PERPANJANGAN"
+
+
+def test_an_mpp_onboarded_after_training_is_not_cut_into_known_words(tmp_path: Path) -> None:
+    # "Sukamaju" was no word at training time and "suka" and "maju" are: the repair must learn the new name
+    # with the table of MPP names in use, or the new MPP is never recognised ("jam buka mpp suka maju").
+    tables = collect_aliases(load_data(str(PROJECT_ROOT / "data" / "nlu")))
+    fresh = MppEntityExtractor({"runtime_mpp_names": False}, LocalModelStorage(tmp_path), Resource("x"), tables)
+    fresh.use_mpp_names({**tables["mpp"], "mpp sukamaju": "kota_sukamaju", "sukamaju": "kota_sukamaju"})
+    assert _found(fresh, "jam buka mpp sukamaju")["mpp"] == ("mpp sukamaju", "kota_sukamaju")
+    assert _found(fresh, "syaratktp di mpp sukamaju") == {
+        "layanan": ("ktp", "ktp_el"),
+        "mpp": ("mpp sukamaju", "kota_sukamaju"),
+    }
