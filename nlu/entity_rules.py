@@ -103,7 +103,6 @@ PASSING_BEFORE = frozenset("sesuai seperti kayak spt menurut according".split())
 # Before an event-like service: it is the reason for another request ("kk baru abis nikah").
 AFTER_EVENT = frozenset("abis habis setelah sesudah sehabis pasca after since karena krn gara".split())
 EVENT_SERVICES = frozenset(["nikah", "pindah"])
-# "masa berlaku ... habis", "udah mati masa berlakunya", "expired".
 # data_changed: a detail printed on a document, a word saying it is wrong or changes, and words of a booking
 DATA_FIELDS = frozenset(
     "nama namanya alamat alamatnya agama agamanya pekerjaan pekerjaannya goldar gelar gelarnya".split()
@@ -115,6 +114,7 @@ CHANGE_WORDS = frozenset(
 )
 BOOKING_WORDS = frozenset("booking bookingan antrean antrian antrianku antreanku tiket jadwal kode".split())
 PLACE_WORDS = frozenset("mana dimana dmn mn lokasi lokasinya loket lantai gedung maps where".split())
+# "masa berlaku ... habis", "udah mati masa berlakunya", "expired".
 VALIDITY = frozenset("berlaku berlakunya berlakuny".split())
 ENDED = frozenset("habis abis mati lewat lewatnya udahan expired kadaluarsa kedaluwarsa kadaluwarsa".split())
 _AGE = re.compile(r"^(umur|umurnya|usia|usianya|age|aged|yo)$")
