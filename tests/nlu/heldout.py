@@ -68,6 +68,17 @@ GOLD_INTENTS = {
     "service_day": {"tanya_jadwal"},
     "smalltalk_numbers": {"di_luar_topik"},
 }
+# Families sets F to I added: bare continuations, out-of-scope questions of every kind, regional yes/no,
+# "how long until it is done", location and directions.
+LATER_GOLD = {
+    "continuation": {"informasi"},
+    "out_of_scope": {"di_luar_topik"},
+    "regional_yesno": {"afirmasi", "negasi"},
+    "how_long": {"tanya_lama_proses"},
+    "directions": {"tanya_lokasi"},
+}
+LATER_PHENOMENA = PHENOMENA | set(LATER_GOLD)
+LATER_GOLD_INTENTS = {**GOLD_INTENTS, **LATER_GOLD}
 KODE_BOOKING = re.compile(r"^(?=(?:.*[2-9]){2})[ABCDEFGHJKLMNPQRSTUVWXYZ2-9]{8}$")
 
 
