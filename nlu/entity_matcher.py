@@ -233,8 +233,9 @@ class EntityMatcher:
         if expiry and not any(h[2] == "perpanjangan" for h in jenis_hits):
             jenis_hits = [h for h in jenis_hits if not (h[0] < expiry[1] and expiry[0] < h[1])]
             jenis_hits.append((expiry[0], expiry[1], "perpanjangan"))
-        change = rules.data_changed(words) if service_hits else None
-        if change and not any(h[2] in ("hilang", "perpanjangan", "perubahan") for h in jenis_hits):
+        other_kind = any(h[2] in ("hilang", "perpanjangan", "perubahan") for h in jenis_hits)
+        change = rules.data_changed(words) if service_hits and not other_kind else None
+        if change:
             # "ktp saya agamanya salah": a change of the document's data
             jenis_hits = [h for h in jenis_hits if not (h[0] < change[1] and change[0] < h[1])]
             jenis_hits.append((change[0], change[1], "perubahan"))
