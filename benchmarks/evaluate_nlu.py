@@ -6,9 +6,9 @@ Trains (NLU only, cached in models/eval by a digest of config, data and our comp
   stock          the `rasa init` pipeline (benchmarks/configs/stock_rasa_init.yml, seeded)
 on each held-out set (testkit.nlu_eval.SETS): regression (close to training), unseen (set A, the dev
 set), unseen_h and unseen_i (sets H and I, blind: scored, never tuned on; sets C-G are training data since
-2026-12-06). Prints per set: intent accuracy, macro-F1,
-layanan / jenis precision, recall and F1, parse time per message (median, p95), per-intent F1 and
-the main confusions (counts only; --misses prints the regression set's misclassified lines).
+2026-12-06) and unseen_j (set J, blind, awaiting its first score: no CI floor column yet). Prints per set:
+intent accuracy, macro-F1, layanan / jenis precision, recall and F1, parse time per message (median, p95),
+per-intent F1 and the main confusions (counts only; --misses prints the regression set's misclassified lines).
 
     .venv/bin/python -m benchmarks.evaluate_nlu [--only ours stock] [--sets regression unseen] [--markdown]
 """
