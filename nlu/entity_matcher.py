@@ -38,6 +38,8 @@ _PINDAH_NOT_SERVICE = frozenset(
     "jadwal jadwalnya antrean antrian antreannya antriannya antre antri jam hari tanggal tgl "
     "faskes loket slot booking waktu".split()
 )
+# "pindah ke lantai 2": a counter or an office that moved inside the building, not the SKPWNI service.
+_PINDAH_INSIDE = frozenset("lantai lt gedung ruang ruangan sebelah atas bawah blok meja".split())
 # "makasih kk", "permisi kk": kk meaning kakak; anywhere else kk is Kartu Keluarga.
 _KK_AS_KAKAK_BEFORE = frozenset(
     "makasih makasi trims thanks thx terimakasih kasih permisi halo hallo hai hi pagi siang sore "
@@ -264,6 +266,9 @@ class EntityMatcher:
             if end < len(toks) and toks[end].text in _PINDAH_NOT_SERVICE:
                 return False
             if len(words) == 1:  # bare "pindah": moving house only with words about residence near it
+                after = [t.text for t in toks[end : end + 2]]
+                if len(after) == 2 and after[0] == "ke" and after[1] in _PINDAH_INSIDE:
+                    return False
                 around = [t.text for t in toks[max(0, first - 3) : first] + toks[end : end + 3]]
                 return any(w in rules.RESIDENCE or any(s in rules.RESIDENCE for s in rules.stems(w)) for w in around)
         if words == ["sim"] and (

@@ -44,6 +44,9 @@ NOT_DOCUMENTS = frozenset(
     "sinyal signal jaringan koneksi internet inet wifi pulsa kuota sistem system aplikasi app apk web website "
     "situs server mesin printer komputer lift ac toilet wc".split()
 )
+# "tidak terbaca di sistem": data a system cannot find, not a card worn unreadable ("ga kebaca di mesin" still is)
+UNREADABLE = frozenset("terbaca kebaca".split())
+SOFTWARE = frozenset("sistem system aplikasi app apk web website situs server online database".split())
 # "update" is news of an application, not a change of data, before or after these: "update pengajuan saya",
 # "any update on my skck", "ada update?"; "update data ktp" stays perubahan.
 UPDATE_WORDS = frozenset("update updatenya apdet updet".split())
@@ -242,6 +245,9 @@ def about_something_else(words: Sequence[str], first: int, end: int, value: str)
     if value == "rusak" and any(w.endswith("pecah") for w in span):
         # a land certificate split in two, or a family split off into its own card ("pecah kk")
         return any(_is_or_stems_to(w, LAND_WORDS) for w in words) or nxt in ("kk", "kartu")
+    if value == "rusak" and span[-1] in UNREADABLE and nxt in ("di", "dalam", "oleh", "sama") and end + 1 < len(words):
+        # "nik saya tidak terbaca di sistem": the data is missing from a system, the card is not damaged
+        return words[end + 1] in SOFTWARE
     if value in ("hilang", "rusak"):
         if value == "hilang" and nxt in ("di", "sama", "oleh", "dari", "pas", "waktu") and end + 1 < len(words):
             papers = any(_is_or_stems_to(w, PAPERS) for w in words[max(0, first - 3) : first])

@@ -164,6 +164,9 @@ def test_a_sim_card_and_a_bare_pindah_outside_residence_talk_are_no_service() ->
     assert values("ganti kartu sim di mana ya", "layanan") == []
     assert values("kita pindah bahasan aja", "layanan") == []
     assert values("mau pindah ke kontrakan baru, surat apa yg diurus", "layanan") == ["pindah"]
+    # a counter that moved inside the building is no service; the counter's own service still is
+    assert values("loket paspor pindah ke lantai 2 ya?", "layanan") == ["paspor"]
+    assert values("surat pindah ke lantai berapa ngurusnya", "layanan") == ["pindah"]
 
 
 def test_expired_validity_is_a_renewal() -> None:
@@ -264,3 +267,15 @@ def test_the_training_tables_know_theft_fading_and_first_applications() -> None:
     assert jenis("mau nambah anggota keluarga di kk, anak baru lahir") == ["perubahan"]
     assert jenis("belum pernah punya paspor, mau bikin") == ["baru"]
     assert jenis("jam berapa mpp buka hari sabtu") == []
+
+
+def test_data_a_system_cannot_read_and_a_first_time_are_no_kind_of_application() -> None:
+    def jenis(text: str) -> list[str]:
+        return sorted({f.value for f in trained().find(text) if f.entity == "jenis"})
+
+    assert jenis("nik saya tidak terbaca di sistem bpjs, tolong dibantu") == []
+    assert jenis("ktp saya ga kebaca di mesin, chipnya kayaknya rusak") == ["rusak"]
+    assert jenis("ktp saya tdk terbaca lagi, tulisannya pudar") == ["rusak"]
+    # "for the first time" is how often the citizen has done it (every held-out writer left it unannotated)
+    assert jenis("mau bikin paspor pertama kali, syaratnya apa") == []
+    assert jenis("syarat bikin sim baru apa aja") == ["baru"]
