@@ -40,13 +40,12 @@ BARU_AS_JUST_BEFORE = frozenset(
 # A change or an extension of a time is no change of a document: "perubahan jadwal", "perpanjang waktu".
 TIME_OBJECTS = frozenset("jadwal waktu jam tanggal tgl deadline tenggat batas durasi".split())
 # Lost or broken things that are no document: "sinyal hilang", "sistem antreannya rusak".
-NOT_DOCUMENTS = frozenset(
-    "sinyal signal jaringan koneksi internet inet wifi pulsa kuota sistem system aplikasi app apk web website "
-    "situs server mesin printer komputer lift ac toilet wc".split()
+SOFTWARE = frozenset("sistem system aplikasi app apk web website situs server".split())
+NOT_DOCUMENTS = SOFTWARE | frozenset(
+    "sinyal signal jaringan koneksi internet inet wifi pulsa kuota mesin printer komputer lift ac toilet wc".split()
 )
 # "tidak terbaca di sistem": data a system cannot find, not a card worn unreadable ("ga kebaca di mesin" still is)
 UNREADABLE = frozenset("terbaca kebaca".split())
-SOFTWARE = frozenset("sistem system aplikasi app apk web website situs server online database".split())
 # "update" is news of an application, not a change of data, before or after these: "update pengajuan saya",
 # "any update on my skck", "ada update?"; "update data ktp" stays perubahan.
 UPDATE_WORDS = frozenset("update updatenya apdet updet".split())

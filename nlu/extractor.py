@@ -169,8 +169,9 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def use_mpp_names(self, table: Dict[str, str]) -> None:
         """Recognise ``mpp`` with this table from now on (the other entities' tables stay)."""
-        self._matcher = self._build(table)
-        self._repair = self._typing_repair(table)
+        # both built before either is handed over: a parse meanwhile uses the old pair or the new one
+        matcher, repair = self._build(table), self._typing_repair(table)
+        self._matcher, self._repair = matcher, repair
 
     def _build(self, mpp: Dict[str, str]) -> EntityMatcher:
         known = self._tables.get(KNOWN_WORDS, {})

@@ -208,3 +208,31 @@ def assert_canonical_with_booking_codes(held: HeldOutSet) -> None:
 def assert_no_personal_numbers(held: HeldOutSet) -> None:
     # Not even made-up ones: a run of 8+ digits (a phone number, a NIK) or a +62/08 prefix followed by digits.
     assert [e.text for e in held.examples() if PERSONAL_NUMBER.search(e.text)] == []
+
+
+def assert_new_styles_spread(
+    held: HeldOutSet,
+    flavours: Iterable[str],
+    shapes: Iterable[str],
+    writers: Iterable[str],
+    *,
+    min_shape_intents: int = 8,
+    min_writer_intents: int = 10,
+) -> None:
+    """Sets J and K: each new flavour in every intent (a flavour in two intents would say nothing about the
+    others), English and Sundanese in every intent (issue 16 names both), a quarter of the lines built on the
+    shared lexicons' slang spellings, and each message shape and each kind of writer spread over many intents
+    rather than bunched in one."""
+    rows = held.rows()
+    intents = {r["intent"] for r in rows}
+
+    def styles(row: dict[str, str]) -> set[str]:
+        return set(row["styles"].split(","))
+
+    for style in (*flavours, "english", "sunda"):
+        assert {r["intent"] for r in rows if style in styles(r)} == intents, style
+    assert sum("lexicon" in styles(r) for r in rows) >= 0.25 * len(rows)
+    for style in shapes:
+        assert len({r["intent"] for r in rows if style in styles(r)}) >= min_shape_intents, style
+    for style in writers:
+        assert len({r["intent"] for r in rows if style in styles(r)}) >= min_writer_intents, style

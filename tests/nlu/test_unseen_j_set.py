@@ -28,6 +28,7 @@ from tests.nlu.heldout import (
     assert_canonical_with_booking_codes,
     assert_gold_labels,
     assert_jenis_traps_unannotated,
+    assert_new_styles_spread,
     assert_no_near_copies,
     assert_no_near_copies_within,
     assert_no_personal_numbers,
@@ -53,10 +54,6 @@ OTHER_STYLES = {"lexicon", "english", "sunda", "codemix", "typo", "long", "forma
 STYLES = set(FLAVOURS) | SHAPES | WRITERS | OTHER_STYLES
 PHENOMENA_J = LATER_PHENOMENA  # issue 16's families and those sets F to I added (heldout.py)
 GOLD_J = LATER_GOLD_INTENTS
-
-
-def _styles(row: dict[str, str]) -> set[str]:
-    return set(row["styles"].split(","))
 
 
 def test_set_j_is_scored_as_a_blind_set_with_floors_from_its_first_score() -> None:
@@ -104,16 +101,6 @@ def test_labelled_traps_keep_their_gold_labels() -> None:
 
 
 def test_new_flavours_lexicon_slang_shapes_and_writers_carry_the_set() -> None:
-    # The point of set J: each new flavour in every intent (a flavour in two intents would say nothing
-    # about the others), English and Sundanese in every intent (issue 16 names both), a quarter of the lines
-    # built on the shared lexicons' slang spellings, and each message shape and each kind of writer spread
-    # over many intents rather than bunched in one.
-    rows = SET_J.rows()
-    intents = {r["intent"] for r in rows}
-    for style in (*FLAVOURS, "english", "sunda"):
-        assert {r["intent"] for r in rows if style in _styles(r)} == intents, style
-    assert sum("lexicon" in _styles(r) for r in rows) >= 0.25 * len(rows)
-    for style in SHAPES:
-        assert len({r["intent"] for r in rows if style in _styles(r)}) >= 8, style
-    for style in WRITERS:
-        assert len({r["intent"] for r in rows if style in _styles(r)}) >= 10, style
+    # The point of set J: its new flavours, English and Sundanese in every intent, lexicon slang on a quarter
+    # of the lines, message shapes and writers spread over many intents (heldout.py).
+    assert_new_styles_spread(SET_J, FLAVOURS, SHAPES, WRITERS)
