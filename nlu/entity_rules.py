@@ -1,7 +1,7 @@
 """Word forms and context rules for ``layanan`` and ``jenis`` (no Rasa here; used by nlu.entity_matcher).
 
 - Morphology: an alias with a clitic or affix ("paspornya", "ktpne", "dicopet", "kecopetan") is the alias.
-- Abbreviations: an alias written without its inner vowels ("bru", "rsk", "prpnjg") is the alias.
+- Abbreviations: an alias written without its inner vowels, "ng" as "g" ("bru", "rsk", "prpnjg", "prpnjgn") is the alias.
 - A jenis word that is negated ("bukan yang baru", "sanes enggal") or a "baru" that means "just"
   ("bayi yang baru lahir") is not a jenis; nor is a change of a time ("perubahan jadwal") or a lost or
   broken thing that is no document ("sinyal hilang", "sistemnya rusak").
@@ -184,7 +184,7 @@ def derived_from(word: str) -> list[str]:
 
 
 def abbreviations(alias: str) -> set[str]:
-    """Ways of writing a one-word alias without some of its inner vowels, and "ng" at the end as "g"."""
+    """Ways of writing a one-word alias without some of its inner vowels, and with "ng" as "g"."""
     if len(alias) < 4 or not alias.isalpha():
         return set()
     forms = {alias[0]}
@@ -194,8 +194,11 @@ def abbreviations(alias: str) -> set[str]:
         if ch in VOWELS and not last:
             keep |= forms
         forms = keep
+    # "ng" written "g": at the end ("pnjg", "prpnjg"), and inside once a vowel is dropped ("prpnjgn" for
+    # "perpanjangan"); a word written in full keeps its inner "ng"
     if alias.endswith("ng"):
         forms |= {f[:-2] + "g" for f in forms if f.endswith("ng")}
+    forms |= {f.replace("ng", "g") for f in forms if f != alias and "ng" in f}
     return {f for f in forms if len(f) >= 3 and f != alias}
 
 

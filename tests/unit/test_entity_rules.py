@@ -69,6 +69,14 @@ def test_an_alias_without_its_inner_vowels_is_the_alias() -> None:
     assert values("kk sy rsk", "jenis") == ["rusak"]
 
 
+def test_ng_written_g_inside_an_abbreviated_alias() -> None:
+    assert "prpnjgn" in rules.abbreviations("perpanjangan")  # as "yg" for "yang"
+    assert values("syarat prpnjgn paspor apa aja", "jenis") == ["perpanjangan"]
+    # a word written in full keeps its inner "ng": only its final one may be written "g"
+    assert "tagal" not in rules.abbreviations("tanggal")
+    assert "perpanjag" in rules.abbreviations("perpanjang")
+
+
 def test_a_known_word_or_one_derived_from_it_is_never_a_typo_of_an_alias() -> None:
     assert values("pertanyaan saya belum dijawab", "layanan") == []  # per-tanya-an, not pertanahan
     assert values("ada kabar soal perumahan", "jenis") == []  # pe-rumah-an, not perubahan
@@ -228,6 +236,17 @@ def test_the_training_tables_know_english_and_regional_names() -> None:
     assert found("ktp kula ical wonten margi") == {("layanan", "ktp_el"), ("jenis", "hilang")}
     assert found("nib enggal kanggo warung") == {("layanan", "nib"), ("jenis", "baru")}
     assert found("ada pertanyaan soal jam buka") == set()
+
+
+def test_the_training_tables_know_javanese_sundanese_and_madurese_kinds() -> None:
+    def jenis(text: str) -> list[str]:
+        return sorted({f.value for f in trained().find(text) if f.entity == "jenis"})
+
+    assert jenis("paspor kula kelangan wonten terminal, pripun") == ["hilang"]
+    assert jenis("sim engkok elang e pasar") == ["hilang"]
+    assert jenis("abdi bade ngarobih data di kk, naon syaratna") == ["perubahan"]
+    assert jenis("ktp ajur kena banjir, iso ganti?") == ["rusak"]
+    assert jenis("kk ku sowek separo") == ["rusak"]
 
 
 def test_letters_typed_twice_and_ages_in_words_or_months() -> None:
