@@ -127,6 +127,7 @@ NUMBER_WORDS = {
     w: n for n, w in enumerate("nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas".split())
 } | {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _REPEAT = re.compile(r"(\w)\1+")
+_NG_AFTER_CONSONANT = re.compile(r"(?<=[^aeiou])ng")
 
 
 def squeezed(word: str) -> str:
@@ -194,11 +195,11 @@ def abbreviations(alias: str) -> set[str]:
         if ch in VOWELS and not last:
             keep |= forms
         forms = keep
-    # "ng" written "g": at the end ("pnjg", "prpnjg"), and inside once a vowel is dropped ("prpnjgn" for
-    # "perpanjangan"); a word written in full keeps its inner "ng"
+    # "ng" written "g": at the end ("pnjg", "prpnjg"), and inside where the vowel before it was dropped
+    # ("prpnjgn" for "perpanjangan"); "ng" after a vowel stays ("leungit" never gives "legit")
     if alias.endswith("ng"):
         forms |= {f[:-2] + "g" for f in forms if f.endswith("ng")}
-    forms |= {f.replace("ng", "g") for f in forms if f != alias and "ng" in f}
+    forms |= {_NG_AFTER_CONSONANT.sub("g", f) for f in forms if f != alias and "ng" in f}
     return {f for f in forms if len(f) >= 3 and f != alias}
 
 

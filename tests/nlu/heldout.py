@@ -205,6 +205,13 @@ def assert_canonical_with_booking_codes(held: HeldOutSet) -> None:
     assert codes and [c for c in codes if not KODE_BOOKING.match(c)] == []
 
 
+def assert_every_value_named(held: HeldOutSet, entity: str, at_least: int) -> Counter[str]:
+    """Each value of ``entity`` the set names is on at least ``at_least`` lines; returns the counts."""
+    counts: Counter[str] = Counter(v for example in held.examples() for v in example.entities.get(entity, ()))
+    assert {value: n for value, n in counts.items() if n < at_least} == {}
+    return counts
+
+
 def assert_no_personal_numbers(held: HeldOutSet) -> None:
     # Not even made-up ones: a run of 8+ digits (a phone number, a NIK) or a +62/08 prefix followed by digits.
     assert [e.text for e in held.examples() if PERSONAL_NUMBER.search(e.text)] == []

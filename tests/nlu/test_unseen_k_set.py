@@ -27,6 +27,7 @@ from tests.nlu.heldout import (
     LATER_PHENOMENA,
     HeldOutSet,
     assert_canonical_with_booking_codes,
+    assert_every_value_named,
     assert_gold_labels,
     assert_jenis_traps_unannotated,
     assert_new_styles_spread,
@@ -89,12 +90,7 @@ def test_set_k_lines_are_unique_and_their_entities_are_canonical() -> None:
 
 def test_set_k_names_every_jenis_value_on_several_lines() -> None:
     # J's jenis figure rested on 22 lines; K gives each of the five values at least five.
-    counts = {}
-    for example in SET_K.examples():
-        for value in example.entities.get("jenis", ()):
-            counts[value] = counts.get(value, 0) + 1
-    assert {value: n for value, n in counts.items() if n < 5} == {}
-    assert sum(counts.values()) > 22
+    assert sum(assert_every_value_named(SET_K, "jenis", 5).values()) > 22
 
 
 def test_set_k_holds_no_number_shaped_like_a_nik_or_a_phone_number() -> None:

@@ -28,6 +28,7 @@ from tests.nlu.heldout import (
     LATER_PHENOMENA,
     HeldOutSet,
     assert_canonical_with_booking_codes,
+    assert_every_value_named,
     assert_gold_labels,
     assert_jenis_traps_unannotated,
     assert_new_styles_spread,
@@ -87,21 +88,12 @@ def test_set_l_covers_every_intent_with_enough_lines_for_a_per_intent_floor() ->
 def test_set_l_lines_are_unique_and_their_entities_are_canonical() -> None:
     # Every service on at least six lines (the shared check asks for five).
     assert_canonical_with_booking_codes(SET_L)
-    named: dict[str, int] = {}
-    for example in SET_L.examples():
-        for code in example.entities.get("layanan", ()):
-            named[code] = named.get(code, 0) + 1
-    assert {code: n for code, n in named.items() if n < 6} == {}
+    assert_every_value_named(SET_L, "layanan", 6)
 
 
 def test_set_l_names_every_jenis_value_on_several_lines() -> None:
     # As in K: each of the five values on at least five lines, more than J's 22 in all.
-    counts: dict[str, int] = {}
-    for example in SET_L.examples():
-        for value in example.entities.get("jenis", ()):
-            counts[value] = counts.get(value, 0) + 1
-    assert {value: n for value, n in counts.items() if n < 5} == {}
-    assert sum(counts.values()) > 22
+    assert sum(assert_every_value_named(SET_L, "jenis", 5).values()) > 22
 
 
 def test_set_l_holds_no_number_shaped_like_a_nik_or_a_phone_number() -> None:
