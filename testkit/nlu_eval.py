@@ -84,8 +84,8 @@ SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu
         "layanan_f1": 0.965,
         "jenis_f1": 0.885,
     },  # first (blind) run 2026-12-07 just after midnight, on the final model of J's third score (K was written
-    # after that model was fixed): 0.976/0.974/.981/.903; second, after rounds 10 and 11 and the jenis words (2026-12-07,
-    # nothing chosen by it): 0.978/0.978/.981/.903
+    # after that model was fixed): 0.976/0.974/.981/.903; second, after rounds 10 and 11 and the jenis words
+    # (2026-12-07, nothing chosen by it): 0.978/0.978/.981/.903
     "unseen_l": {
         "intent_accuracy": 0.945,
         "macro_f1": 0.945,
