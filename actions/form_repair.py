@@ -56,6 +56,7 @@ from mpp.booking.repair import (
     someone_else,
     wants_erasure,
     wants_to_stop,
+    written_as_a_name,
 )
 from mpp.booking.when_said import date_of_event, greeting_end
 from mpp.privacy import TOKEN_PATTERN
@@ -375,9 +376,12 @@ class RepairingForm(FormValidationAction):
         """The answer to "atas nama siapa?" when the message is a name, else None.
 
         A yes or a no is not a name, nor a sentence; a value the NLU found by chance inside a name
-        ("Indah" read as "pindah") does not stop it being one, a message made of values does.
+        ("Indah" read as "pindah") does not stop it being one, a message made of values does. Nor does a
+        no the NLU is sure of, when the message is written like a name ("Hana Pertiwi": "hana" is "no"
+        in Acehnese).
         """
-        if r.said("afirmasi", CERTAIN) or r.said("negasi", CERTAIN) or r.said("batal_antrean", CERTAIN):
+        sure_no = r.said("afirmasi", CERTAIN) or r.said("negasi", CERTAIN) or r.said("batal_antrean", CERTAIN)
+        if sure_no and not written_as_a_name(r.text):
             return None
         spans = [(int(e["start"]), int(e["end"])) for e in entities if "start" in e and "end" in e]
         if any(k != self._name_slot() for k in r.values) and mostly_values(r.text, spans):

@@ -419,6 +419,23 @@ def name_answer(text: str) -> str | None:
     return clean_name(body)
 
 
+# Regional and everyday "no" words a message written like a name ("Nda Usah") can be made of.
+_NO_WORDS = frozenset("usah jangan nda ndak ndag moal henteu teu ora mboten emoh tra sonde indak ndok".split())
+_TITLE_WORD = re.compile(r"^[A-Z][a-z'.-]+$")
+
+
+def written_as_a_name(text: str) -> bool:
+    """Two or more words, each capitalised like a name ("Hana Pertiwi", "Moal Sari"), that name_answer
+    takes as a name, and not only "no" words: at "atas nama siapa?" it is the name even when a word of it
+    is also a "no" somewhere ("hana" in Acehnese)."""
+    words = text.strip().split()
+    if len(words) < 2 or not all(_TITLE_WORD.match(w) for w in words):
+        return False
+    if all(w.lower() in _NO_WORDS for w in words):
+        return False
+    return name_answer(text) is not None
+
+
 def name_in_correction(text: str) -> str | None:
     """The new name inside a correction ("namanya kurang tepat: Achmad Fauzan", "lengkapnya Sri Wahyuningsih").
 

@@ -221,6 +221,18 @@ async def test_a_name_the_nlu_misread_is_still_the_name(deps) -> None:  # type: 
     assert slots == {"pesan_nama": "Kurniasih"}
 
 
+async def test_a_name_that_is_also_a_no_somewhere_is_the_name(deps) -> None:  # type: ignore[no-untyped-def]
+    # "hana" is "no" in Acehnese: the NLU may be sure of negasi, but a message written like a name at the name
+    # prompt is the name, and the booking goes on (benchmarks.booking_repair --set a, r021)
+    filled = {k: FILLED[k] for k in ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu")}
+    slots, asked, _ = await run(deps, message("Hana Pertiwi", "pesan_nama", filled, "negasi", 0.87))
+    assert slots == {"pesan_nama": "Hana Pertiwi"} and asked == "pesan_nik"
+    # a no written with capitals still stops the form
+    for text in ("Nda Usah", "Tidak Jadi", "Ora Usah"):
+        slots, _, _ = await run(deps, message(text, "pesan_nama", filled, "negasi", 0.95))
+        assert slots.get("pesan_nama") is None, text
+
+
 async def test_salah_asks_the_answer_before_again(deps) -> None:  # type: ignore[no-untyped-def]
     filled = {k: FILLED[k] for k in ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu", "pesan_nama")}
     before = ({"event": "slot", "name": "pesan_nama", "value": "Rina Oktaviani"},)
