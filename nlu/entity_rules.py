@@ -1,7 +1,8 @@
 """Word forms and context rules for ``layanan`` and ``jenis`` (no Rasa here; used by nlu.entity_matcher).
 
 - Morphology: an alias with a clitic or affix ("paspornya", "ktpne", "dicopet", "kecopetan") is the alias.
-- Abbreviations: an alias written without its inner vowels, "ng" as "g" ("bru", "rsk", "prpnjg", "prpnjgn") is the alias.
+- Abbreviations: an alias written without its inner vowels, "ng" as "g" ("bru", "rsk", "prpnjg", "prpnjgn") is
+  the alias.
 - A jenis word that is negated ("bukan yang baru", "sanes enggal") or a "baru" that means "just"
   ("bayi yang baru lahir") is not a jenis; nor is a change of a time ("perubahan jadwal") or a lost or
   broken thing that is no document ("sinyal hilang", "sistemnya rusak").
