@@ -7,7 +7,7 @@ Trains (NLU only, cached in models/eval by a digest of config, data and our comp
 on each held-out set (testkit.nlu_eval.SETS): regression (close to training), unseen (set A, the dev
 set), unseen_h (set H, blind; flatters since round 7), unseen_j and unseen_k (sets J and K, blind: scored, never
 tuned on; sets C-I are training data since 2026-12-06), unseen_l (set L, blind, first scored 2026-12-07) and
-unseen_m (set M, blind, written 2026-12-07, awaiting its first score). A set awaiting its first score has no CI
+unseen_m (set M, blind, first scored 2026-12-07). A set awaiting its first score has no CI
 floor column.
 Prints per set:
 intent accuracy, macro-F1, layanan / jenis precision, recall and F1, parse time per message (median, p95),

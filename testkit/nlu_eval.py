@@ -27,7 +27,7 @@ UNSEEN_H_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_h.yml"  # set H: scored
 UNSEEN_J_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_j.yml"  # set J: blind, written 2026-12-06, never tuned on
 UNSEEN_K_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_k.yml"  # set K: blind, written 2026-12-07, never tuned on
 UNSEEN_L_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_l.yml"  # set L: blind, written 2026-12-07, never tuned on
-UNSEEN_M_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_m.yml"  # set M: blind, written 2026-12-07, not yet scored
+UNSEEN_M_FILE = PROJECT_ROOT / "tests" / "nlu" / "unseen_m.yml"  # set M: blind, written 2026-12-07, never tuned on
 SETS = {
     "regression": REGRESSION_FILE,
     "unseen": UNSEEN_FILE,
@@ -40,7 +40,7 @@ SETS = {
 # Sets whose lines no report prints (figures and confusion counts only).
 BLIND_SETS = frozenset({"unseen", "unseen_h", "unseen_j", "unseen_k", "unseen_l", "unseen_m"})
 # Blind sets not scored yet: their floors come from their first blind run (never from a guess).
-AWAITING_FLOORS: frozenset[str] = frozenset({"unseen_m"})
+AWAITING_FLOORS: frozenset[str] = frozenset()
 # Per held-out set: the figures of "ours" in `make evaluate` (2026-12-04: regression 0.950 / 0.960 /
 # 1.000 / 0.986, unseen A 0.903 / 0.915 / 1.000 / 0.973, unseen C 0.890 / 0.899 / 0.991 / 0.933)
 # minus ~0.015, so that a change that costs more than noise fails CI. Re-measure and raise them
@@ -96,6 +96,13 @@ SET_FLOORS: dict[str, dict[str, float]] = {  # measured 2026-12-04 after the nlu
     },  # first (blind) run 2026-12-07 02:30 UTC, on the model of main at ae56e94 (the data of J's third and K's
     # first score; L was written before any data change of that session): 0.960/0.962/.995/.933; second, after rounds
     # 10 and 11 and the jenis words (the final model, chosen on the dev sets only): 0.969/0.974/.995/.933
+    "unseen_m": {
+        "intent_accuracy": 0.955,
+        "macro_f1": 0.965,
+        "layanan_f1": 0.975,
+        "jenis_f1": 0.89,
+    },  # first (blind) run 2026-12-07 05:58 UTC, on the model of main at 9796b89 (L's second score; M was written
+    # before any change of that session): 0.971/0.979/.992/.906
 }
 
 
