@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 WRITTEN_FOR = "3.6.21"
 DEFAULT_ACTION_EVENTS = 60
+DEFAULT_STATE_CACHE = 256
 _MISSING = object()
 
 
@@ -66,6 +67,7 @@ class Patcher:
 @dataclass(frozen=True)
 class Settings:
     action_events: int = DEFAULT_ACTION_EVENTS
+    state_cache: int = DEFAULT_STATE_CACHE
 
 
 @dataclass(frozen=True)
@@ -94,15 +96,22 @@ class Applied:
 _applied: Applied | None = None
 
 
-def settings_from(env: Mapping[str, str]) -> Settings:
-    raw = env.get("MPP_ACTION_EVENTS", str(DEFAULT_ACTION_EVENTS))
+def _whole_number(env: Mapping[str, str], name: str, default: int, least: int, what: str) -> int:
+    raw = env.get(name, str(default))
     try:
-        keep = int(raw)
+        value = int(raw)
     except ValueError:
-        keep = 0
-    if keep < 1:
-        raise ValueError(f"MPP_ACTION_EVENTS must be a whole number of events, at least 1 (got {raw!r})")
-    return Settings(action_events=keep)
+        value = least - 1
+    if value < least:
+        raise ValueError(f"{name} must be a whole number of {what}, at least {least} (got {raw!r})")
+    return value
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    return Settings(
+        action_events=_whole_number(env, "MPP_ACTION_EVENTS", DEFAULT_ACTION_EVENTS, 1, "events"),
+        state_cache=_whole_number(env, "MPP_STATE_CACHE", DEFAULT_STATE_CACHE, 0, "conversations"),
+    )
 
 
 def apply(env: Mapping[str, str] | None = None, rasa_version: str | None = None) -> Applied:
@@ -345,7 +354,7 @@ def _rules_look_back_their_length(p: Patcher, _: Settings) -> None:
     p.replace(RulePolicy, "_get_possible_keys", _get_possible_keys)
 
 
-def _states_continue_where_they_stopped(p: Patcher, _: Settings) -> None:
+def _states_continue_where_they_stopped(p: Patcher, settings: Settings) -> None:
     """A tracker's dialogue states are worked out once per turn, not once per policy and step.
 
     ``Domain.states_for_tracker_history`` replays the whole tracker into a fresh copy and
@@ -357,10 +366,18 @@ def _states_continue_where_they_stopped(p: Patcher, _: Settings) -> None:
     rewind, a loop's own action or a new loop: ``applied_events`` may drop earlier
     events for them) make it start again from scratch. Callers get copies: they change
     the last state in place. tests/nlu/test_policy_speedups.py checks every prediction.
+
+    Each turn reads its conversation afresh from the tracker store: a new tracker object
+    whose events are copies of last turn's. The walks of the last ``MPP_STATE_CACHE``
+    conversations (default 256; 0: none) are kept by sender, and a new tracker takes its
+    sender's walks over when the events they walked are, one by one, the same as its first
+    events: same type, same time, and same content as far as a state reads it. Anything else
+    (another conversation's events, a history cut by the tracker store) starts afresh.
     """
     import itertools
     import json
     import weakref
+    from collections import OrderedDict
 
     from rasa.shared.core.constants import PREVIOUS_ACTION
     from rasa.shared.core.domain import Domain
@@ -368,10 +385,12 @@ def _states_continue_where_they_stopped(p: Patcher, _: Settings) -> None:
         ActionExecuted,
         ActionReverted,
         ActiveLoop,
+        BotUttered,
         Event,
         Restarted,
         SessionStarted,
         UserUtteranceReverted,
+        UserUttered,
     )
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -386,8 +405,38 @@ def _states_continue_where_they_stopped(p: Patcher, _: Settings) -> None:
             self.loops = {e.name for e in tracker.events if isinstance(e, ActiveLoop) and e.name}
             self.count = 0
             self.last: Event | None = None
+            self.seen: list[Event] = []  # the tracker events walked so far (count of them)
 
     walks: dict[int, dict[tuple, Walk]] = {}
+    recent: OrderedDict[str, dict[tuple, Walk]] = OrderedDict()  # sender -> the walks of its latest tracker
+
+    def same(a: Event, b: Event) -> bool:
+        """One event and its copy read back from the store: type, time and what a dialogue state reads of it."""
+        if type(a) is not type(b) or a.timestamp != b.timestamp:
+            return False
+        # Rasa's own == compares only the keys of a message's entities, and JSON-encodes metadata and slot values
+        # for some events (more time than the walk it would save); these read what a state is built from.
+        if isinstance(a, UserUttered):
+            return (a.text, a.intent_name, a.entities, a.use_text_for_featurization) == (
+                b.text,
+                b.intent_name,
+                b.entities,
+                b.use_text_for_featurization,
+            )
+        if isinstance(a, ActionExecuted):
+            return (a.action_name, a.action_text, a.hide_rule_turn) == (b.action_name, b.action_text, b.hide_rule_turn)
+        if isinstance(a, BotUttered):
+            return (a.text, a.data) == (b.text, b.data)
+        return bool(a == b)
+
+    def taken_over(earlier: dict[tuple, Walk], events: Any, n: int) -> dict[tuple, Walk]:
+        """The walks of the sender's last tracker whose walked events begin this tracker's events."""
+        mine = {}
+        for key, walk in earlier.items():
+            if walk.count <= n and all(map(same, walk.seen, itertools.islice(events, 0, walk.count))):
+                walk.last = events[walk.count - 1] if walk.count else None
+                mine[key] = walk
+        return mine
 
     def step(domain: Domain, walk: Walk, states: list[dict], hide: bool, omit: bool, ignore: bool, data: Any) -> None:
         """One pass of the loop body of Rasa's states_for_tracker_history, at walk.prior."""
@@ -445,8 +494,14 @@ def _states_continue_where_they_stopped(p: Patcher, _: Settings) -> None:
         n = len(events)
         mine = walks.get(id(tracker))
         if mine is None:
-            mine = walks[id(tracker)] = {}
+            earlier = recent.pop(tracker.sender_id, None) if settings.state_cache else None
+            mine = walks[id(tracker)] = taken_over(earlier, events, n) if earlier else {}
             weakref.finalize(tracker, walks.pop, id(tracker), None)
+        if settings.state_cache:
+            recent[tracker.sender_id] = mine
+            recent.move_to_end(tracker.sender_id)
+            while len(recent) > settings.state_cache:
+                recent.popitem(last=False)
         data = json.dumps(rule_only_data, sort_keys=True, default=str) if ignore_rule_only_turns else None
         key = (id(self), omit_unset_slots, ignore_rule_only_turns, data)
         walk = mine.get(key)
@@ -461,8 +516,10 @@ def _states_continue_where_they_stopped(p: Patcher, _: Settings) -> None:
         if walk is None:
             walk = mine[key] = Walk(tracker)
             advance(self, walk, tracker.applied_events(), *args)
+            walk.seen = list(events)
         else:
             advance(self, walk, new, *args)
+            walk.seen += new
         walk.count, walk.last = n, (events[-1] if n else None)
         states = copied(walk.states)
         final = Walk.__new__(Walk)  # the last state: on a copy of the walk's flags, not kept

@@ -4,9 +4,12 @@ Rasa 3.6's RedisTrackerStore reads, deserialises and merges the whole stored his
 on every save, and keeps it forever (until the key expires): a conversation of 200+
 turns makes every turn slower and storage grows with it. This store writes the
 tracker it was given (the current session — older sessions are not needed for the
-dialogue) and, past ``TRACKER_MAX_EVENTS`` events, keeps only the most recent ones,
-prefixed by events that restore the current slots and active form — so nothing the
-assistant knows about the conversation is lost, only old history.
+dialogue) and, past ``TRACKER_MAX_EVENTS`` events, keeps only the most recent half of
+them, prefixed by events that restore the current slots and active form — so nothing the
+assistant knows about the conversation is lost, only old history. Cutting to half, not
+to just under the bound, leaves the stored history the same for the next several turns
+(only new events are added): a worker then goes on with last turn's dialogue states
+instead of working them all out again (``bot.rasa_speedups``, MPP_STATE_CACHE).
 
 Trackers are written and read with ``bot.fast_json`` (orjson), and a cut history is
 written straight from its events, without rebuilding a tracker from them.
@@ -51,7 +54,7 @@ from bot.redis_twin import AsyncTwin
 logger = logging.getLogger(__name__)
 ENCRYPTED = b"F1:"  # stored value: ENCRYPTED + Fernet token of the JSON dialogue
 KEY_ATTRIBUTE = "_mpp_conversation_key"
-DEFAULT_MAX_EVENTS = 120  # ~15 whole turns; every policy featurises the whole kept history on every step
+DEFAULT_MAX_EVENTS = 120  # ~15 whole turns; cut to ~7 when reached. Policies featurise the kept history
 
 
 class TurnKey(NamedTuple):
@@ -84,10 +87,12 @@ def opened_with_turn_key(sender_id: str, sealed: bytes) -> tuple[bytes, Any] | N
 
 
 def bounded_events(tracker: DialogueStateTracker, max_events: int) -> list[Event]:
+    """The tracker's events when there are at most ``max_events``; else the latest half of them, whole turns,
+    after events that restore the current slots and form."""
     events = list(tracker.events)
     if len(events) <= max_events:
         return events
-    keep = events[-max_events:]
+    keep = events[-max(1, max_events // 2) :]
     first_user = next((i for i, e in enumerate(keep) if isinstance(e, UserUttered)), None)
     if first_user is not None:
         keep = keep[first_user:]  # start at a user turn, so that the kept history is whole turns

@@ -4,9 +4,12 @@
     MPP_RASA_SPEEDUPS=0 .venv/bin/python -m tests.policy_replay OUT.jsonl   # Rasa as shipped
 
 The conversations are the test stories and the training stories, each once as written
-and once after a long history (other stories before it), fed event by event to one
-tracker as the message processor does: a prediction before every action. Used by
-tests/nlu/test_policy_speedups.py: the speed-ups must not change a single prediction.
+and once after a long history (other stories before it), fed event by event as the
+message processor does: a prediction before every action. At every user message the
+tracker is read back as the tracker store does between turns (JSON, new objects, the
+history cut past ``MAX_EVENTS``), so the speed-ups' take-over of last turn's states is
+replayed too. Used by tests/nlu/test_policy_speedups.py: the speed-ups must not change
+a single prediction.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from mpp.config import PROJECT_ROOT
+
+MAX_EVENTS = 120  # the tracker store's default bound (bot.tracker_store)
 
 
 def _strip_times(event: dict[str, Any]) -> dict[str, Any]:
@@ -73,8 +78,10 @@ def replay(agent: Any, events: list[Any], sender: str) -> list[dict[str, Any]]:
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.constants import PLACEHOLDER_TRACKER
     from rasa.engine.graph import GraphSchema
-    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.tracker_store import bounded_events
 
     processor, domain = agent.processor, agent.domain
     schema: GraphSchema = processor.model_metadata.predict_schema
@@ -102,6 +109,9 @@ def replay(agent: Any, events: list[Any], sender: str) -> list[dict[str, Any]]:
                     for kind in ("rules", "rules_for_loop_unhappy_path")
                 }
             out.append(record)
+        if isinstance(event, UserUttered) and at > 0:  # a new turn: the tracker as the store gives it back
+            stored = json.loads(json.dumps([e.as_dict() for e in bounded_events(tracker, MAX_EVENTS)]))
+            tracker = DialogueStateTracker.from_dict(sender, stored, domain.slots)
         tracker.update(event)
     return out
 

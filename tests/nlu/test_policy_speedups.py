@@ -34,7 +34,8 @@ def test_every_policy_predicts_the_same_with_and_without_the_speedups(tmp_path: 
         assert proc.returncode == 0, err[-3000:]
     fast = [json.loads(line) for line in runs["1"][0].read_text().splitlines()]
     shipped = [json.loads(line) for line in runs["0"][0].read_text().splitlines()]
-    assert len(fast) > 3000 and max(r["events_so_far"] for r in fast) > 200  # long conversations too
+    assert len(fast) > 3000 and max(r["at"] for r in fast) > 200  # long conversations too
+    assert any(r["events_so_far"] < r["at"] - 60 for r in fast)  # histories cut by the store between turns
     assert {r["ensemble"]["action"] for r in fast} >= {"form_pesan_antrean", "action_jawab_pertanyaan", "action_listen"}
     for a, b in zip(fast, shipped):
         assert a == b, (a["sender"], a["at"])
