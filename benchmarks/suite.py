@@ -18,6 +18,7 @@ under contention (benchmarks/booking_contention.py, in process).
 Configurations:
   ours-1w, ours-2w   our model and endpoints (deploy/endpoints.production.yml)
   ours-1w-stockrasa  the same without bot/rasa_speedups.py (MPP_RASA_SPEEDUPS=0)
+  ours-1w-nostatecache the same with MPP_STATE_CACHE=0: each turn works its dialogue states out afresh
   ours-1w-noencoder  our model trained without the sentence encoder (config.yml minus
                      sentence_encoder): what the encoder costs in turns/s and latency
   ours-2w-stockstore the same with Rasa's own RedisTrackerStore (whole history rewritten
@@ -300,6 +301,7 @@ def main() -> None:
         plan = [
             ("ours-1w", ours, 1, None, {}),
             ("ours-1w-stockrasa", ours, 1, None, off),
+            ("ours-1w-nostatecache", ours, 1, None, {"MPP_STATE_CACHE": "0"}),
             ("ours-1w-noencoder", plain, 1, None, {}),
             ("ours-2w", ours, 2, None, {}),
             ("ours-2w-stockstore", ours, 2, stock_store_endpoints(Path(tmp)), {}),
@@ -340,6 +342,12 @@ def main() -> None:
         print(
             f"bot/rasa_speedups.py on vs off: x{a.throughput / b.throughput:.2f} turns/s, "
             f"saturated p95 {a.p(a.saturated, 95):.0f} vs {b.p(b.saturated, 95):.0f} ms"
+        )
+    if "ours-1w" in by and "ours-1w-nostatecache" in by:
+        a, b = by["ours-1w"], by["ours-1w-nostatecache"]
+        print(
+            f"last turn's dialogue states kept (MPP_STATE_CACHE) vs worked out afresh: x{a.throughput / b.throughput:.2f} "
+            f"turns/s, worker CPU per turn {a.worker_cpu_ms:.1f} vs {b.worker_cpu_ms:.1f} ms"
         )
     if "ours-1w" in by and "ours-1w-noencoder" in by:
         a, b = by["ours-1w"], by["ours-1w-noencoder"]
