@@ -106,14 +106,24 @@ class AliasTable:
             for n in range(1, len(words)):
                 self._longer.setdefault(" ".join(words[:n]), []).append(alias)
         votes: dict[str, set[str]] = {}
+        multi_votes: dict[str, set[str]] = {}
         for alias, value in self.aliases.items():
             if " " not in alias:
                 for form in rules.abbreviations(alias):
                     votes.setdefault(form, set()).add(value)
+            elif alias.count(" ") == 1:  # the first word abbreviated: "gnti data", "ubh nama"
+                head, tail = alias.split(" ")
+                for form in rules.abbreviations(head):
+                    multi_votes.setdefault(f"{form} {tail}", set()).add(value)
         self._abbreviated = {
             form: next(iter(values))
             for form, values in votes.items()
             if len(values) == 1 and form not in self.aliases and form not in self.known
+        }
+        self._abbreviated_multi = {
+            form: next(iter(values))
+            for form, values in multi_votes.items()
+            if len(values) == 1 and form not in self.aliases  # "gnti" is a known chat spelling: the tail decides
         }
 
     def is_known(self, word: str) -> bool:
@@ -162,6 +172,9 @@ class AliasTable:
                 if key in self.aliases:
                     longer = self._extend(toks, i, n, taken)
                     hit = (i, i + longer[0], longer[1]) if longer else (i, i + n, self.aliases[key])
+                    break
+                if n == 2 and key in self._abbreviated_multi:
+                    hit = (i, i + 2, self._abbreviated_multi[key])
                     break
             if hit:
                 found.append(hit)
@@ -283,12 +296,19 @@ class EntityMatcher:
     @staticmethod
     def _jenis_counts(words: list[str], hit: tuple[int, int, str], services: Iterable[tuple[int, int, str]]) -> bool:
         first, end, value = hit
-        if rules.negated(words, first) or rules.about_something_else(words, first, end, value):
-            return False
-        if value == "baru" and end - first == 1 and words[first].startswith("b"):
-            if rules.baru_means_just(words, first, end):
-                return False
         services = list(services)
+        spans = [(s_first, s_end) for s_first, s_end, _ in services]
+        if rules.negated(words, first) or rules.about_something_else(words, first, end, value, spans):
+            return False
+        if value == "baru" and rules.new_thing(words, first, end):
+            return False
+        if value == "baru" and end - first == 1 and (words[first].startswith("b") or words[first] == "hanyar"):
+            after_service = any(s_end == first for _, s_end in spans)
+            modal = end < len(words) and words[end] in rules.MODALS_AFTER_NEW
+            if not (after_service and modal) and rules.baru_means_just(words, first, end):
+                return False
+        if not services and first == 0 and end < len(words) and words[end] in rules.VOCATIVES:
+            return True  # a bare answer to the officer: "baru kak, belum pernah punya"
         if any(
             abs(first - s_end) <= JENIS_WINDOW or abs(s_first - end) <= JENIS_WINDOW for s_first, s_end, _ in services
         ):

@@ -36,15 +36,32 @@ BARU_AS_JUST_BEFORE = frozenset(
     "lahir lahiran melahirkan nikah menikah kawin pindah pindahan datang pulang mulai saja aja aj ajah "
     "tau tahu sadar sampai sampe nyampe selesai bisa dapat dapet buka tutup bangun lulus kerja bekerja pensiun masuk berumur umur punya pny sempat "
     "sempet ingat inget tiba jadi beres keluar kelar ketahuan mau mo pengen pengin ingin denger dengar liat lihat "
-    "baca nyoba coba aktif cerai bercerai dapa resign".split()
+    "baca nyoba coba aktif cerai bercerai dapa resign tibo".split()
+)
+# "baru" before these is no "ber-" verb: "paspor baru berapa biayanya" is a new passport.
+QUESTION_WORDS = frozenset("berapa berapakah brp brapa".split())
+# After a service, "baru" before a modal is the new document ("bikin paspor baru bisa sabtu?"), not "only then".
+MODALS_AFTER_NEW = frozenset("bisa bs bsa dapat dapet".split())
+# A bare answer to "baru atau perpanjangan?" addressed to the officer: "baru kak, belum pernah punya".
+VOCATIVES = frozenset("kak ka kakak pak bu bapak ibu mas mba mbak min admin gan bang om tante teh kang".split())
+# "new" before these (English) is a new thing, not a new document: "any new rules for skck?"
+NEW_THINGS = frozenset(
+    "rules rule regulation regulations policy policies fee fees price prices tariff office building system app "
+    "staff officer officers year location counter procedure procedures schedule".split()
 )
 # A change or an extension of a time is no change of a document: "perubahan jadwal", "perpanjang waktu".
 TIME_OBJECTS = frozenset("jadwal waktu jam tanggal tgl deadline tenggat batas durasi".split())
+# Extended hours or deadlines, said before a passive "diperpanjang": "jam layanan samsat diperpanjang?"
+EXTENDED_TIMES = frozenset("jam waktu batas deadline tenggat durasi operasional pemutihan".split())
 # Lost or broken things that are no document: "sinyal hilang", "sistem antreannya rusak".
 SOFTWARE = frozenset("sistem system aplikasi app apk web website situs server".split())
 NOT_DOCUMENTS = SOFTWARE | frozenset(
-    "sinyal signal jaringan koneksi internet inet wifi pulsa kuota mesin printer komputer lift ac toilet wc".split()
+    "sinyal signal jaringan koneksi internet inet wifi pulsa kuota mesin printer komputer lift ac toilet wc "
+    "alat peralatan perangkat kamera scanner layar monitor motor motornya mobil mobilnya kendaraan".split()
 )
+NOT_DOCUMENT_WINDOW = 4  # words between such a thing and "hilang"/"rusak": "printer di loket skck rusak"
+# "hilang arah", "lost my way": an idiom, nothing lost
+HILANG_IDIOM_AFTER = frozenset("arah akal sabar kesabaran semangat fokus konsentrasi way track mood".split())
 # "tidak terbaca di sistem": data a system cannot find, not a card worn unreadable ("ga kebaca di mesin" still is)
 UNREADABLE = frozenset("terbaca kebaca".split())
 # "update" is news of an application, not a change of data, before or after these: "update pengajuan saya",
@@ -60,9 +77,16 @@ LAND_WORDS = frozenset("sertifikat sertipikat tanah lahan kavling kaveling bidan
 AT_THE_OFFICE = frozenset("loket petugas mpp kantor meja cs pelayanan".split())
 PAPERS = frozenset("berkas map dokumen formulir form file arsip".split())  # "ktp ilang di mpp" is still a lost ktp
 # "baru" after these describes a person or a place, not a document: "saya orang baru di kota ini".
-BARU_AFTER_PERSON = frozenset("orang warga penduduk pendatang karyawan pegawai anggota murid siswa".split())
-BARU_AFTER_DURATION = frozenset("lama lma lamanya hari hri minggu mgg bulan bln jam lagi lg".split())
-_BARU_NOT_A_KIND_AFTER = BARU_AFTER_PERSON | BARU_AFTER_DURATION
+BARU_AFTER_PERSON = frozenset(
+    "orang warga penduduk pendatang karyawan pegawai anggota murid siswa petugas staf staff pejabat".split()
+)
+BARU_AFTER_DURATION = frozenset("lama lma lamanya hari hri minggu mgg bulan bln jam lagi lg tahun thn".split())
+# "baru" after these is a new rule, price or place, not a new document: "aturan baru", "tarif baru".
+BARU_AFTER_THING = frozenset(
+    "aturan peraturan regulasi kebijakan prosedur sistem aplikasi tarif harga gedung kantor lokasi loket layanan "
+    "map stopmap".split()
+)
+_BARU_NOT_A_KIND_AFTER = BARU_AFTER_PERSON | BARU_AFTER_DURATION | BARU_AFTER_THING
 # Words that open a follow-up about the case at hand ("kalau hilang?", "trus kalo kasusnya ilang?").
 FOLLOW_UP = frozenset(
     "kalau kalo klo kl kalu klau gimana gmn bagaimana bgmn terus trus trs lalu misal misalnya seandainya "
@@ -108,12 +132,13 @@ AFTER_EVENT = frozenset("abis habis setelah sesudah sehabis pasca after since ka
 EVENT_SERVICES = frozenset(["nikah", "pindah"])
 # data_changed: a detail printed on a document, a word saying it is wrong or changes, and words of a booking
 DATA_FIELDS = frozenset(
-    "nama namanya alamat alamatnya agama agamanya pekerjaan pekerjaannya goldar gelar gelarnya".split()
+    "nama namanya alamat alamatnya agama agamanya pekerjaan pekerjaannya goldar gelar gelarnya name address "
+    "religion occupation".split()
 )
 BIRTH_DETAIL = frozenset("tanggal tgl tempat tmpt".split())
 CHANGE_WORDS = frozenset(
     "salah keliru beda berbeda diganti ganti diubah ubah dirubah rubah diperbaiki perbaiki perbaikin dibenerin benerin"
-    " dibetulin betulin dibetulkan diralat ralat typo ketuker tertukar berubah".split()
+    " dibetulin betulin dibetulkan diralat ralat typo ketuker tertukar berubah correct wrong change fix".split()
 )
 BOOKING_WORDS = frozenset("booking bookingan antrean antrian antrianku antreanku tiket jadwal kode".split())
 PLACE_WORDS = frozenset("mana dimana dmn mn lokasi lokasinya loket lantai gedung maps where".split())
@@ -227,24 +252,38 @@ def baru_means_just(words: Sequence[str], first: int, end: int) -> bool:
     nxt = words[end]
     if nxt.isdigit():
         return True  # "umurnya baru 17", "baru 2 hari": "only"
-    return nxt in BARU_AS_JUST_BEFORE or (nxt.startswith(("me", "ber")) and len(nxt) >= 6)
+    verb = nxt.startswith(("me", "ber")) and len(nxt) >= 6 and nxt not in QUESTION_WORDS
+    return nxt in BARU_AS_JUST_BEFORE or verb
+
+
+def new_thing(words: Sequence[str], first: int, end: int) -> bool:
+    """English "new" before a rule, a fee, an office...: "any new rules for skck?"."""
+    return words[first:end] == ["new"] and end < len(words) and words[end] in NEW_THINGS
 
 
 def _is_or_stems_to(word: str, vocabulary: frozenset[str]) -> bool:
     return word in vocabulary or any(stem in vocabulary for stem in stems(word))
 
 
-def about_something_else(words: Sequence[str], first: int, end: int, value: str) -> bool:
+def about_something_else(
+    words: Sequence[str], first: int, end: int, value: str, services: Sequence[tuple[int, int]] = ()
+) -> bool:
     """The jenis word is about a time or a thing that is no document: "perubahan jadwal booking",
     "perpanjang waktu antrean", "sinyal hilang pas isi form", "sistem antreannya rusak"; news of an
     application ("ada update pengajuan saya?"); a land certificate or a family card split ("sertifikat mau
-    dipecah", "pecah kk");
-    papers the office lost ("berkas skck ku ilang di loket"; "ktp ilang di mpp" is still a lost card)."""
+    dipecah", "pecah kk"); papers the office lost ("berkas skck ku ilang di loket"; "ktp ilang di mpp" is still a
+    lost card); extended opening hours; a lost way; a broken printer or motorbike (``broken_thing_before``)."""
     span = words[first:end]
     nxt = words[end] if end < len(words) else ""
     if value == "perubahan" and span[-1] in UPDATE_WORDS:
         return nxt in STATUS_AFTER_UPDATE or (first > 0 and words[first - 1] in STATUS_BEFORE_UPDATE)
+    if value == "perpanjangan" and span[-1].startswith("diperpanjang"):
+        before = range(max(0, first - 5), first)
+        if any(words[i] in EXTENDED_TIMES and words[i + 1] not in QUESTION_WORDS for i in before):
+            return True  # "jam layanan samsat diperpanjang?" ("jam berapa bisa diperpanjang?" is still a renewal)
     if value in ("perubahan", "perpanjangan"):
+        if nxt in ("tanggal", "tgl") and end + 1 < len(words) and words[end + 1] == "lahir":
+            return False  # "pembetulan tanggal lahir": a date of birth is data on the document
         return _is_or_stems_to(nxt, TIME_OBJECTS) if nxt else False
     if value == "rusak" and any(w.endswith("pecah") for w in span):
         # a land certificate split in two, or a family split off into its own card ("pecah kk")
@@ -257,7 +296,27 @@ def about_something_else(words: Sequence[str], first: int, end: int, value: str)
             papers = any(_is_or_stems_to(w, PAPERS) for w in words[max(0, first - 3) : first])
             if papers and _is_or_stems_to(words[end + 1], AT_THE_OFFICE):
                 return True
-        return any(_is_or_stems_to(w, NOT_DOCUMENTS) for w in words[max(0, first - 2) : first])
+        if value == "hilang" and (
+            nxt in HILANG_IDIOM_AFTER
+            or (nxt in ("my", "the") and end + 1 < len(words) and words[end + 1] in HILANG_IDIOM_AFTER)
+        ):
+            return True  # "ilang arah", "lost my way"
+        return broken_thing_before(words, first, services)
+    return False
+
+
+def broken_thing_before(words: Sequence[str], first: int, services: Sequence[tuple[int, int]] = ()) -> bool:
+    """A thing that is no document stands a few words before "hilang"/"rusak" ("printer di loket skck rusak",
+    "motornya rusak"), with no document of its own in between: "stnk motor rusak" is a damaged STNK, and a service
+    after "loket" names a counter, not the thing."""
+    for i in range(first - 1, max(-1, first - 1 - NOT_DOCUMENT_WINDOW), -1):
+        if not _is_or_stems_to(words[i], NOT_DOCUMENTS):
+            continue
+        owned = any(s_first <= i <= s_end for s_first, s_end in services)  # "stnk motor": the motor's STNK
+        between = [  # "server samsat", "loket skck": the service names whose thing or counter it is
+            (s_first, s_end) for s_first, s_end in services if i + 1 < s_first < first and words[s_first - 1] != "loket"
+        ]
+        return not owned and not between
     return False
 
 
@@ -320,6 +379,7 @@ def data_changed(words: Sequence[str]) -> tuple[int, int] | None:
         return None
     for i, w in enumerate(words):
         field = w in DATA_FIELDS or (w == "lahir" and i > 0 and words[i - 1] in BIRTH_DETAIL)
+        field = field or (w == "birth" and i > 1 and words[i - 1] == "of" and words[i - 2] in ("date", "place"))
         if not field:
             continue
         for j in range(max(0, i - 4), min(len(words), i + 5)):

@@ -299,3 +299,38 @@ def test_data_a_system_cannot_read_and_a_first_time_are_no_kind_of_application()
     # "for the first time" is how often the citizen has done it (every held-out writer left it unannotated)
     assert jenis("mau bikin paspor pertama kali, syaratnya apa") == []
     assert jenis("syarat bikin sim baru apa aja") == ["baru"]
+
+
+def test_new_rules_fees_staff_and_years_are_no_new_document() -> None:
+    assert jenis("ada aturan baru ga buat bikin skck?") == []
+    assert jenis("tarif baru pajak motor mulai kapan") == []
+    assert jenis("any new fees for the passport this month?") == []
+    assert jenis("petugas baru di loket paspor kurang paham") == []
+    assert jenis("pas tahun baru loket sim buka ga") == []
+    assert jenis("ulun hanyar datang, loket ktp di mana") == []  # Banjar "hanyar": just, as "baru"
+    # ... while a new document stays one, also before "berapa" and a modal
+    assert jenis("paspor baru berapa biayanya") == ["baru"]
+    assert jenis("bikin ktp baru bisa hari sabtu?") == ["baru"]
+    assert jenis("ktp saya baru bisa diambil besok katanya") == []
+    assert jenis("baru kak, belum pernah punya") == ["baru"]  # a bare answer to the officer
+    assert jenis("mau bikin paspor baharu") == ["baru"]
+
+
+def test_broken_machines_vehicles_and_a_lost_way_are_no_kind_of_application() -> None:
+    assert jenis("printer di loket skck rusak, disuruh balik") == []
+    assert jenis("server samsat lagi rusak katanya") == []
+    assert jenis("motornya rusak lama, pajak motor jadi telat") == []
+    assert jenis("stnk motor saya rusak kena banjir") == ["rusak"]
+    assert jenis("saya ilang arah, loket sim di mana") == []
+    assert jenis("lost my way, where is the passport counter") == []
+    assert jenis("kk saya rosak dimakan rayap") == ["rusak"]
+
+
+def test_extended_hours_are_no_renewal_and_a_date_of_birth_is_data() -> None:
+    assert jenis("jam layanan samsat diperpanjang sampai sore?") == []
+    assert jenis("sim saya habis, jam berapa bisa diperpanjang?") == ["perpanjangan"]
+    assert jenis("mau pembetulan tanggal lahir di kk") == ["perubahan"]
+    assert jenis("i need to correct my date of birth on the family card") == ["perubahan"]
+    assert jenis("gnti data bpjs gimana caranya") == ["perubahan"]
+    assert jenis("ubh nama di ktp bisa?") == ["perubahan"]
+    assert jenis("tukar nama dalam paspor, dokumen apa perlu") == ["perubahan"]
