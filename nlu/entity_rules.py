@@ -36,8 +36,10 @@ BARU_AS_JUST_BEFORE = frozenset(
     "lahir lahiran melahirkan nikah menikah kawin pindah pindahan datang pulang mulai saja aja aj ajah "
     "tau tahu sadar sampai sampe nyampe selesai bisa dapat dapet buka tutup bangun lulus kerja bekerja pensiun masuk berumur umur punya pny sempat "
     "sempet ingat inget tiba jadi beres keluar kelar ketahuan mau mo pengen pengin ingin denger dengar liat lihat "
-    "baca nyoba coba aktif cerai bercerai dapa resign tibo".split()
+    "baca nyoba coba aktif cerai bercerai dapa resign tibo ngerti mengerti paham nyadar".split()
 )
+# "saya salah ketik": the citizen mistyped a message, no document holds wrong data
+FIRST_PERSON = frozenset("saya sy aku aq gw gue ane aye kula abdi sa beta ulun ambo i".split())
 # "baru" before these is no "ber-" verb: "paspor baru berapa biayanya" is a new passport.
 QUESTION_WORDS = frozenset("berapa berapakah brp brapa".split())
 # After a service, "baru" before a modal is the new document ("bikin paspor baru bisa sabtu?"), not "only then".
@@ -91,11 +93,12 @@ _BARU_NOT_A_KIND_AFTER = BARU_AFTER_PERSON | BARU_AFTER_DURATION | BARU_AFTER_TH
 FOLLOW_UP = frozenset(
     "kalau kalo klo kl kalu klau gimana gmn bagaimana bgmn terus trus trs lalu misal misalnya seandainya "
     "andai jika jikalau bila apabila nek lek yen upami mun lamun if case kasus kasusnya kondisi kondisinya "
-    "keadaan keadaannya what how".split()
+    "keadaan keadaannya what how for".split()
 )
 FILLER = frozenset(
     "sudah udah udh sdh dah udeh emang memang ternyata kebetulan malah justru pas lagi lg punya punyaku "
-    "saya sy aku aq gw gue ane aye kula abdi my mine it its is was the a nya ya dia yang yg".split()
+    "saya sy aku aq gw gue ane aye kula abdi my mine it its is was the a nya ya dia yang yg sa beta ulun awak ambo "
+    "kami kita cuma cuman hanya nah kartu kartunya".split()
 )
 # After "kartu" or before these, "sim" is a phone's SIM card, not a driving licence.
 SIM_CARD_AFTER = frozenset(
@@ -275,6 +278,9 @@ def about_something_else(
     lost card); extended opening hours; a lost way; a broken printer or motorbike (``broken_thing_before``)."""
     span = words[first:end]
     nxt = words[end] if end < len(words) else ""
+    if value == "perubahan" and span[0] == "salah" and first > 0 and words[first - 1] in FIRST_PERSON:
+        return not any(s_end == first - 1 for _, s_end in services)  # "sa salah ketik": a typo in the chat
+        # ("ktp saya salah ketik nama" is the card's)
     if value == "perubahan" and span[-1] in UPDATE_WORDS:
         return nxt in STATUS_AFTER_UPDATE or (first > 0 and words[first - 1] in STATUS_BEFORE_UPDATE)
     if value == "perpanjangan" and span[-1].startswith("diperpanjang"):
@@ -321,10 +327,11 @@ def broken_thing_before(words: Sequence[str], first: int, services: Sequence[tup
 
 
 def follow_up(words: Sequence[str], first: int) -> bool:
-    """A short message that asks about a case: "kalau hilang?", "trus kalo kasusnya ilang?".
+    """A short message that asks about a case or answers the assistant's question: "kalau hilang?", "trus kalo
+    kasusnya ilang?", "for a renewal, please", "sa punya yang hilang".
 
-    Between the opening word and the jenis word only filler may stand, so that "kalo nomer hp hilang"
-    (a lost phone) is not a lost document."""
+    Between the opening word (or the start) and the jenis word only filler may stand, so that "kalo nomer hp
+    hilang" (a lost phone) is not a lost document."""
     if len(words) <= 4 and first <= 1:
         return True
     if len(words) > 8:
@@ -334,7 +341,7 @@ def follow_up(words: Sequence[str], first: int) -> bool:
             return True
         if words[i] not in FILLER:
             return False
-    return False
+    return True
 
 
 def near(words: Sequence[str], first: int, end: int, vocabulary: Iterable[str] | frozenset[str], window: int) -> bool:

@@ -334,3 +334,13 @@ def test_extended_hours_are_no_renewal_and_a_date_of_birth_is_data() -> None:
     assert jenis("gnti data bpjs gimana caranya") == ["perubahan"]
     assert jenis("ubh nama di ktp bisa?") == ["perubahan"]
     assert jenis("tukar nama dalam paspor, dokumen apa perlu") == ["perubahan"]
+
+
+def test_a_short_answer_without_a_service_names_its_kind_and_a_typo_in_the_chat_is_no_change() -> None:
+    assert jenis("for a renewal, please") == ["perpanjangan"]
+    assert jenis("punya saya yang hilang kak") == ["hilang"]
+    assert jenis("nah kalo kartunya cuma rusak kena air gimana") == ["rusak"]
+    assert jenis("kalo nomer hp hilang gimana") == []  # a lost phone is no document
+    assert jenis("baru ngerti saya, makasih kak") == []
+    assert jenis("saya salah ketik nama, yang benar Budi") == []  # the citizen mistyped in the chat
+    assert jenis("ktp saya salah ketik nama, mau dibetulkan") == ["perubahan"]
