@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python -m benchmarks.state_walk [MODEL] [--rounds 3] [--long-only]
 
-Replays the conversations of tests/policy_replay.py (test and training stories, alone and
+Replays the conversations of testkit/story_replay.py (test and training stories, alone and
 after a long history) through the model's policies as a worker does: a prediction before
 every action, and at every user message the tracker read back as the tracker store gives
 it (JSON, new objects, the history cut past 120 events). The same replay runs with the
@@ -62,7 +62,7 @@ def main() -> None:
     from rasa.utils.log_utils import configure_structlog
 
     from bot import rasa_speedups
-    from tests.policy_replay import conversations
+    from testkit.story_replay import conversations
 
     configure_structlog(logging.WARNING)
     agent = Agent.load(args.model)

@@ -21,39 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from mpp.config import PROJECT_ROOT
+from testkit.story_replay import conversations
 
 MAX_EVENTS = 120  # the tracker store's default bound (bot.tracker_store)
 
 
 def _strip_times(event: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in event.items() if key != "timestamp"}
-
-
-def conversations(agent: Any) -> list[list[Any]]:
-    """The test stories, then every rule and story of the training data, alone and after a long history."""
-    from rasa.core.test import _create_data_generator
-    from rasa.shared.core.constants import ACTION_SESSION_START_NAME, RULE_SNIPPET_ACTION_NAME
-    from rasa.shared.core.events import ActionExecuted, SessionStarted
-
-    def plain(events: list[Any]) -> list[Any]:
-        skip = (ACTION_SESSION_START_NAME, RULE_SNIPPET_ACTION_NAME)
-        return [
-            e
-            for e in events
-            if not isinstance(e, SessionStarted) and not (isinstance(e, ActionExecuted) and e.action_name in skip)
-        ]
-
-    pieces: list[list[Any]] = []
-    tests = _create_data_generator(str(PROJECT_ROOT / "tests" / "stories"), agent, use_conversation_test_files=True)
-    pieces += [plain(list(t.events)) for t in tests.generate_story_trackers()]
-    training = _create_data_generator(str(PROJECT_ROOT / "data"), agent)
-    pieces += [plain(list(t.events)) for t in training.generate()]
-    pieces = [p for p in pieces if p]
-    long = []
-    for i, events in enumerate(pieces[::3]):
-        history = [e for k in range(1, 41) for e in pieces[(i * 7 + k) % len(pieces)]]
-        long.append(history + events)
-    return pieces + long
 
 
 def _as_record(prediction: Any, domain: Any) -> dict[str, Any]:
