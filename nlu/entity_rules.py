@@ -157,6 +157,7 @@ NUMBER_WORDS = {
 } | {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _REPEAT = re.compile(r"(\w)\1+")
 _NG_AFTER_CONSONANT = re.compile(r"(?<=[^aeiou])ng")
+_NASAL_BEFORE_J = re.compile(r"(?<=[^aeiou])n(?=j)")
 
 
 def squeezed(word: str) -> str:
@@ -229,6 +230,8 @@ def abbreviations(alias: str) -> set[str]:
     if alias.endswith("ng"):
         forms |= {f[:-2] + "g" for f in forms if f.endswith("ng")}
     forms |= {_NG_AFTER_CONSONANT.sub("g", f) for f in forms if f != alias and "ng" in f}
+    # "nj" written "j" once the vowel before it went: "prpjg", "prpjgn" (perpanjang, perpanjangan)
+    forms |= {_NASAL_BEFORE_J.sub("", f) for f in forms if f != alias and len(f) >= 6}
     return {f for f in forms if len(f) >= 3 and f != alias}
 
 

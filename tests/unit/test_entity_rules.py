@@ -78,6 +78,15 @@ def test_ng_written_g_inside_an_abbreviated_alias() -> None:
     assert jenis("link antrian ktp ini legit gak min") == []
 
 
+def test_nj_written_j_inside_an_abbreviated_alias() -> None:
+    assert "prpjg" in rules.abbreviations("perpanjang")
+    assert values("syrt prpjg stnk 5 thnan apa aj", "jenis") == ["perpanjangan"]
+    # only once the vowel before it went, and never from a short form: "pjg" stays "panjang" (long)
+    assert "perpajang" not in rules.abbreviations("perpanjang")
+    assert "pjg" not in rules.abbreviations("panjang") | rules.abbreviations("panjangin")
+    assert jenis("antrian loket sim pjg bgt") == []
+
+
 def test_a_known_word_or_one_derived_from_it_is_never_a_typo_of_an_alias() -> None:
     assert values("pertanyaan saya belum dijawab", "layanan") == []  # per-tanya-an, not pertanahan
     assert values("ada kabar soal perumahan", "jenis") == []  # pe-rumah-an, not perubahan
