@@ -361,6 +361,9 @@ class BookingForm(SlotChoosing, RepairingForm):
             return replies.answer_first()
         return HINTS[f.detail]()
 
+    def name_check(self, name: str | None) -> Reply | None:
+        return replies.name_or_no_check(name) if name else None
+
     async def acknowledge(self, f: Field, value: Any, tracker: Tracker) -> Reply | str | None:
         label = replies.DETAIL_LABELS[f.detail.value]
         if f.detail is Detail.TANGGAL and ISO_DAY.fullmatch(str(value)):

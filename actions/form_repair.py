@@ -44,6 +44,7 @@ from mpp.booking.repair import (
     name_after_lead,
     name_answer,
     name_in_correction,
+    name_or_no,
     named_details,
     pick,
     proposes,
@@ -58,6 +59,7 @@ from mpp.booking.repair import (
     wants_to_stop,
     written_as_a_name,
 )
+from mpp.booking.replies import NAME_CHECK_LEAD
 from mpp.booking.when_said import date_of_event, greeting_end
 from mpp.privacy import TOKEN_PATTERN
 from mpp.replies import Reply
@@ -122,6 +124,20 @@ def fresh_message(tracker: Tracker, form: str, starters: Iterable[str]) -> bool:
         if kind == "action":
             names.append(str(event.get("name")))
     return False
+
+
+def message_before_reply(tracker: Tracker, lead: str) -> str | None:
+    """The citizen's message before the last reply, when that reply began with ``lead``; else None."""
+    seen_latest = asked = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "bot" and seen_latest:
+            asked = asked or str(event.get("text") or "").startswith(lead)
+        elif kind == "user":
+            if seen_latest:
+                return str(event.get("text") or "") if asked else None
+            seen_latest = True
+    return None
 
 
 def previous_answer(tracker: Tracker, slots: Iterable[str]) -> str | None:
@@ -329,9 +345,13 @@ class RepairingForm(FormValidationAction):
             send(dispatcher, note)  # "kenapa harus pakai nama? data saya aman?": explained, the form goes on
             return {asked: None}
         if f_asked and f_asked.detail is Detail.NAMA and not r.buttons:
-            name = self.name_said(r, entities)
+            name = self.name_checked(r, tracker) or self.name_said(r, entities)  # "ya" to "apakah Hana … ?"
             if name:
                 return {f_asked.slot: name}
+            check = self.name_check(name_or_no(r.text)) if self.sure_no(r) and not r.values else None
+            if check:
+                send(dispatcher, check)  # "hana pertiwi": a name or a no? asked, nothing stored, nothing stopped
+                return {asked: None}
             if not r.values and someone_else(r.text):  # "buat ibu saya": ask that person's name, store nothing
                 given = name_in_correction(r.text)  # "buat ibu saya, namanya Siti Rahmah"
                 if given and not is_relative(given):
@@ -380,13 +400,28 @@ class RepairingForm(FormValidationAction):
         no the NLU is sure of, when the message is written like a name ("Hana Pertiwi": "hana" is "no"
         in Acehnese).
         """
-        sure_no = r.said("afirmasi", CERTAIN) or r.said("negasi", CERTAIN) or r.said("batal_antrean", CERTAIN)
-        if sure_no and not written_as_a_name(r.text):
+        if self.sure_no(r) and not written_as_a_name(r.text):
             return None
         spans = [(int(e["start"]), int(e["end"])) for e in entities if "start" in e and "end" in e]
         if any(k != self._name_slot() for k in r.values) and mostly_values(r.text, spans):
             return None
         return name_answer(r.text)
+
+    @staticmethod
+    def sure_no(r: Reading) -> bool:
+        """The NLU is sure the message is a yes, a no or a stop (a name rarely reads so)."""
+        return r.said("afirmasi", CERTAIN) or r.said("negasi", CERTAIN) or r.said("batal_antrean", CERTAIN)
+
+    def name_checked(self, r: Reading, tracker: Tracker) -> str | None:
+        """The name the form asked about in its last reply, when this message says yes to it."""
+        if r.values or not (r.said("afirmasi") or says_yes(r.text)):
+            return None
+        earlier = message_before_reply(tracker, NAME_CHECK_LEAD)
+        return name_or_no(earlier) if earlier is not None else None
+
+    def name_check(self, name: str | None) -> Reply | str | None:
+        """The question "is this the name, or a no?" for a name the NLU reads as a no (None: not asked)."""
+        return None
 
     def _name_slot(self) -> str | None:
         return next((f.slot for f in self.fields if f.detail is Detail.NAMA), None)

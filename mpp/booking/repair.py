@@ -421,6 +421,11 @@ def name_answer(text: str) -> str | None:
 
 # Regional and everyday "no" words a message written like a name ("Nda Usah") can be made of.
 _NO_WORDS = frozenset("usah jangan nda ndak ndag moal henteu teu ora mboten emoh tra sonde indak ndok".split())
+# ... and the words that go with them in a refusal ("ora sido", "no thanks", "moal ah"): a message made only of
+# these is a no, never a name.
+_REFUSAL_WORDS = _NO_WORDS | frozenset(
+    "no nope not never thanks thank thx sido ah lah wis wes uwis acan heula bae dah deh mah atuh".split()
+)
 _TITLE_WORD = re.compile(r"^[A-Z][a-z'.-]+$")
 
 
@@ -431,9 +436,19 @@ def written_as_a_name(text: str) -> bool:
     words = text.strip().split()
     if len(words) < 2 or not all(_TITLE_WORD.match(w) for w in words):
         return False
-    if all(w.lower() in _NO_WORDS for w in words):
+    if all(w.lower() in _REFUSAL_WORDS for w in words):
         return False
     return name_answer(text) is not None
+
+
+def name_or_no(text: str) -> str | None:
+    """The name a message at "atas nama siapa?" would be, when the NLU reads it as a no ("hana pertiwi",
+    "moal sari" typed in lower case): two or more words that name_answer takes, not all of them refusal words
+    ("ora sido", "no thanks" are a no). The form asks which it is instead of stopping; None: no name in it."""
+    words = [w.lower().strip(".,!'") for w in text.split()]
+    if len(words) < 2 or all(w in _REFUSAL_WORDS for w in words):
+        return None
+    return name_answer(text)
 
 
 def name_in_correction(text: str) -> str | None:

@@ -397,6 +397,18 @@ def why_name() -> str:
     )
 
 
+NAME_CHECK_LEAD = "Mohon dipastikan dulu"
+
+
+def name_or_no_check(name: str) -> Reply:
+    """A name at "atas nama siapa?" that also reads as a no ("hana pertiwi"): which is it? Nothing is stored yet."""
+    return Reply(
+        f"{NAME_CHECK_LEAD}: apakah {name} nama pemohon? Jika ya, balas ya. "
+        "Jika Anda tidak ingin melanjutkan pemesanan, pilih Batal.",
+        (Choice("Ya, itu namanya", "afirmasi"), Choice("Batal", "batal_antrean")),
+    )
+
+
 def name_of_other(relation: str) -> str:
     """Booking for someone else ("buat ibu saya"): the queue is in that person's name."""
     return (

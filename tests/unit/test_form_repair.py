@@ -233,6 +233,36 @@ async def test_a_name_that_is_also_a_no_somewhere_is_the_name(deps) -> None:  # 
         assert slots.get("pesan_nama") is None, text
 
 
+async def test_a_lower_case_name_read_as_a_no_is_asked_about_and_a_yes_keeps_it(deps) -> None:  # type: ignore[no-untyped-def]
+    # typed in lower case, "hana pertiwi" is no name by its look, and the NLU is sure it is a no: the form asks
+    # which it is instead of stopping the booking, and stores nothing until the citizen says
+    filled = {k: FILLED[k] for k in ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu")}
+    slots, asked, said = await run(deps, message("hana pertiwi", "pesan_nama", filled, "negasi", 0.95))
+    assert slots == {"pesan_nama": None} and asked == "pesan_nama"
+    assert len(said) == 1 and "apakah Hana Pertiwi nama pemohon?" in said[0]
+    history = (
+        {"event": "user", "text": "hana pertiwi"},
+        {"event": "bot", "text": said[0]},
+        {"event": "bot", "text": "Atas nama siapa antreannya?"},
+    )
+    for yes, intent in (("/afirmasi", "afirmasi"), ("iya betul", "afirmasi"), ("muhun", "nlu_fallback")):
+        t = message(yes, "pesan_nama", filled, intent, 1.0 if yes.startswith("/") else 0.4, history=history)
+        slots, asked, _ = await run(deps, t)
+        assert slots == {"pesan_nama": "Hana Pertiwi"} and asked == "pesan_nik", yes
+    # a yes with no such question before it is no name
+    plain = ({"event": "user", "text": "hana pertiwi"}, {"event": "bot", "text": "Atas nama siapa antreannya?"})
+    slots, asked, _ = await run(deps, message("iya", "pesan_nama", filled, "afirmasi", 0.99, history=plain))
+    assert slots == {"pesan_nama": None} and asked == "pesan_nama"
+
+
+@pytest.mark.parametrize("text", ["ora sido", "no thanks", "ndak usah lah", "moal ah"])
+async def test_a_no_made_of_refusal_words_still_stops_the_form(deps, text: str) -> None:  # type: ignore[no-untyped-def]
+    filled = {k: FILLED[k] for k in ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu")}
+    slots, _, said = await run(deps, message(text, "pesan_nama", filled, "negasi", 0.95))
+    assert slots.get("pesan_nama") is None and slots.get("pesan_konfirmasi") == "batal", text
+    assert not any("nama pemohon?" in s for s in said)
+
+
 async def test_salah_asks_the_answer_before_again(deps) -> None:  # type: ignore[no-untyped-def]
     filled = {k: FILLED[k] for k in ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu", "pesan_nama")}
     before = ({"event": "slot", "name": "pesan_nama", "value": "Rina Oktaviani"},)
