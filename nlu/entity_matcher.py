@@ -329,6 +329,8 @@ class EntityMatcher:
                     value = "akta_kematian"
                 elif rules.near(words, first, end, rules.BIRTH_WORDS, 5):
                     value = "akta_kelahiran"
+                else:
+                    value = rules.certificate_for(words) or value
             elif value in ("ktp_el", "kia") and all(rules.is_card_word(w) for w in span):
                 # a bare identity card ("kartu identitas") is a child's KIA for a child, else the holder's KTP-el
                 value = "kia" if EntityMatcher._child(words, first, end) else "ktp_el"

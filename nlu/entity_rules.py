@@ -353,6 +353,17 @@ def near(words: Sequence[str], first: int, end: int, vocabulary: Iterable[str] |
     return any(w in vocab for w in words[lo:first]) or any(w in vocab for w in words[end:hi])
 
 
+def certificate_for(words: Sequence[str]) -> str | None:
+    """The certificate a message is about when it names only a death or only a birth, however far from the
+    word "akta" ("anak saya lahir 2 minggu lalu, mau buat aktanya"); None when it names both or neither.
+    A date or place of birth ("tanggal lahir") is a detail of a form, not a birth."""
+    death = any(w in DEATH_WORDS for w in words)
+    birth = any(w in BIRTH_WORDS and not (i > 0 and words[i - 1] in BIRTH_DETAIL) for i, w in enumerate(words))
+    if death == birth:
+        return None
+    return "akta_kematian" if death else "akta_kelahiran"
+
+
 def for_a_child(words: Sequence[str]) -> bool:
     """The message is about a child: a toddler or pupil word, or an age under 17 ("umur 3 thn", "8 tahun")."""
     if any(w in CHILD_WORDS for w in words):

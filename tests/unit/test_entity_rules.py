@@ -161,6 +161,17 @@ def test_an_identity_card_learnt_from_lines_about_children_is_a_ktp_for_an_adult
     # "aktenya" ("the certificate") is a death certificate beside a death, whatever the table learnt
     assert learnt_values("bapak meninggal bulan lalu, ngurus aktenya bawa apa") == ["akta_kematian"]
     assert learnt_values("bayi saya lahir kemarin, ngurus aktenya bawa apa") == ["akta_kelahiran"]
+    # ... and beside a birth or a death told earlier in the message, beyond the five-word window
+    learnt_death = EntityMatcher({**LAYANAN, "aktanya": "akta_kematian"}, {}, JENIS, KNOWN)
+    far = "cucu saya lahir di bidan desa tiga minggu lalu, kami mau urus aktanya"
+    assert [f.value for f in learnt_death.find(far) if f.entity == "layanan"] == ["akta_kelahiran"]
+    far = "kakek sudah wafat sejak akhir bulan kemarin di rumah, kami mau urus aktenya"
+    assert learnt_values(far) == ["akta_kematian"]
+    # both, or a date of birth only: the table decides
+    both = "ibu meninggal waktu adik saya lahir, dua minggu lalu, mau urus aktenya dulu"
+    assert learnt_values(both) == ["akta_kelahiran"]
+    dob = "tanggal lahir bapak di berkas lama salah tulis, dari kemarin mau urus aktanya"
+    assert [f.value for f in learnt_death.find(dob) if f.entity == "layanan"] == ["akta_kematian"]
 
 
 def test_a_child_card_for_someone_of_17_or_more_is_a_ktp() -> None:
