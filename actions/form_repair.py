@@ -126,6 +126,9 @@ def fresh_message(tracker: Tracker, form: str, starters: Iterable[str]) -> bool:
     return False
 
 
+PERSONAL_DETAILS = frozenset({Detail.NAMA, Detail.NIK, Detail.TELEPON})
+
+
 def message_before_reply(tracker: Tracker, lead: str) -> str | None:
     """The citizen's message before the last reply, when that reply began with ``lead``; else None."""
     seen_latest = asked = False
@@ -334,9 +337,11 @@ class RepairingForm(FormValidationAction):
             send(dispatcher, about)  # "bisa pakai nomor istri?": answered, the same question again
             return {asked: None}
         note = self.privacy_note()
+        # at a personal detail, the question may name a document: "lho kok nama? kan udah ada di ktp"
+        personal = f_asked is not None and f_asked.detail in PERSONAL_DETAILS and not r.changes and not r.buttons
         if (
             note
-            and not r.values
+            and (not r.values or personal)
             and (
                 asks_about_privacy(r.text)
                 or (r.said("hapus_data") and is_question(r.text) and not wants_erasure(r.text))

@@ -212,6 +212,19 @@ async def test_what_is_not_a_name_is_not_stored_and_the_name_is_asked_again(
     assert slots == {"pesan_nama": None} and asked == "pesan_nama" and said
 
 
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [("lho kok nama? kan udah ada di ktp", (("layanan", "ktp", "ktp_el"),)), ("nama buat apa sih?", ())],
+)
+async def test_why_the_name_is_asked_is_answered_even_naming_a_document(deps, text: str, entities: Any) -> None:  # type: ignore[no-untyped-def]
+    # booking_repair d050: "ktp" there says where the name is written, not a new service
+    filled = {k: FILLED[k] for k in ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu")}
+    t = message(text, "pesan_nama", filled, "informasi", 0.6, entities=entities)
+    slots, asked, said = await run(deps, t)
+    assert slots == {"pesan_nama": None} and asked == "pesan_nama"
+    assert len(said) == 1 and "Nama, NIK, dan nomor HP hanya dipakai petugas" in said[0]
+
+
 async def test_a_name_the_nlu_misread_is_still_the_name(deps) -> None:  # type: ignore[no-untyped-def]
     filled = {k: FILLED[k] for k in ("pesan_layanan", "pesan_mpp", "pesan_tanggal", "pesan_waktu")}
     t = message("Indah Permatasari", "pesan_nama", filled, "nlu_fallback", 0.3, (("layanan", "Indah", "pindah"),))
