@@ -336,6 +336,8 @@ class EntityMatcher:
                 value = "kia" if EntityMatcher._child(words, first, end) else "ktp_el"
             elif value == "kia" and any(w in rules.CHILD_RELATION for w in span) and rules.for_an_adult(words):
                 value = "ktp_el"  # "ktp anak umur 17": a son or daughter of 17 or more gets a KTP-el
+            elif value == "ktp_el" and rules.ktp_for_a_child(words, first, end):
+                value = "kia"  # "anak saya yang 10 tahun mau dibikinin ktp": under 17, the child's card is a KIA
             out.append((first, end, value))
         if out:
             return out

@@ -381,6 +381,15 @@ def for_a_child(words: Sequence[str]) -> bool:
     return False
 
 
+def ktp_for_a_child(words: Sequence[str], first: int, end: int) -> bool:
+    """An identity card asked for a son or daughter whose age, under 17, the message gives ("anak saya yang 10
+    tahun mau dibikinin ktp"): a KIA. Not when the card is the writer's own ("ktp saya hilang, anak saya 5 tahun
+    ikut"), nor when an age of 17 or more is given too."""
+    if not any(w in CHILD_RELATION for w in words) or not for_a_child(words) or for_an_adult(words):
+        return False
+    return not any(w in FIRST_PERSON for w in words[end : end + 2])
+
+
 def for_an_adult(words: Sequence[str]) -> bool:
     for i, w in enumerate(words):
         if _NUMBER.match(w) and int(w) >= 17:

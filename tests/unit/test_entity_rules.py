@@ -179,6 +179,10 @@ def test_a_child_card_for_someone_of_17_or_more_is_a_ktp() -> None:
     assert values("ktp anak umur 17 kapan bisa", "layanan") == ["ktp_el"]
     assert values("ktp anak sy yg udah 18 tahun syaratnya apa", "layanan") == ["ktp_el"]
     assert values("ktp anak umur 5 tahun", "layanan") == ["kia"]
+    # an age under 17 anywhere in the message, for a son or daughter: the card is a KIA, unless it is the writer's
+    assert values("anak sulung saya baru 9 tahun, perlu dibuatkan ktp juga gak", "layanan") == ["kia"]
+    assert values("ktp saya hilang pas jemput anak umur 5 tahun di sekolah", "layanan") == ["ktp_el"]
+    assert values("anak saya 12 tahun dan kakaknya 19 tahun mau bikin ktp", "layanan") == ["ktp_el"]
     assert values("syarat ktp anak", "layanan") == ["kia"]
 
 
