@@ -39,12 +39,16 @@ _PINDAH_NOT_SERVICE = frozenset(
     "faskes loket slot booking waktu".split()
 )
 # "pindah ke lantai 2": a counter or an office that moved inside the building, not the SKPWNI service.
+# ... also written without vowels ("pndah jdwl"): "pindah" and those words as phones abbreviate them
+_PINDAH_FORMS = frozenset({"pindah", *rules.abbreviations("pindah")})
+_PINDAH_NOT_SERVICE_FORMS = _PINDAH_NOT_SERVICE | {f for w in _PINDAH_NOT_SERVICE for f in rules.abbreviations(w)}
 _PINDAH_INSIDE = frozenset("lantai lt gedung ruang ruangan sebelah atas bawah blok meja".split())
 # "makasih kk", "permisi kk": kk meaning kakak; anywhere else kk is Kartu Keluarga.
 _KK_AS_KAKAK_BEFORE = frozenset(
     "makasih makasi trims thanks thx terimakasih kasih permisi halo hallo hai hi pagi siang sore "
     "malam maaf punten ok oke iya ya siap sip nuhun nuwun".split()
 )
+_KK_AS_KAKAK_LAST = frozenset("gk ga gak nggak ngga enggak ya yah dong deh sih kah kan nih tuh".split())
 _REGENCY = frozenset(["kab", "kabupaten"])
 MPP_LEADS = ("mpp",)  # "mpp <a name>": what follows names an MPP
 # Everyday chat words one letter away from an alias ("kyknya" ~ "kknya"): never read as a typo of one.
@@ -275,8 +279,8 @@ class EntityMatcher:
     def _is_service(toks: list[_Tok], hit: tuple[int, int, str]) -> bool:
         first, end, value = hit
         words = [t.text for t in toks[first:end]]
-        if value == "pindah" and words[-1].startswith("pindah"):
-            if end < len(toks) and toks[end].text in _PINDAH_NOT_SERVICE:
+        if value == "pindah" and (words[-1].startswith("pindah") or words[-1] in _PINDAH_FORMS):
+            if end < len(toks) and toks[end].text in _PINDAH_NOT_SERVICE_FORMS:
                 return False
             if len(words) == 1:  # bare "pindah": moving house only with words about residence near it
                 after = [t.text for t in toks[end : end + 2]]
@@ -291,6 +295,8 @@ class EntityMatcher:
             return False
         if words == ["kk"] and first > 0 and toks[first - 1].text in _KK_AS_KAKAK_BEFORE:
             return end < len(toks) and toks[end].text in ("baru", "hilang", "rusak", "ilang")
+        if words == ["kk"] and end == len(toks) and first > 0 and toks[first - 1].text in _KK_AS_KAKAK_LAST:
+            return False  # "bisa gak kk", "apa ya kk": the last word, after a particle, is the person asked
         return True
 
     @staticmethod

@@ -368,3 +368,14 @@ def test_a_short_answer_without_a_service_names_its_kind_and_a_typo_in_the_chat_
     assert jenis("baru ngerti saya, makasih kak") == []
     assert jenis("saya salah ketik nama, yang benar Budi") == []  # the citizen mistyped in the chat
     assert jenis("ktp saya salah ketik nama, mau dibetulkan") == ["perubahan"]
+
+
+def test_kk_as_the_person_asked_at_the_end_and_pindah_without_vowels() -> None:
+    # "kk" (kakak) after a closing particle is who is asked; elsewhere it is the family card
+    assert values("pindah jadwal ke besok bs gk kk", "layanan") == []
+    assert values("syaratnya apa aja ya kk?", "layanan") == []
+    assert values("mau bikin kk", "layanan") == ["kk"]
+    assert values("syarat kk apa ya", "layanan") == ["kk"]
+    # "pndah jdwl" is moving an appointment, as "pindah jadwal" is; "pndah domisili" is still the service
+    assert values("pndah jdwl ke lusa bisa?", "layanan") == []
+    assert values("mau urus pndah domisili ke bekasi", "layanan") == ["pindah"]
