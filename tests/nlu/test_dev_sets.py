@@ -1,14 +1,17 @@
-"""The development set dev14 (tests/nlu/dev14.yml, see DEV14_README.md) must stay well-formed.
+"""The development sets dev12 and dev14 (tests/nlu/dev1?.yml, see DEV12_README.md, DEV14_README.md) must stay
+well-formed.
 
 Well-formedness only: it loads, covers every intent of the domain with at least ten lines, names entities
 with their canonical values, holds no duplicate line and no number shaped like a NIK or a phone number.
-dev14 is a DEVELOPMENT set: it is scored to choose training data, so it is no unseen figure.
+A development set is scored to choose training data, so it is no unseen figure (dev14's first score excepted).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
+import pytest
 import yaml
 
 from mpp.catalogue.model import SERVICE_CODES
@@ -16,7 +19,11 @@ from mpp.config import PROJECT_ROOT
 from testkit.nlu_eval import load_examples
 from tests.nlu.heldout import JENIS, KODE_BOOKING, MPPS, PERSONAL_NUMBER
 
-DEV14_FILE = PROJECT_ROOT / "tests" / "nlu" / "dev14.yml"
+# set -> its file and the bounds of its size
+DEV_SETS = {
+    "dev12": (PROJECT_ROOT / "tests" / "nlu" / "dev12.yml", 280, 360),
+    "dev14": (PROJECT_ROOT / "tests" / "nlu" / "dev14.yml", 300, 360),
+}
 MIN_LINES_PER_INTENT = 10
 
 
@@ -25,15 +32,21 @@ def _domain_intents() -> set[str]:
     return {i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]}
 
 
-def test_dev14_loads_and_covers_every_domain_intent_with_ten_lines() -> None:
-    counts = Counter(e.intent for e in load_examples(DEV14_FILE))
+@pytest.fixture(params=sorted(DEV_SETS))
+def dev_set(request: pytest.FixtureRequest) -> tuple[Path, int, int]:
+    return DEV_SETS[request.param]
+
+
+def test_a_dev_set_loads_and_covers_every_domain_intent_with_ten_lines(dev_set: tuple[Path, int, int]) -> None:
+    path, least, most = dev_set
+    counts = Counter(e.intent for e in load_examples(path))
     assert set(counts) == _domain_intents()
     assert {i: n for i, n in counts.items() if n < MIN_LINES_PER_INTENT} == {}
-    assert 300 <= sum(counts.values()) <= 360
+    assert least <= sum(counts.values()) <= most
 
 
-def test_dev14_entity_values_are_canonical() -> None:
-    examples = load_examples(DEV14_FILE)
+def test_a_dev_sets_entity_values_are_canonical(dev_set: tuple[Path, int, int]) -> None:
+    examples = load_examples(dev_set[0])
 
     def values(name: str) -> set[str]:
         return {v for e in examples for v in e.entities.get(name, ())}
@@ -46,12 +59,12 @@ def test_dev14_entity_values_are_canonical() -> None:
     assert [e.text for e in examples if len(e.entities.get("layanan", ())) > 1] == []
 
 
-def test_dev14_has_no_duplicate_lines() -> None:
-    texts = Counter(e.text.lower() for e in load_examples(DEV14_FILE))
+def test_a_dev_set_has_no_duplicate_lines(dev_set: tuple[Path, int, int]) -> None:
+    texts = Counter(e.text.lower() for e in load_examples(dev_set[0]))
     assert [t for t, n in texts.items() if n > 1] == []
 
 
-def test_dev14_holds_no_number_shaped_like_a_nik_or_a_phone_number() -> None:
-    examples = load_examples(DEV14_FILE)
+def test_a_dev_set_holds_no_number_shaped_like_a_nik_or_a_phone_number(dev_set: tuple[Path, int, int]) -> None:
+    examples = load_examples(dev_set[0])
     assert [e.text for e in examples if PERSONAL_NUMBER.search(e.text)] == []
     assert [e.text for e in examples if {"nik", "telepon"} & set(e.entities)] == []
