@@ -17,7 +17,8 @@ import yaml
 from mpp.catalogue.model import SERVICE_CODES
 from mpp.config import PROJECT_ROOT
 from testkit.nlu_eval import load_examples
-from tests.nlu.heldout import JENIS, KODE_BOOKING, MPPS, PERSONAL_NUMBER
+from tests.nlu.heldout import JENIS, KODE_BOOKING, MPPS, PERSONAL_NUMBER, training_texts
+from tests.nlu.test_regression_set import near_identical
 
 # set -> its file and the bounds of its size
 DEV_SETS = {
@@ -68,3 +69,12 @@ def test_a_dev_set_holds_no_number_shaped_like_a_nik_or_a_phone_number(dev_set: 
     examples = load_examples(dev_set[0])
     assert [e.text for e in examples if PERSONAL_NUMBER.search(e.text)] == []
     assert [e.text for e in examples if {"nik", "telepon"} & set(e.entities)] == []
+
+
+def test_a_dev_set_is_no_near_copy_of_training_data(dev_set: tuple[Path, int, int]) -> None:
+    # Training written from a dev set's misses must paraphrase families, never copy lines: a dev line that
+    # training repeats up to spelling or one word scores the model on its own training data.
+    # pytest prints a failing frame's arguments: hide this frame, so that no training line shows.
+    __tracebackhide__ = True
+    lines = [e.text for e in load_examples(dev_set[0])]
+    assert [line for line, _, _ in near_identical(lines, training_texts())] == []
