@@ -237,3 +237,24 @@ def test_belum_bener_at_the_summary_books_nothing_and_asks_what_to_change(assist
     what = assistant.say(me, "belum bener")
     assert "Bagian mana yang perlu diubah?" in texts(what) and bookings(assistant, me) == []
     assert "Senin, 7 Desember 2026, pukul 14.45" in texts(assistant.say(me, "ganti hari senin 7 des aja, jamnya tetap"))
+
+
+def test_a_lower_case_name_read_as_a_no_is_asked_about_and_a_yes_keeps_it(assistant: Assistant) -> None:
+    # "hana" is "no" in Acehnese: typed in lower case, the NLU is sure "hana pertiwi" is a no
+    me = assistant.new_sender()
+    assert "Atas nama siapa" in texts(assistant.say(me, "mau antri kk di mpp bogor senin 7 desember jam 9"))
+    check = assistant.say(me, "hana pertiwi")
+    assert "apakah Hana Pertiwi nama pemohon?" in texts(check) and "Atas nama siapa" in texts(check)
+    assert titles(check) == ["Ya, itu namanya", "Batal"]
+    assert "16 angka" in texts(press(assistant, me, check, "Ya, itu namanya"))
+    assistant.say(me, "3271014403920017")
+    assert "Nama: Hana Pertiwi" in texts(assistant.say(me, "gak usah"))
+    assistant.say(me, "ya")
+    assert [b["time"] for b in bookings(assistant, me)] == ["09:00"]
+
+
+def test_a_no_at_the_name_prompt_still_stops_the_booking(assistant: Assistant) -> None:
+    me = assistant.new_sender()
+    assert "Atas nama siapa" in texts(assistant.say(me, "mau antri kk di mpp bogor senin 7 desember jam 10"))
+    assert "tidak dilanjutkan" in texts(assistant.say(me, "ora sido"))
+    assert bookings(assistant, me) == []
