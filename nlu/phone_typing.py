@@ -38,6 +38,8 @@ MAX_PIECES = 4
 PIECE_ANY_LENGTH = 5  # a known word this long may be a piece even if the training data never used it
 MIN_TYPO_TARGET = 6  # a token one edit away from a known word this long is a typo, not words glued
 LEET = {"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "9": "g", "6": "g", "8": "b"}
+# Two-letter chat words digits may spell ("y4", "0k"); any other word they spell has three letters or more
+LEET_SHORT = frozenset("ya ga ok oh ah eh".split())
 _LETTERS_DIGITS = re.compile(r"[a-z]+|\d+(?:[.:]\d{2})?")
 _ALNUM = re.compile(r"[a-z0-9]+(?:[.:]\d{2})?")
 _SEPARATOR = re.compile(r"(?<=[a-z])[,/.;+&|](?=[a-z])")
@@ -157,8 +159,14 @@ class TypingRepair:
             return None
         for letters in product(*options):
             candidate = "".join(letters)
-            if len(candidate) >= 3 and self.known(candidate):
+            if (len(candidate) >= 3 or candidate in LEET_SHORT) and self.known(candidate):
                 return candidate
+        for letters in product(*options):  # digits for letters and a letter held down: "b3nerrr"
+            held = "".join(letters)
+            if _REPEATS.search(held):
+                for candidate in (_REPEATS.sub(r"\1", held), _REPEATS.sub(r"\1\1", held)):
+                    if len(candidate) >= 3 and self.known(candidate):
+                        return candidate
         return None
 
     def unstretch(self, word: str) -> str | None:

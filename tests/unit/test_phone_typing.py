@@ -62,6 +62,8 @@ def test_split_stretched_digit_and_punctuated_words_read_as_the_words(normalizer
     assert normalizer.normalize_text("pas por baru") == "paspor baru"
     assert normalizer.normalize_text("okeeee paspooor") == normalizer.normalize_text("oke paspor")
     assert normalizer.normalize_text("s4ya b3sok") == "saya besok"
+    assert normalizer.normalize_text("y4 b3nerrr") == normalizer.normalize_text("ya benerr")  # alay, held down
+    assert normalizer.normalize_text("0k") == normalizer.normalize_text("ok")
     assert normalizer.normalize_text("ktp,kk,akta syarat/biaya") == "ktp kk akta syarat biaya"
     assert normalizer.normalize_text("SYARATKTP") == "syarat ktp"
 
