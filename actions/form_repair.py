@@ -353,7 +353,7 @@ class RepairingForm(FormValidationAction):
             name = self.name_checked(r, tracker) or self.name_said(r, entities)  # "ya" to "apakah Hana … ?"
             if name:
                 return {f_asked.slot: name}
-            check = self.name_check(name_or_no(r.text)) if self.sure_no(r) and not r.values else None
+            check = self.name_check(name_or_no(r.text)) if self.sure_yes_or_no(r) and not r.values else None
             if check:
                 send(dispatcher, check)  # "hana pertiwi": a name or a no? asked, nothing stored, nothing stopped
                 return {asked: None}
@@ -405,7 +405,7 @@ class RepairingForm(FormValidationAction):
         no the NLU is sure of, when the message is written like a name ("Hana Pertiwi": "hana" is "no"
         in Acehnese).
         """
-        if self.sure_no(r) and not written_as_a_name(r.text):
+        if self.sure_yes_or_no(r) and not written_as_a_name(r.text):
             return None
         spans = [(int(e["start"]), int(e["end"])) for e in entities if "start" in e and "end" in e]
         if any(k != self._name_slot() for k in r.values) and mostly_values(r.text, spans):
@@ -413,7 +413,7 @@ class RepairingForm(FormValidationAction):
         return name_answer(r.text)
 
     @staticmethod
-    def sure_no(r: Reading) -> bool:
+    def sure_yes_or_no(r: Reading) -> bool:
         """The NLU is sure the message is a yes, a no or a stop (a name rarely reads so)."""
         return r.said("afirmasi", CERTAIN) or r.said("negasi", CERTAIN) or r.said("batal_antrean", CERTAIN)
 

@@ -38,16 +38,17 @@ _PINDAH_NOT_SERVICE = frozenset(
     "jadwal jadwalnya antrean antrian antreannya antriannya antre antri jam hari tanggal tgl "
     "faskes loket slot booking waktu".split()
 )
-# "pindah ke lantai 2": a counter or an office that moved inside the building, not the SKPWNI service.
 # ... also written without vowels ("pndah jdwl"): "pindah" and those words as phones abbreviate them
 _PINDAH_FORMS = frozenset({"pindah", *rules.abbreviations("pindah")})
 _PINDAH_NOT_SERVICE_FORMS = _PINDAH_NOT_SERVICE | {f for w in _PINDAH_NOT_SERVICE for f in rules.abbreviations(w)}
+# "pindah ke lantai 2": a counter or an office that moved inside the building, not the SKPWNI service.
 _PINDAH_INSIDE = frozenset("lantai lt gedung ruang ruangan sebelah atas bawah blok meja".split())
 # "makasih kk", "permisi kk": kk meaning kakak; anywhere else kk is Kartu Keluarga.
 _KK_AS_KAKAK_BEFORE = frozenset(
     "makasih makasi trims thanks thx terimakasih kasih permisi halo hallo hai hi pagi siang sore "
     "malam maaf punten ok oke iya ya siap sip nuhun nuwun".split()
 )
+# ... and "bisa gak kk": kk as the last word, after one of these particles
 _KK_AS_KAKAK_LAST = frozenset("gk ga gak nggak ngga enggak ya yah dong deh sih kah kan nih tuh".split())
 _REGENCY = frozenset(["kab", "kabupaten"])
 MPP_LEADS = ("mpp",)  # "mpp <a name>": what follows names an MPP
