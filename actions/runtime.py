@@ -10,7 +10,6 @@ server is serving.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
@@ -23,7 +22,7 @@ from mpp.catalogue.model import Catalogue
 from mpp.catalogue.notices import Announcement
 from mpp.clock import Clock
 from mpp.queue.service import QueueService
-from mpp.replies import Choice, Reply
+from mpp.replies import Reply, payload
 
 T = TypeVar("T")
 
@@ -79,13 +78,6 @@ class UsesCore:
 
     def now(self) -> datetime:
         return self.core.clock()
-
-
-def payload(choice: Choice) -> str:
-    """Rasa's intent payload: /intent{"entity": "value"}. Only our own buttons carry these."""
-    if not choice.entities:
-        return f"/{choice.intent}"
-    return f"/{choice.intent}{json.dumps(dict(choice.entities), ensure_ascii=False)}"
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply | str) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from actions.runtime import payload
 from mpp import clarify
+from mpp.replies import payload
 from testkit.nlu_eval import parse_all
 from tests.conftest import require_model
 from tests.e2e.conftest import Assistant
