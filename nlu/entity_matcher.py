@@ -322,7 +322,7 @@ class EntityMatcher:
             return True
         if len(services) == 1 and len(words) <= JENIS_ONE_SERVICE_WORDS:
             return True  # a short message about one service: "sim saya sudah mati masa berlakunya bisa diperpanjang?"
-        return not services and rules.follow_up(words, first)
+        return not services and rules.follow_up(words, first, value)
 
     @staticmethod
     def _by_purpose(words: list[str], hits: list[tuple[int, int, str]], taken: set[int]) -> list[tuple[int, int, str]]:

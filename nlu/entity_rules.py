@@ -78,6 +78,7 @@ LAND_WORDS = frozenset("sertifikat sertipikat tanah lahan kavling kaveling bidan
 # Papers lost by the office ("ilang di loket", "hilang sama petugas") are a grievance, not a lost document.
 AT_THE_OFFICE = frozenset("loket petugas mpp kantor meja cs pelayanan".split())
 PAPERS = frozenset("berkas map dokumen formulir form file arsip".split())  # "ktp ilang di mpp" is still a lost ktp
+PAPERS_WINDOW = 6  # "berkas akta kematian almarhumah istri saya hilang di loket": the papers, not the certificate
 # "baru" after these describes a person or a place, not a document: "saya orang baru di kota ini".
 BARU_AFTER_PERSON = frozenset(
     "orang warga penduduk pendatang karyawan pegawai anggota murid siswa petugas staf staff pejabat".split()
@@ -93,12 +94,13 @@ _BARU_NOT_A_KIND_AFTER = BARU_AFTER_PERSON | BARU_AFTER_DURATION | BARU_AFTER_TH
 FOLLOW_UP = frozenset(
     "kalau kalo klo kl kalu klau gimana gmn bagaimana bgmn terus trus trs lalu misal misalnya seandainya "
     "andai jika jikalau bila apabila nek lek yen upami mun lamun if case kasus kasusnya kondisi kondisinya "
-    "keadaan keadaannya what how for".split()
+    "keadaan keadaannya what how for untuk utk buat".split()
 )
+FOLLOW_UP_LONG_FIRST = 3  # in a message of more than 8 words, the kind must be among its first four words
 FILLER = frozenset(
     "sudah udah udh sdh dah udeh emang memang ternyata kebetulan malah justru pas lagi lg punya punyaku "
     "saya sy aku aq gw gue ane aye kula abdi my mine it its is was the a nya ya dia yang yg sa beta ulun awak ambo "
-    "kami kita cuma cuman hanya nah kartu kartunya".split()
+    "kami kita cuma cuman hanya nah kartu kartunya sing seng nu keperluan".split()
 )
 # After "kartu" or before these, "sim" is a phone's SIM card, not a driving licence.
 SIM_CARD_AFTER = frozenset(
@@ -302,7 +304,7 @@ def about_something_else(
         return words[end + 1] in SOFTWARE
     if value in ("hilang", "rusak"):
         if value == "hilang" and nxt in ("di", "sama", "oleh", "dari", "pas", "waktu") and end + 1 < len(words):
-            papers = any(_is_or_stems_to(w, PAPERS) for w in words[max(0, first - 3) : first])
+            papers = any(_is_or_stems_to(w, PAPERS) for w in words[max(0, first - PAPERS_WINDOW) : first])
             if papers and _is_or_stems_to(words[end + 1], AT_THE_OFFICE):
                 return True
         if value == "hilang" and (
@@ -329,7 +331,7 @@ def broken_thing_before(words: Sequence[str], first: int, services: Sequence[tup
     return False
 
 
-def follow_up(words: Sequence[str], first: int) -> bool:
+def follow_up(words: Sequence[str], first: int, value: str = "") -> bool:
     """A short message that asks about a case or answers the assistant's question: "kalau hilang?", "trus kalo
     kasusnya ilang?", "for a renewal, please", "sa punya yang hilang".
 
@@ -337,7 +339,9 @@ def follow_up(words: Sequence[str], first: int) -> bool:
     hilang" (a lost phone) is not a lost document."""
     if len(words) <= 4 and first <= 1:
         return True
-    if len(words) > 8:
+    if len(words) > 8 and (first > FOLLOW_UP_LONG_FIRST or value == "baru"):
+        # a longer message counts a kind named among its first words ("trus kalo yg hilang bayarnya lebih mahal
+        # ga dibanding yg biasa?"), but never "baru", which there means "just" too often
         return False
     for i in range(first - 1, -1, -1):
         if words[i] in FOLLOW_UP:

@@ -227,6 +227,24 @@ def test_jenis_in_a_follow_up_only_after_an_opening_word() -> None:
     assert values("printer di loket rusak lagi ya", "jenis") == []
 
 
+def test_jenis_at_the_start_of_a_longer_follow_up_and_after_for_or_a_regional_which() -> None:
+    # a follow-up that names the kind first and then asks more ("is the lost one dearer than the usual one?")
+    assert values("trus kalo yg hilang bayarnya lebih mahal ga dibanding yg biasa?", "jenis") == ["hilang"]
+    assert values("yg perpanjang kak, yg lama udh mau habis masa berlakunya", "jenis") == ["perpanjangan"]
+    # "for" and Javanese / Sundanese "which" open a follow-up too
+    assert values("Untuk keperluan perubahan data nama ibu kandung.", "jenis") == ["perubahan"]
+    assert values("kalau sing ilang piye mas?", "jenis") == ["hilang"]
+    # but not deep inside a longer message, nor "baru", which there means "just"
+    assert values("aku mau nanya soal pengurusan dokumen yang hilang kemarin itu gimana ya", "jenis") == []
+    assert values("kalo baru dateng jam sembilan masih bisa dilayani ga ya kak", "jenis") == []
+
+
+def test_papers_lost_at_the_counter_are_no_lost_document_even_a_few_words_on() -> None:
+    text = "Berkas akta kematian almarhumah istri saya hilang di loket dan saya diminta mengulang dari awal."
+    assert values(text, "jenis") == []
+    assert values("akta kematian almarhumah istri saya hilang di jalan", "jenis") == ["hilang"]
+
+
 def test_jenis_far_from_its_only_service_in_a_short_message() -> None:
     assert values("sim saya kayaknya mesti segera di perpanjang", "jenis") == ["perpanjangan"]
 
