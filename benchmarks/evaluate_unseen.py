@@ -27,6 +27,12 @@ def print_summary(report: Report) -> None:
 
 def main() -> None:
     args = sys.argv[1:]
+    if {"-h", "--help"} & set(args):
+        print(__doc__)
+        return
+    unknown = [a for a in args if a.startswith("-") and a != "--summary"]
+    if unknown:
+        sys.exit(f"evaluate_unseen: unknown option {', '.join(unknown)} (only --summary; --help shows usage)")
     summary = "--summary" in args
     args = [a for a in args if a != "--summary"]
     extra = [Path(a) for a in args if a.endswith(".yml")]
