@@ -70,10 +70,18 @@ class _Tok:
     text: str  # lowercased
     start: int
     end: int
+    name: bool = False  # capitalised after the first word ("dari Bolmong"): a proper name
+
+
+def _is_name(word: str, first: bool) -> bool:
+    return not first and len(word) > 1 and word[0].isupper() and word[1:].islower()
 
 
 def tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.group().lower(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    return [
+        _Tok(m.group().lower(), m.start(), m.end(), _is_name(m.group(), i == 0))
+        for i, m in enumerate(TOKEN.finditer(text))
+    ]
 
 
 def alias_key(text: str) -> str:
@@ -84,9 +92,17 @@ class AliasTable:
     """Surface form (normalised to word tokens) → canonical value, for one entity."""
 
     def __init__(
-        self, entity: str, aliases: Mapping[str, str], known_words: Iterable[str] = (), leads: Iterable[str] = ()
+        self,
+        entity: str,
+        aliases: Mapping[str, str],
+        known_words: Iterable[str] = (),
+        leads: Iterable[str] = (),
+        names_may_be_typos: bool = True,
     ):
         self.entity = entity
+        # False for jenis: a place name one letter from a kind ("dari Bolmong" ~ "bolong") is no typo of it,
+        # while a service name is often capitalised ("mau bikin Pasport")
+        self.names_may_be_typos = names_may_be_typos
         self.aliases = {alias_key(k): v for k, v in aliases.items() if alias_key(k)}
         self.known = frozenset(known_words) - set(self.aliases)
         # A word that announces a name of this entity ("mpp"): the words after it are that name even when
@@ -214,6 +230,8 @@ class AliasTable:
                     continue
                 if all(self.is_known(t.text) for t in toks[i : i + n]):
                     continue
+                if not self.names_may_be_typos and any(t.name for t in toks[i : i + n]):
+                    continue
                 best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                 if best:
                     found.append((i, i + n, self.aliases[best[0]]))
@@ -232,7 +250,7 @@ class EntityMatcher:
         known = frozenset(known_words)
         self.layanan = AliasTable("layanan", layanan, known)
         self.mpp = AliasTable("mpp", mpp, known, leads=MPP_LEADS)
-        self.jenis = AliasTable("jenis", jenis, known)
+        self.jenis = AliasTable("jenis", jenis, known, names_may_be_typos=False)
 
     def find(self, text: str) -> list[Found]:
         toks = tokens(text)

@@ -141,6 +141,12 @@ DATA_FIELDS = frozenset(
     "religion occupation".split()
 )
 BIRTH_DETAIL = frozenset("tanggal tgl tempat tmpt".split())
+# "status perkawinan di kk", "status di ktp": a detail; "status permohonan" is not (cek_permohonan)
+STATUS_WORDS = frozenset("status statusnya".split())
+STATUS_DETAIL = frozenset(
+    "perkawinan kawin pernikahan pekerjaan kerja hubungan di dalam pada marital lajang belum cerai janda duda menikah"
+    " single pelajar mahasiswa".split()
+)
 CHANGE_WORDS = frozenset(
     "salah keliru beda berbeda diganti ganti diubah ubah dirubah rubah diperbaiki perbaiki perbaikin dibenerin benerin"
     " dibetulin betulin dibetulkan diralat ralat typo ketuker tertukar berubah correct wrong change fix".split()
@@ -413,10 +419,14 @@ def data_changed(words: Sequence[str]) -> tuple[int, int] | None:
         return None
     for i, w in enumerate(words):
         field = w in DATA_FIELDS or (w == "lahir" and i > 0 and words[i - 1] in BIRTH_DETAIL)
-        field = field or (w == "birth" and i > 1 and words[i - 1] == "of" and words[i - 2] in ("date", "place"))
+        status = w in STATUS_WORDS and i + 1 < len(words) and words[i + 1] in STATUS_DETAIL
+        field = (
+            field or status or (w == "birth" and i > 1 and words[i - 1] == "of" and words[i - 2] in ("date", "place"))
+        )
         if not field:
             continue
-        for j in range(max(0, i - 4), min(len(words), i + 5)):
+        # "status lajang padahal sudah berkeluarga, mau diubah": a status is two words and its reason may follow
+        for j in range(max(0, i - 4), min(len(words), i + (8 if status else 5))):
             if words[j] in CHANGE_WORDS:
                 return min(i, j), max(i, j) + 1
     return None

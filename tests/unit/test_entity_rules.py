@@ -42,6 +42,7 @@ JENIS = {
     "perubahan": "perubahan",
     "update": "perubahan",
     "pecah": "rusak",
+    "bolong": "rusak",
 }
 KNOWN = {"tanya", "rumah", "bilang", "kabar", "sinyal"}
 
@@ -316,6 +317,19 @@ def test_a_detail_of_a_document_said_to_be_wrong_is_a_change_of_data() -> None:
     assert values("saya salah alamat, loket ktp di mana", "jenis") == []
     # a lost card whose name is also wrong stays a lost card
     assert values("ktp hilang, namanya juga salah", "jenis") == ["hilang"]
+
+
+def test_a_place_name_one_letter_from_a_kind_is_no_typo_of_it_but_a_lowercase_typo_is() -> None:
+    assert values("om, kita mo pindah domisili dari Bolmong ke sini", "jenis") == []
+    assert values("kk saya bolhong dimakan rayap", "jenis") == ["rusak"]
+    assert values("Kk saya Bolhong dimakan rayap, Bolong bener", "jenis") == ["rusak"]
+
+
+def test_a_marital_or_job_status_on_a_card_that_changes_is_a_change_but_an_application_status_is_not() -> None:
+    assert values("status perkawinan di kk mau diubah, masih tertulis lajang", "jenis") == ["perubahan"]
+    assert values("statusnya di ktp salah, tolong", "jenis") == ["perubahan"]
+    assert values("kk saya masih status lajang padahal sudah berkeluarga, mau diubah", "jenis") == ["perubahan"]
+    assert values("status permohonan ktp saya berubah kok", "jenis") == []
 
 
 def test_splitting_a_family_card_is_no_torn_card() -> None:
