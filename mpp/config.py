@@ -27,12 +27,17 @@ def _default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'mpp.db'}"
 
 
+def fixed_now_from_env() -> datetime | None:
+    """MPP_NOW (tests only): the frozen "now" of every process of a test stack, the NLU's dates included."""
+    return datetime.fromisoformat(os.environ["MPP_NOW"]) if os.environ.get("MPP_NOW") else None
+
+
 def load_settings() -> Settings:
     """Read the settings from the environment (see the README's table)."""
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
         catalogue_dir=Path(os.environ.get("MPP_CATALOGUE_DIR") or PROJECT_ROOT / "data" / "catalogue"),
         catalogue_refresh_seconds=float(os.environ.get("MPP_CATALOGUE_REFRESH_SECONDS", "5")),
-        fixed_now=datetime.fromisoformat(os.environ["MPP_NOW"]) if os.environ.get("MPP_NOW") else None,
+        fixed_now=fixed_now_from_env(),
         notify_away=int(os.environ.get("MPP_NOTIFY_AWAY", "3")),
     )

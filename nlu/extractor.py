@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from mpp.catalogue.model import JENIS_VALUES, SERVICE_CODES
-from mpp.config import load_settings
+from mpp.config import fixed_now_from_env, load_settings
 from nlu.datetime_parser import Dates, DateTimes, DateTimeSpan, Times, find_spans, parse, parse_iso
 from nlu.entity_matcher import EntityMatcher, tokens
 from nlu.lexicon import LEXICON_DIR, PERSONAL_TOKEN, load_lexicon, typing_repair
@@ -150,6 +150,8 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._matcher = self._build(self._tables["mpp"])
         self._repair = self._typing_repair()
         self._tz = ZoneInfo(self._config["timezone"])
+        # a test stack's frozen clock: "senin 7" read against the day the actions book from, not the wall clock
+        self._fixed_now = fixed_now_from_env()
         self._names: RuntimeMppNames | None = None
 
     def _typing_repair(self, mpp: Dict[str, str] | None = None) -> TypingRepair | None:
@@ -248,7 +250,8 @@ class MppEntityExtractor(GraphComponent, EntityExtractorMixin):
             for f in self._matcher.find(text)
         ]
         if self._config["dates"]:
-            entities.extend(self._dates(text, entities, now or datetime.now(self._tz)))
+            now = now or (self._fixed_now.astimezone(self._tz) if self._fixed_now else datetime.now(self._tz))
+            entities.extend(self._dates(text, entities, now))
         return sorted(entities, key=lambda e: e["start"])
 
     @staticmethod
