@@ -1,10 +1,10 @@
-"""The development sets dev12, dev14, dev15 and dev16 (tests/nlu/dev1?.yml, see DEV12_README.md, DEV14_README.md,
-DEV15_README.md, DEV16_README.md) must stay well-formed.
+"""The development sets dev12, dev14, dev15, dev16 and dev17 (tests/nlu/dev1?.yml, see DEV12_README.md,
+DEV14_README.md, DEV15_README.md, DEV16_README.md, DEV17_README.md) must stay well-formed.
 
 Well-formedness only: it loads, covers every intent of the domain with at least ten lines, names entities
 with their canonical values, holds no duplicate line and no number shaped like a NIK or a phone number.
-A development set is scored to choose training data, so it is no unseen figure (the first scores of dev14, dev15 and
-dev16 excepted).
+A development set is scored to choose training data, so it is no unseen figure
+(the first scores of dev14, dev15, dev16 and dev17 excepted).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ DEV_SETS = {
     "dev14": (PROJECT_ROOT / "tests" / "nlu" / "dev14.yml", 300, 360),
     "dev15": (PROJECT_ROOT / "tests" / "nlu" / "dev15.yml", 300, 360),
     "dev16": (PROJECT_ROOT / "tests" / "nlu" / "dev16.yml", 300, 360),
+    "dev17": (PROJECT_ROOT / "tests" / "nlu" / "dev17.yml", 300, 360),
 }
 MIN_LINES_PER_INTENT = 10
 
