@@ -29,7 +29,16 @@ def _default_database_url() -> str:
 
 def fixed_now_from_env() -> datetime | None:
     """MPP_NOW (tests only): the frozen "now" of every process of a test stack, the NLU's dates included."""
-    return datetime.fromisoformat(os.environ["MPP_NOW"]) if os.environ.get("MPP_NOW") else None
+    value = os.environ.get("MPP_NOW")
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"MPP_NOW must be an ISO date and time with a time zone (tests only), got {value!r}") from None
+    if at.tzinfo is None:
+        raise ValueError(f"MPP_NOW needs a time zone, e.g. 2026-11-27T10:00:00+07:00; got {value!r}")
+    return at
 
 
 def load_settings() -> Settings:

@@ -37,3 +37,13 @@ def test_dates_are_read_against_the_frozen_clock(monkeypatch: pytest.MonkeyPatch
 def test_without_a_frozen_clock_dates_follow_the_wall_clock(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     tomorrow = datetime.now(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=1)
     assert _dates(monkeypatch, tmp_path, None, "besok") == [tomorrow.isoformat()]
+
+
+@pytest.mark.parametrize("bad", ["besok pagi", "2026-11-27T10:00:00"])
+def test_a_frozen_clock_that_is_no_date_time_with_a_zone_stops_the_start_with_a_precise_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bad: str
+) -> None:
+    monkeypatch.setenv("MPP_NOW", bad)
+    with pytest.raises(ValueError, match="MPP_NOW") as error:
+        MppEntityExtractor({"runtime_mpp_names": False}, LocalModelStorage(tmp_path), Resource("x"))
+    assert repr(bad) in str(error.value)
